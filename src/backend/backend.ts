@@ -1,0 +1,57 @@
+// The Backend interface: what a device must do. It sees storages, shapes, strides, dtypes and
+// kernel descriptions — never a Tensor. Everything not here is composed in the array layer.
+import type { DType, TypedArray } from "../core/dtype.js";
+import type { Kernel } from "../ir/expr.js";
+
+/** Memory owned by a backend. Opaque to everything above the backend except for dtype/length. */
+export interface Storage {
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly length: number;
+}
+
+/** A strided window onto a storage, in elements. */
+export interface View {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Where a kernel writes: a strided region of an existing storage. */
+export type Target = View;
+
+export interface Backend {
+  readonly name: string;
+  /** Zero-filled storage. */
+  alloc(dtype: DType, length: number): Storage;
+  /** Storage holding a copy of `data`, converted to `dtype`. */
+  fromArray(dtype: DType, data: ArrayLike<number>): Storage;
+  /** A copy of the storage's contents. */
+  read(storage: Storage): TypedArray;
+  /** Releases the storage; it must not be used afterwards. */
+  free(storage: Storage): void;
+
+  /**
+   * Runs a kernel over `inputs`, all presented with the iteration `shape` (broadcast dims have
+   * stride 0). Without a reduction the result has `shape`; with one, `shape` with the reduced
+   * axes set to 1 (contiguous). Writes into `out` when given (which must have the result shape),
+   * else into fresh storage, which it returns.
+   */
+  run(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out?: Target): Storage;
+
+  /** Batched matrix product: a [B,M,K] @ b [B,K,N] → contiguous [B,M,N] of `dtype`. */
+  matmul(a: View, b: View, dtype: DType): Storage;
+
+  /** out[..i..] = x[.. index[..i..] along dim ..]; result has index's shape, contiguous. */
+  gather(x: View, dim: number, index: View): Storage;
+
+  /** A copy of `base` (contiguous) with src scattered along dim at index: "set" or "add". */
+  scatter(base: View, dim: number, index: View, src: View, mode: "set" | "add"): Storage;
+
+  /** target[i] += src[i] for each element, sequentially, so overlapping targets accumulate. */
+  accumulate(target: Target, src: View): void;
+
+  /** Inclusive cumulative sum along dim; contiguous result of `dtype`. */
+  cumsum(x: View, dim: number, dtype: DType): Storage;
+}

@@ -1,0 +1,61 @@
+// Which backends exist and which one runs ops: `setBackend`, `getBackend`, `backends`.
+import type { Backend } from "./backend.js";
+import { ArgumentError } from "../core/errors.js";
+import { JsBackend } from "./js/index.js";
+
+const available = new Map<string, () => Backend>([["js", () => new JsBackend()]]);
+const instances = new Map<string, Backend>();
+let current: Backend | undefined;
+let threads = 1;
+
+function instance(name: string): Backend {
+  let b = instances.get(name);
+  if (!b) {
+    const make = available.get(name);
+    if (!make) throw new ArgumentError("setBackend", `unknown backend "${name}"; available: ${[...available.keys()].join(", ")}`);
+    b = make();
+    instances.set(name, b);
+  }
+  return b;
+}
+
+/** Selects the backend that runs subsequent ops. Tensors keep the backend they were made on. */
+export function setBackend(name: string): void {
+  current = instance(name);
+}
+
+/** The name of the active backend. */
+export function getBackend(): string {
+  return backend().name;
+}
+
+/** The active backend object (for the array layer). */
+export function backend(): Backend {
+  return (current ??= instance("js"));
+}
+
+/** Backend by name (creates it on first use). */
+export function backendByName(name: string): Backend {
+  return instance(name);
+}
+
+/** Names of the backends this build can run. */
+export function backends(): string[] {
+  return [...available.keys()];
+}
+
+/** Registers a backend factory (used by faster backends and by tests). */
+export function registerBackend(name: string, make: () => Backend): void {
+  available.set(name, make);
+  instances.delete(name);
+}
+
+/** Sets the number of worker threads for backends that use them (the js backend is single-threaded). */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError("setThreads", `expected a positive integer, got ${n}`);
+  threads = n;
+}
+
+export function getThreads(): number {
+  return threads;
+}

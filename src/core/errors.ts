@@ -1,0 +1,34 @@
+// The typed error hierarchy: every message names the op, what it got and what it expected.
+
+/** Base class of every error deepscript throws on purpose. `op` names the operation that refused. */
+export class DeepScriptError extends Error {
+  readonly op: string;
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.op = op;
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit: broadcasting, matmul alignment, reshape sizes, ragged nested arrays. */
+export class ShapeError extends DeepScriptError {}
+
+/** A dtype the op cannot take (e.g. a float tensor used as an index). */
+export class DTypeError extends DeepScriptError {}
+
+/** A dimension or index out of range. */
+export class IndexError extends DeepScriptError {}
+
+/** An argument of the wrong kind or value (negative size, unknown option, …). */
+export class ArgumentError extends DeepScriptError {}
+
+/** Misuse of automatic differentiation (backward twice, non-scalar without a gradient, …). */
+export class GradError extends DeepScriptError {}
+
+/** A disposed tensor was used, or memory was misused. */
+export class MemoryError extends DeepScriptError {}
+
+/** Formats a shape for messages: `[2,3]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(",")}]`;
+}

@@ -1,0 +1,121 @@
+// The seeded, portable random generator: PCG32 (O'Neill, pcg-random.org), XSH-RR output.
+// Integer-only arithmetic on 32-bit halves, so every JavaScript engine on every machine produces
+// the same stream for the same seed.
+
+/** A PCG32 generator: 64-bit LCG state, 32-bit permuted output. */
+export class PCG32 {
+  // State and increment as 32-bit halves (high, low).
+  private hi = 0;
+  private lo = 0;
+  private incHi = 0;
+  private incLo = 0;
+  private spareNormal: number | null = null;
+
+  constructor(seed: number, stream = 54) {
+    this.seed(seed, stream);
+  }
+
+  seed(seed: number, stream = 54): void {
+    // Split the seed (any safe integer) into two 32-bit halves.
+    const s = Math.floor(Math.abs(seed));
+    const sLo = s >>> 0;
+    const sHi = Math.floor(s / 4294967296) >>> 0;
+    // inc = (stream << 1) | 1
+    this.incHi = (stream >>> 31) >>> 0;
+    this.incLo = ((stream << 1) | 1) >>> 0;
+    this.hi = 0;
+    this.lo = 0;
+    this.spareNormal = null;
+    this.step();
+    this.add(sHi, sLo);
+    this.step();
+  }
+
+  private add(hi: number, lo: number): void {
+    const l = this.lo + lo;
+    this.lo = l >>> 0;
+    this.hi = (this.hi + hi + (l > 0xffffffff ? 1 : 0)) >>> 0;
+  }
+
+  // state = state * 6364136223846793005 + inc  (mod 2^64), from exact 32-bit pieces.
+  private step(): void {
+    const mHi = 0x5851f42d, mLo = 0x4c957f2d;
+    const lo = Math.imul(this.lo, mLo) >>> 0;
+    const hi = (mulHi32(this.lo, mLo) + Math.imul(this.hi, mLo) + Math.imul(this.lo, mHi)) >>> 0;
+    this.lo = lo;
+    this.hi = hi;
+    this.add(this.incHi, this.incLo);
+  }
+
+  /** A uniformly distributed unsigned 32-bit integer. */
+  nextU32(): number {
+    const hi = this.hi, lo = this.lo;
+    this.step();
+    // xorshifted = ((old >> 18) ^ old) >> 27, truncated to 32 bits
+    const xHi = (hi ^ (hi >>> 18)) >>> 0;
+    const xLo = (lo ^ ((lo >>> 18) | (hi << 14))) >>> 0;
+    const xorshifted = ((xLo >>> 27) | (xHi << 5)) >>> 0;
+    const rot = hi >>> 27;
+    return ((xorshifted >>> rot) | (xorshifted << ((32 - rot) & 31))) >>> 0;
+  }
+
+  /** A double in [0, 1) with 53 random bits. */
+  nextDouble(): number {
+    const a = this.nextU32() >>> 5, b = this.nextU32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** A float32-representable number in [0, 1) with 24 random bits. */
+  nextFloat(): number {
+    return (this.nextU32() >>> 8) / 16777216;
+  }
+
+  /** A standard normal, by the Box–Muller transform (pairs are cached). */
+  nextNormal(): number {
+    if (this.spareNormal !== null) {
+      const v = this.spareNormal;
+      this.spareNormal = null;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.nextDouble();
+    const v = this.nextDouble();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** An integer in [low, high), without modulo bias. */
+  nextInt(low: number, high: number): number {
+    const span = high - low;
+    if (span <= 0x100000000) {
+      const limit = 0x100000000 - (0x100000000 % span);
+      let x = this.nextU32();
+      while (x >= limit) x = this.nextU32();
+      return low + (x % span);
+    }
+    return low + Math.floor(this.nextDouble() * span);
+  }
+}
+
+/** The high 32 bits of the 64-bit product of two unsigned 32-bit integers. */
+function mulHi32(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return (p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) >>> 0;
+}
+
+function initialSeed(): number {
+  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto;
+  if (c?.getRandomValues) return c.getRandomValues(new Uint32Array(1))[0];
+  return Date.now() >>> 0;
+}
+
+/** The process-wide generator used by rand/randn/randint/dropout/shuffling. */
+export const globalRng = new PCG32(initialSeed());
+
+/** Reseeds the process-wide generator: the same seed gives the same numbers on every machine. */
+export function seed(n: number): void {
+  globalRng.seed(n);
+}

@@ -1,0 +1,4 @@
+// deepscript: `import * as ds from "deepscript"` gives the tensor API and the namespaces.
+export * from "./tensor/index.js";
+export * as nn from "./nn/index.js";
+export { version } from "./version.js";

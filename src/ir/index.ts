@@ -1,0 +1,2 @@
+// Kernel descriptions shared by all backends.
+export * from "./expr.js";

@@ -1,0 +1,157 @@
+// Indexing users call: NumPy-style index(), gather/scatter, indexSelect, maskedFill, oneHot.
+import { ArgumentError, DTypeError, IndexError, ShapeError, fmtShape } from "../core/errors.js";
+import { normDim, resolveRange } from "../core/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import * as mv from "../prims/movement.js";
+import { gather as gatherP, scatter as scatterP } from "../prims/indexing.js";
+import { binary, cast, where } from "../prims/elementwise.js";
+import { backendOf, filled, wrap } from "../prims/kernel.js";
+import { arange } from "./creation.js";
+
+/** A slice with optional bounds, as Python's start:stop:step. */
+export interface Slice {
+  start?: number | null;
+  stop?: number | null;
+  step?: number;
+}
+
+/**
+ * One entry of `index(...)`: a number selects (and drops the dim); a string "a:b:c" or ":" or a
+ * Slice object slices; "..." stands for all remaining dims; null inserts a new axis; an int32
+ * tensor picks entries along a dim; a bool tensor masks the dims it covers.
+ */
+export type IndexSpec = number | string | null | Slice | Tensor;
+
+function parseSlice(s: string): Slice {
+  const parts = s.split(":");
+  if (parts.length < 2 || parts.length > 3) throw new ArgumentError("index", `cannot parse slice "${s}"; expected "start:stop" or "start:stop:step"`);
+  const num = (p: string | undefined): number | null => {
+    if (p === undefined || p.trim() === "") return null;
+    const v = Number(p);
+    if (!Number.isInteger(v)) throw new ArgumentError("index", `slice "${s}" has a non-integer bound "${p}"`);
+    return v;
+  };
+  return { start: num(parts[0]), stop: num(parts[1]), step: num(parts[2]) ?? 1 };
+}
+
+/** NumPy-style indexing; supports at most one tensor index per call. */
+export function index(x: Tensor, ...spec: IndexSpec[]): Tensor {
+  const consuming = (s: IndexSpec) => !(s === null || s === "...") ;
+  const dimsUsed = (s: IndexSpec) => (s instanceof Tensor && s.dtype === "bool" ? Math.max(s.ndim, 1) : consuming(s) ? 1 : 0);
+  const ellipses = spec.filter((s) => s === "...").length;
+  if (ellipses > 1) throw new ArgumentError("index", `at most one "..." is allowed`);
+  const used = spec.reduce<number>((a, s) => a + dimsUsed(s), 0);
+  if (used > x.ndim) throw new IndexError("index", `too many indices (${used}) for a tensor of ${x.ndim} dims`);
+  const full: IndexSpec[] = [];
+  for (const s of spec) {
+    if (s === "...") for (let i = 0; i < x.ndim - used; i++) full.push(":");
+    else full.push(s);
+  }
+  while (full.reduce<number>((a, s) => a + dimsUsed(s), 0) < x.ndim) full.push(":");
+
+  // Basic indexing as one strided view, then a reshape to drop/insert dims.
+  const starts: number[] = [], stops: number[] = [], steps: number[] = [];
+  const outShape: number[] = [];
+  const tensors: { pos: number; t: Tensor; dim: number }[] = [];
+  let d = 0;
+  for (const s of full) {
+    if (s === null) { outShape.push(1); continue; }
+    if (s instanceof Tensor) {
+      const k = dimsUsed(s);
+      tensors.push({ pos: outShape.length, t: s, dim: d });
+      for (let i = 0; i < k; i++, d++) { starts.push(0); stops.push(x.shape[d]); steps.push(1); outShape.push(x.shape[d]); }
+      continue;
+    }
+    const n = x.shape[d];
+    if (typeof s === "number") {
+      if (!Number.isInteger(s)) throw new IndexError("index", `index ${s} is not an integer`);
+      const i = s < 0 ? s + n : s;
+      if (i < 0 || i >= n) throw new IndexError("index", `index ${s} is out of range for dim ${d} of size ${n}`);
+      starts.push(i); stops.push(i + 1); steps.push(1);
+      d++;
+      continue;
+    }
+    const sl = typeof s === "string" ? parseSlice(s) : s;
+    if (typeof sl !== "object") throw new ArgumentError("index", `unsupported index ${JSON.stringify(s)}`);
+    const step = sl.step ?? 1;
+    if (!Number.isInteger(step) || step <= 0) throw new ArgumentError("index", `slice step must be a positive integer, got ${step} (use flip to reverse)`);
+    const [a, b] = resolveRange(n, sl.start, sl.stop);
+    starts.push(a); stops.push(b); steps.push(step);
+    outShape.push(Math.ceil((b - a) / step));
+    d++;
+  }
+  let y = mv.reshape(mv.sliceView(x, starts, stops, steps), outShape);
+  if (tensors.length > 1) throw new ArgumentError("index", "only one tensor index per call is supported; index in steps");
+  if (tensors.length === 1) {
+    const { pos, t } = tensors[0];
+    if (t.dtype === "bool") {
+      const k = Math.max(t.ndim, 1);
+      const covered = y.shape.slice(pos, pos + k);
+      if (t.ndim > 0 && fmtShape(t.shape) !== fmtShape(covered)) {
+        throw new ShapeError("index", `bool mask of shape ${fmtShape(t.shape)} does not match the indexed dims ${fmtShape(covered)}`);
+      }
+      const merged = mv.reshape(y, [...y.shape.slice(0, pos), covered.reduce((a, b) => a * b, 1), ...y.shape.slice(pos + k)]);
+      y = indexSelect(merged, pos, nonzeroFlat(t));
+    } else if (t.dtype === "int32") {
+      const n = y.shape[pos];
+      const flat = mv.reshape(t, [t.size]);
+      const idx = where(binary("lt", flat, 0), binary("add", flat, n), flat);
+      const picked = indexSelect(y, pos, idx);
+      y = mv.reshape(picked, [...y.shape.slice(0, pos), ...t.shape, ...y.shape.slice(pos + 1)]);
+    } else {
+      throw new DTypeError("index", `tensor indices must be int32 or bool, got ${t.dtype}`);
+    }
+  }
+  return y;
+}
+
+// Positions of true entries of a bool tensor, flattened, as int32.
+function nonzeroFlat(mask: Tensor): Tensor {
+  const data = mask.dataSync();
+  const pos: number[] = [];
+  for (let i = 0; i < data.length; i++) if (data[i]) pos.push(i);
+  const be = backendOf("index", [mask]);
+  return wrap(be, be.fromArray("int32", pos), [pos.length]);
+}
+
+export const gather = (x: Tensor, dim: number, index: Tensor): Tensor => gatherP(x, dim, index);
+
+/** A copy of x with values from src (a tensor or a number) written at index along dim. */
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  const s = typeof src === "number" ? filled(backendOf("scatter", [x]), index.shape, x.dtype, src) : src;
+  return scatterP(x, dim, index, s, "set");
+}
+
+/** A copy of x with src added at index along dim (duplicates accumulate). */
+export const scatterAdd = (x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor => scatterP(x, dim, index, src, "add");
+
+/** Entries of x at the positions `index` (1-d int32) along dim. */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (!(index instanceof Tensor) || index.dtype !== "int32") throw new DTypeError("indexSelect", `index must be an int32 tensor, got ${index instanceof Tensor ? index.dtype : typeof index}`);
+  if (index.ndim > 1) throw new ShapeError("indexSelect", `index must be 1-d, got shape ${fmtShape(index.shape)}`);
+  const d = normDim("indexSelect", dim, x.ndim);
+  const flat = mv.reshape(index, [index.size]);
+  const shape = x.shape.slice();
+  shape[d] = flat.size;
+  const lineShape = x.shape.map((_, i) => (i === d ? flat.size : 1));
+  return gatherP(x, d, mv.expand(mv.reshape(flat, lineShape), shape));
+}
+
+/** x with `value` where mask is true. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  if (!(mask instanceof Tensor) || mask.dtype !== "bool") throw new DTypeError("maskedFill", `mask must be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
+  const y = where(mask, value, x);
+  return y.dtype === x.dtype ? y : cast(y, x.dtype);
+}
+
+/** One-hot encoding of int32 class indices: shape [...x.shape, numClasses], int32. */
+export function oneHot(x: Tensor, numClasses = -1): Tensor {
+  if (x.dtype !== "int32") throw new DTypeError("oneHot", `class indices must be int32, got ${x.dtype}`);
+  const data = x.dataSync();
+  let lo = 0, hi = -1;
+  for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const n = numClasses === -1 ? hi + 1 : numClasses;
+  if (lo < 0 || hi >= n) throw new IndexError("oneHot", `class values must lie in [0, ${n}), got ${lo < 0 ? lo : hi}`);
+  const classes = arange(0, n, 1, { dtype: "int32" });
+  return cast(binary("eq", mv.reshape(x, [...x.shape, 1]), classes), "int32");
+}

@@ -1,0 +1,23 @@
+// The batched matrix-product primitive on [B,M,K] @ [B,K,N] and its vjp.
+import { promote } from "../core/dtype.js";
+import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
+import { record } from "../autograd/node.js";
+import { Tensor } from "../tensor/tensor.js";
+import { backendOf, viewOf, wrap } from "./kernel.js";
+import { cast } from "./elementwise.js";
+import { permute } from "./movement.js";
+
+/** a [B,M,K] @ b [B,K,N] → [B,M,N]; inputs may be strided (transposed views need no copy). */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
+    throw new ShapeError("matmul", `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not align`);
+  }
+  if (a.dtype === "bool" || b.dtype === "bool") throw new DTypeError("matmul", `bool tensors cannot be multiplied; cast with .float()`);
+  const dtype = promote(a.dtype, b.dtype);
+  if (a.dtype !== dtype) a = cast(a, dtype);
+  if (b.dtype !== dtype) b = cast(b, dtype);
+  const be = backendOf("matmul", [a, b]);
+  const y = wrap(be, be.matmul(viewOf(a), viewOf(b), dtype), [a.shape[0], a.shape[1], b.shape[2]]);
+  const ta = a, tb = b;
+  return record(y, "matmul", [a, b], (g) => [bmm(g, permute(tb, [0, 2, 1])), bmm(permute(ta, [0, 2, 1]), g)]);
+}
