@@ -1,0 +1,116 @@
+// Memory stays flat: scopes dispose intermediates deterministically; GC releases the rest.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as ds from "../src/index.js";
+
+function step(w: ds.Tensor, x: ds.Tensor, y: ds.Tensor): number {
+  const loss = ds.nn.F.mse(x.matmul(w).tanh(), y);
+  loss.backward();
+  ds.noGrad(() => w.copy_(w.sub(w.grad!.mul(0.01))));
+  w.grad!.dispose();
+  w.grad = null;
+  return loss.item();
+}
+
+test("10,000 forward/backward iterations inside scopes keep live tensors and bytes flat", () => {
+  ds.seed(1);
+  const x = ds.randn([8, 4]);
+  const y = ds.randn([8, 3]);
+  const w = ds.randn([4, 3]).requiresGrad_();
+  const base = ds.memory();
+  let first = 0, last = 0;
+  for (let i = 0; i < 10_000; i++) {
+    const l = ds.scope(() => step(w, x, y));
+    if (i === 0) first = l;
+    last = l;
+    if (i % 1000 === 999) {
+      const m = ds.memory();
+      assert.equal(m.tensors, base.tensors, `live tensors grew at iteration ${i + 1}`);
+      assert.equal(m.bytes, base.bytes, `live bytes grew at iteration ${i + 1}`);
+      assert.equal(m.storages, base.storages);
+    }
+  }
+  assert.ok(last < first, `the loop should learn: first loss ${first}, last ${last}`);
+});
+
+test("without scopes, garbage collection releases tensors (FinalizationRegistry)", { skip: typeof globalThis.gc !== "function" && "run node with --expose-gc" }, async () => {
+  const gc = globalThis.gc as () => void;
+  const x = ds.randn([8, 4]);
+  const y = ds.randn([8, 3]);
+  const w = ds.randn([4, 3]).requiresGrad_();
+  const settle = async () => {
+    for (let k = 0; k < 5; k++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  await settle();
+  const base = ds.memory();
+  for (let i = 0; i < 2000; i++) step(w, x, y);
+  await settle();
+  const m = ds.memory();
+  // Nothing outlives the loop but what the loop keeps (w, x, y): allow a few stragglers.
+  assert.ok(m.tensors - base.tensors < 50, `live tensors ${base.tensors} → ${m.tensors} after GC`);
+  assert.ok(m.bytes - base.bytes < 50 * 1024, `live bytes ${base.bytes} → ${m.bytes} after GC`);
+});
+
+test("scope returns tensors to the caller and disposes the rest, including on throw", () => {
+  const base = ds.memory().tensors;
+  const [a, b] = ds.scope(() => {
+    const t = ds.ones([3]).mul(2).add(1);
+    return [t, { nested: t.sum() }.nested];
+  });
+  assert.equal(ds.memory().tensors, base + 2);
+  assert.deepEqual(a.toArray(), [3, 3, 3]);
+  assert.equal(b.item(), 9);
+  assert.throws(() => ds.scope(() => {
+    ds.ones([2]).add(1);
+    throw new Error("boom");
+  }), /boom/);
+  assert.equal(ds.memory().tensors, base + 2);
+  a.dispose();
+  b.dispose();
+  assert.equal(ds.memory().tensors, base);
+});
+
+test("dispose, Symbol.dispose (using) and use-after-dispose", () => {
+  const base = ds.memory();
+  {
+    using t = ds.zeros([10]);
+    assert.equal(ds.memory().bytes, base.bytes + 40);
+    assert.equal(t.size, 10);
+  }
+  assert.equal(ds.memory().bytes, base.bytes);
+  const t = ds.ones([2, 2]);
+  const v = t.transpose(); // a view shares the storage
+  t.dispose();
+  assert.deepEqual(v.toArray(), [[1, 1], [1, 1]]);
+  assert.throws(() => t.add(1), ds.MemoryError);
+  v.dispose();
+  assert.deepEqual(ds.memory(), base);
+});
+
+test("nested scopes move returned tensors to the parent; keep() exempts a tensor", () => {
+  const base = ds.memory().tensors;
+  let kept!: ds.Tensor;
+  const outer = ds.scope(() => {
+    const inner = ds.scope(() => {
+      kept = ds.keep(ds.ones([1]));
+      ds.ones([1]);
+      return ds.ones([2]);
+    });
+    assert.equal(inner.size, 2);
+    return inner.sum();
+  });
+  assert.equal(outer.item(), 2);
+  assert.equal(ds.memory().tensors, base + 2);
+  kept.dispose();
+  outer.dispose();
+  assert.equal(ds.memory().tensors, base);
+});
+
+test("scope refuses an async function, without leaking", () => {
+  const base = ds.memory().tensors;
+  assert.throws(() => ds.scope((async () => ds.ones([1])) as unknown as () => ds.Tensor), ds.ArgumentError);
+  assert.equal(ds.memory().tensors, base);
+});
