@@ -1,3 +1,14 @@
-// Neural networks: for now the functional layer (torch.nn.functional); modules arrive with the nn issue.
+// Neural networks (PyTorch's torch.nn): Module, Parameter, layers, losses, init, functional.
 export * as functional from "./functional.js";
 export * as F from "./functional.js";
+export * as init from "./init.js";
+export { Module, toSnake, type StateDict, type LoadStateDictOptions } from "./module.js";
+export { Parameter } from "./parameter.js";
+export { Linear, Identity } from "./layers/linear.js";
+export { Conv1d, Conv2d, type ConvOptions } from "./layers/conv.js";
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./layers/pooling.js";
+export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from "./layers/normalization.js";
+export { ReLU, LeakyReLU, GELU, ELU, Softplus, Tanh, Sigmoid, Softmax, LogSoftmax } from "./layers/activation.js";
+export { Dropout, Embedding, Flatten } from "./layers/misc.js";
+export { Sequential, ModuleList } from "./layers/container.js";
+export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from "./layers/loss.js";

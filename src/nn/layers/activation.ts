@@ -1,0 +1,50 @@
+// Activation layers: thin modules over the functions of the same names.
+import type { Tensor } from "../../tensor/tensor.js";
+import { Module } from "../module.js";
+import { elu, gelu, leakyRelu, relu, sigmoid, softmax, logSoftmax, tanh, softplus } from "../functional.js";
+
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor { return relu(x); }
+}
+
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) { super(); }
+  forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
+  protected override extraRepr(): string { return `negativeSlope=${this.negativeSlope}`; }
+}
+
+export class GELU extends Module {
+  constructor(readonly approximate: "none" | "tanh" = "none") { super(); }
+  forward(x: Tensor): Tensor { return gelu(x, this.approximate); }
+}
+
+export class ELU extends Module {
+  constructor(readonly alpha = 1) { super(); }
+  forward(x: Tensor): Tensor { return elu(x, this.alpha); }
+}
+
+export class Softplus extends Module {
+  constructor(readonly beta = 1, readonly threshold = 20) { super(); }
+  forward(x: Tensor): Tensor { return softplus(x, this.beta, this.threshold); }
+}
+
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor { return tanh(x); }
+}
+
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor { return sigmoid(x); }
+}
+
+/** Softmax along `dim` (PyTorch requires the dim; so do we). */
+export class Softmax extends Module {
+  constructor(readonly dim: number) { super(); }
+  forward(x: Tensor): Tensor { return softmax(x, this.dim); }
+  protected override extraRepr(): string { return `dim=${this.dim}`; }
+}
+
+export class LogSoftmax extends Module {
+  constructor(readonly dim: number) { super(); }
+  forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
+  protected override extraRepr(): string { return `dim=${this.dim}`; }
+}

@@ -1,0 +1,42 @@
+// Dropout, Embedding and Flatten.
+import { ArgumentError } from "../../core/errors.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { randn } from "../../ops/creation.js";
+import { flatten } from "../../ops/shape.js";
+import { noGrad } from "../../autograd/mode.js";
+import { Module } from "../module.js";
+import { Parameter } from "../parameter.js";
+import { dropout, embedding } from "../functional.js";
+
+/** Zeroes inputs with probability p in training mode (scaling the rest by 1/(1-p)); identity in eval mode. */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (p < 0 || p > 1) throw new ArgumentError("Dropout", `p must be in [0, 1], got ${p}`);
+  }
+  forward(x: Tensor): Tensor { return dropout(x, this.p, this.training); }
+  protected override extraRepr(): string { return `p=${this.p}`; }
+}
+
+/** A lookup table of numEmbeddings vectors of size embeddingDim, initialised N(0, 1). */
+export class Embedding extends Module {
+  weight: Parameter;
+  readonly paddingIdx: number | null;
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: { paddingIdx?: number | null } = {}) {
+    super();
+    const p = opts.paddingIdx ?? null;
+    if (p !== null && (p >= numEmbeddings || p < -numEmbeddings)) throw new ArgumentError("Embedding", `paddingIdx ${p} must be within numEmbeddings ${numEmbeddings}`);
+    this.paddingIdx = p === null ? null : p < 0 ? p + numEmbeddings : p;
+    this.weight = new Parameter(randn([numEmbeddings, embeddingDim]));
+    const pad = this.paddingIdx;
+    if (pad !== null) noGrad(() => this.weight.index(pad).copy_(0));
+  }
+  forward(indices: Tensor): Tensor { return embedding(indices, this.weight, this.paddingIdx); }
+  protected override extraRepr(): string { return `${this.numEmbeddings}, ${this.embeddingDim}`; }
+}
+
+/** Flattens dims startDim..endDim (default: all but the batch dim). */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
+  forward(x: Tensor): Tensor { return flatten(x, this.startDim, this.endDim); }
+}
