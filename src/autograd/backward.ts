@@ -3,7 +3,7 @@ import { GradError, ShapeError, fmtShape } from "../core/errors.js";
 import { shapesEqual } from "../core/shape.js";
 import { isFloat } from "../core/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { keep, scope } from "../tensor/memory.js";
+import { keep, scope, type Owned } from "../tensor/memory.js";
 import { noGrad } from "./mode.js";
 import { contiguous, copy, sumTo } from "../prims/movement.js";
 import { add, cast } from "../prims/elementwise.js";
@@ -12,6 +12,8 @@ import { filled, backendOf } from "../prims/kernel.js";
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again (PyTorch's retain_graph). */
   retainGraph?: boolean;
+  /** Accumulate into the `.grad` of these leaves only (PyTorch's `inputs`); default: every leaf reached. */
+  inputs?: readonly Tensor[];
 }
 
 /** Tensors reachable from root through recorded nodes, inputs before outputs. */
@@ -62,15 +64,16 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
   }
   noGrad(() => scope(() => {
     const grads = new Map<Tensor, Tensor>();
-    const assigned = new Set<Tensor>(grad ? [grad] : []);
+    const assigned = new Set<Owned>(grad ? [grad._owned()] : []);
     grads.set(root, grad ?? filled(backendOf("backward", [root]), root.shape, root.dtype, 1));
+    const only = opts.inputs ? new Set(opts.inputs) : null;
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);
       if (!g) continue;
       const node = t._node;
       if (!node) {
-        accumulateLeaf(t, g, assigned);
+        if (!only || only.has(t)) accumulateLeaf(t, g, assigned);
         continue;
       }
       const gs = node.vjp!(g);
@@ -88,13 +91,14 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
   }));
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor, assigned: Set<Tensor>): void {
+function accumulateLeaf(leaf: Tensor, g: Tensor, assigned: Set<Owned>): void {
   const prev = leaf.grad;
   let next = prev ? add(prev, g) : contiguous(g);
-  // One tensor may be the gradient of two leaves (add's vjp passes g to both) or be the caller's
-  // own gradient: give each leaf its own copy so disposing one never frees another.
-  if (assigned.has(next)) next = copy(next);
-  assigned.add(next);
+  // One storage may hold the gradient of two leaves (add's vjp passes g to both, possibly through
+  // views such as reshape) or be the caller's own gradient: give each leaf its own copy so
+  // disposing or writing to one never touches another. Compared by storage, not by handle.
+  if (assigned.has(next._owned())) next = copy(next);
+  assigned.add(next._owned());
   // The gradient outlives the backward pass: it belongs to the leaf, not to any scope.
   // A replaced gradient is left to the garbage collector: the caller may still hold it.
   leaf.grad = keep(next);

@@ -35,7 +35,8 @@ export function valueAndGrad<A extends Tensor[], O extends GradOptions | undefin
       if (!out.requiresGrad) return filled(backendOf("grad", [leaf]), leaf.shape, leaf.dtype, 0);
       return leaf;
     });
-    if (out.requiresGrad) backward(out);
+    // Only the differentiated leaves receive gradients: tensors fn closes over keep their .grad.
+    if (out.requiresGrad) backward(out, undefined, { inputs: list.map((i) => leaves[i] as Tensor) });
     const result = grads.map((g, k) => {
       if (g !== leaves[list[k]]) return g;
       const leaf = leaves[list[k]] as Tensor;

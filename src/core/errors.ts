@@ -28,7 +28,19 @@ export class GradError extends DeepScriptError {}
 /** A disposed tensor was used, or memory was misused. */
 export class MemoryError extends DeepScriptError {}
 
+/** A file that is missing, unreadable, truncated or not in the expected format; `path` names it. */
+export class FileError extends DeepScriptError {
+  readonly path: string;
+  constructor(op: string, path: string, reason: string) {
+    super(op, `${path}: ${reason}`);
+    this.path = path;
+  }
+}
+
 /** Formats a shape for messages: `[2,3]`. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(",")}]`;
 }
+
+/** A value that must be finite became NaN or Inf (e.g. the loss during training). */
+export class NonFiniteError extends DeepScriptError {}

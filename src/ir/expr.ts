@@ -46,7 +46,16 @@ export const binary = (op: BinaryOp, a: Expr, b: Expr): Expr => ({ kind: "binary
 export const where = (cond: Expr, a: Expr, b: Expr): Expr => ({ kind: "where", cond, a, b });
 export const cast = (to: DType, a: Expr): Expr => ({ kind: "cast", to, a });
 
+// JSON writes NaN, ±Infinity as null and -0 as 0: keys must keep such constants apart.
+const keyReplacer = (_k: string, v: unknown): unknown =>
+  typeof v === "number" && (!Number.isFinite(v) || Object.is(v, -0)) ? (Object.is(v, -0) ? "-0" : String(v)) : v;
+
+/** A stable key for an expression (distinct for NaN, Infinity, -Infinity and -0 constants). */
+export function exprKey(e: Expr): string {
+  return JSON.stringify(e, keyReplacer);
+}
+
 /** A stable key for caching rendered kernels. */
 export function kernelKey(k: Kernel, nInputs: number): string {
-  return `${JSON.stringify(k)}|${nInputs}`;
+  return `${JSON.stringify(k, keyReplacer)}|${nInputs}`;
 }

@@ -112,7 +112,10 @@ function poolWindows(op: string, x: Tensor, kernelSize: Pair, opts: Pool2dOption
 /** Max over k×k windows (padding counts as -inf). */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
   const { win, k } = poolWindows("maxPool2d", x, kernelSize, opts, -Infinity);
-  return win.reshape([...win.shape.slice(0, -2), k[0] * k[1]]).max(-1);
+  const flat = win.reshape([...win.shape.slice(0, -2), k[0] * k[1]]);
+  // Picked at the first maximum, so the gradient goes there alone, as PyTorch's max_pool2d does
+  // (max() would share it among tied maxima).
+  return flat.gather(-1, flat.argmax(-1, true)).squeeze(-1);
 }
 
 export interface AvgPool2dOptions extends Omit<Pool2dOptions, "dilation"> {
@@ -232,14 +235,19 @@ function reduceLoss(op: string, loss: Tensor, reduction: Reduction, denom?: Tens
  * probabilities [N,C,...] (float), with optional class weights, ignoreIndex and label smoothing.
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  const op = "crossEntropy";
+  return classLoss(input, target, opts, true);
+}
+
+// Cross-entropy from logits (fromLogits) or from log-probabilities as given (nllLoss).
+function classLoss(input: Tensor, target: Tensor, opts: CrossEntropyOptions, fromLogits: boolean): Tensor {
+  const op = fromLogits ? "crossEntropy" : "nllLoss";
   const reduction = opts.reduction ?? "mean";
   const eps = opts.labelSmoothing ?? 0;
   if (eps < 0 || eps > 1) throw new ArgumentError(op, `labelSmoothing must be in [0, 1], got ${eps}`);
   if (input.ndim < 1) throw new ShapeError(op, `input must have a class dim, got ${fmtShape(input.shape)}`);
   const x = input.ndim === 1 ? input.unsqueeze(0) : input;
   const C = x.shape[1];
-  const logp = x.logSoftmax(1);
+  const logp = fromLogits ? x.logSoftmax(1) : x;
   const wshape = x.shape.map((d, i) => (i === 1 ? C : 1));
   const w = opts.weight ?? null;
   if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new ShapeError(op, `weight must have shape [${C}], got ${fmtShape(w.shape)}`);
@@ -281,6 +289,6 @@ export { mse as mseLoss };
 
 /** Negative log-likelihood of log-probabilities [N,C,...] at int32 class indices. */
 export function nllLoss(input: Tensor, target: Tensor, opts: Omit<CrossEntropyOptions, "labelSmoothing"> = {}): Tensor {
-  // crossEntropy applies logSoftmax; logSoftmax of log-probabilities is the identity.
-  return crossEntropy(input, target, opts);
+  // Not crossEntropy: logSoftmax of log-probabilities has the same value but not the same gradient.
+  return classLoss(input, target, opts, false);
 }

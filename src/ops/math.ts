@@ -67,8 +67,9 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 /** log(1 + exp(beta x)) / beta, linear above `threshold` (as PyTorch), computed stably. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   const bx = binary("mul", x, beta);
-  // log1p(exp(-|bx|)) + max(bx, 0) never overflows.
-  const soft = binary("div", binary("add", unary("log1p", unary("exp", unary("neg", unary("abs", bx)))), unary("relu", bx)), beta);
+  // log1p(exp(-|bx|)) + max(bx, 0) never overflows. maximum (not relu) splits the gradient at
+  // bx = 0 evenly, which gives the exact derivative sigmoid(0) = 1/2 there (abs contributes 0).
+  const soft = binary("div", binary("add", unary("log1p", unary("exp", unary("neg", unary("abs", bx)))), binary("maximum", bx, 0)), beta);
   return whereP(binary("gt", bx, threshold), x, soft);
 }
 

@@ -59,6 +59,7 @@ export function std(x: Tensor, dim?: Dims, opts?: VarOptions | boolean): Tensor 
 
 // The per-line maximum as a constant shift; infinite maxima shift by 0 so inf/-inf lines stay exact.
 function stableShift(x: Tensor, dim: Dims): Tensor {
+  if (x.size === 0) return reduce("sum", x, dim, true).detach(); // no elements, nothing to shift (max has no identity)
   const m = reduce("max", x, dim, true).detach();
   return where(binary("lt", unary("abs", m), Infinity), m, 0);
 }
@@ -66,7 +67,8 @@ function stableShift(x: Tensor, dim: Dims): Tensor {
 /** log(sum(exp(x))) over dim, without overflow. */
 export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const xf = floaty(x);
-  if (xf.size === 0) throw new ShapeError("logsumexp", "cannot reduce an empty tensor");
+  // Over an empty dim the sum of exps is 0 and its log -inf, as PyTorch (other dims may be empty).
+  if (normDims("logsumexp", dim, xf.ndim).some((a) => xf.shape[a] === 0)) return binary("add", reduce("sum", xf, dim, keepdim), -Infinity);
   const m = stableShift(xf, dim);
   const s = unary("log", reduce("sum", unary("exp", binary("sub", xf, m)), dim, true));
   const out = binary("add", s, m);

@@ -72,7 +72,10 @@ const BINARY_VJP: Record<BinaryOp, BinaryVjp | null> = {
   mul: (g, a, b) => [mul(g, b), mul(g, a)],
   div: (g, _a, b, y) => [div(g, b), neg(div(mul(g, y), b))],
   pow: (g, a, b, y) => {
-    const da = mul(g, mul(b, pow(a, typeof b === "number" ? b - 1 : sub(b, 1))));
+    // d/da a^b = b a^(b-1), defined as 0 where b == 0 (0 * 0^-1 would be NaN at a == 0), as PyTorch does.
+    const da = typeof b === "number"
+      ? (b === 0 ? zerosLike(g) : mul(g, mul(b, pow(a, b - 1))))
+      : where(binary("eq", b, 0), 0, mul(g, mul(b, pow(a, sub(b, 1)))));
     // d/db a^b = a^b log a, defined as 0 where a == 0 and b >= 0 (as PyTorch does).
     const zeroBase = binary("logicalAnd", binary("eq", a, 0), binary("ge", b, 0));
     const db = where(zeroBase, 0, mul(g, mul(y, unary("log", a))));
@@ -95,9 +98,22 @@ function checkScalar(op: string, v: unknown): void {
   }
 }
 
-function scalarExpr(v: Scalar): Expr {
-  return ir.constant(typeof v === "boolean" ? (v ? 1 : 0) : v);
+function scalarExpr(v: Scalar, dtype?: DType): Expr {
+  // A number meeting a float32 computation is a float32 value, as in PyTorch (x.eq(0.1) on float32 x).
+  return ir.constant(typeof v === "boolean" ? (v ? 1 : 0) : dtype === "float32" ? Math.fround(v) : v);
 }
+
+/**
+ * The dtype two tensors compute in. As in PyTorch, a 0-d tensor does not widen a dimensioned
+ * tensor of its own category (float32 [n] with a float64 0-d tensor computes in float32).
+ */
+function promoteOperands(a: Tensor, b: Tensor): DType {
+  if ((a.ndim === 0) !== (b.ndim === 0) && isFloat(a.dtype) && isFloat(b.dtype)) return a.ndim === 0 ? b.dtype : a.dtype;
+  return promote(a.dtype, b.dtype);
+}
+
+// Input i, narrowed to float32 when the computation is float32 (a float64 0-d operand).
+const operandExpr = (t: Tensor, i: number, common: DType): Expr => (t.dtype === "float64" && common === "float32" ? ir.cast("float32", ir.input(i)) : ir.input(i));
 
 /** Applies a binary primitive with NumPy broadcasting and PyTorch type promotion. */
 export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
@@ -108,9 +124,9 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   }
   if (a instanceof Tensor && b instanceof Tensor) {
     const shape = broadcastShapes(op, a.shape, b.shape);
-    const common = promote(a.dtype, b.dtype);
+    const common = promoteOperands(a, b);
     const dtype = binaryDType(op, common);
-    const expr = wrapBool(op, dtype, ir.binary(op, ir.input(0), ir.input(1)));
+    const expr = wrapBool(op, dtype, ir.binary(op, operandExpr(a, 0, common), operandExpr(b, 1, common)));
     const y = runKernel(op, { expr, dtype }, [a, b], shape);
     const rule = BINARY_VJP[op];
     const ta = a, tb = b;
@@ -121,7 +137,7 @@ export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const s = (a instanceof Tensor ? b : a) as Scalar;
   const common = promoteScalar(t.dtype, s);
   const dtype = binaryDType(op, common);
-  const body = a instanceof Tensor ? ir.binary(op, ir.input(0), scalarExpr(s)) : ir.binary(op, scalarExpr(s), ir.input(0));
+  const body = a instanceof Tensor ? ir.binary(op, ir.input(0), scalarExpr(s, common)) : ir.binary(op, scalarExpr(s, common), ir.input(0));
   const y = runKernel(op, { expr: wrapBool(op, dtype, body), dtype }, [t], t.shape);
   const rule = BINARY_VJP[op];
   if (!rule) return y;
@@ -164,7 +180,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const operand = (v: TensorLike): Expr => (v instanceof Tensor ? (ts.push(v), ir.input(ts.length - 1)) : scalarExpr(v));
   const ea = operand(a), eb = operand(b);
   const ta = a instanceof Tensor ? a : undefined, tb = b instanceof Tensor ? b : undefined;
-  const dtype = ta && tb ? promote(ta.dtype, tb.dtype) : ta ? promoteScalar(ta.dtype, b as Scalar) : tb ? promoteScalar(tb.dtype, a as Scalar) : typeof a === "number" && !Number.isInteger(a) || typeof b === "number" && !Number.isInteger(b) ? "float32" : "int32";
+  const dtype = ta && tb ? promoteOperands(ta, tb) : ta ? promoteScalar(ta.dtype, b as Scalar) : tb ? promoteScalar(tb.dtype, a as Scalar) : typeof a === "number" && !Number.isInteger(a) || typeof b === "number" && !Number.isInteger(b) ? "float32" : "int32";
   const shape = broadcastShapes("where", ...ts.map((t) => t.shape));
   const y = runKernel("where", { expr: ir.where(ir.input(0), ea, eb), dtype }, ts, shape);
   const inputs = [ta, tb].filter((t): t is Tensor => t !== undefined);

@@ -6,7 +6,7 @@ import { record } from "../autograd/node.js";
 import { Tensor } from "../tensor/tensor.js";
 import { backendOf, filled, viewOf, wrap } from "./kernel.js";
 import { cast } from "./elementwise.js";
-import { flip } from "./movement.js";
+import { flip, pad } from "./movement.js";
 
 function checkIndex(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): number {
   if (!(index instanceof Tensor)) throw new DTypeError(op, `index must be an int32 Tensor`);
@@ -38,8 +38,14 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor, mode
   const s = src;
   return record(y, op, [x, s], (g) => [
     mode === "add" ? g : scatter(g, d, index, filled(be, index.shape, g.dtype, 0), "set"),
-    gather(g, d, index),
+    srcGrad(gather(g, d, index), s.shape),
   ]);
+}
+
+// src may be larger than index along any dim; its elements outside index's extent get zero gradient.
+function srcGrad(picked: Tensor, srcShape: readonly number[]): Tensor {
+  if (picked.shape.every((n, i) => n === srcShape[i])) return picked;
+  return pad(picked, srcShape.flatMap((_, i) => [0, srcShape[srcShape.length - 1 - i] - picked.shape[srcShape.length - 1 - i]]));
 }
 
 /** Inclusive cumulative sum along dim (bool/int → int32). */

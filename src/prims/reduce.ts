@@ -25,16 +25,17 @@ function reducedShape(shape: readonly number[], axes: readonly number[], keepdim
 
 /** Applies a reduction primitive over `dim` (all dims when omitted). */
 export function reduce(op: ReduceOp, x: Tensor, dim: Dims, keepdim = false): Tensor {
+  if ((op === "argmax" || op === "argmin") && (dim === undefined || dim === null) && x.ndim > 1) {
+    // Over all elements: index into the flattened tensor, as PyTorch does (keepdim: all dims size 1).
+    const flat = reduce(op, reshape(x, [x.size]), 0, false);
+    return keepdim ? reshape(flat, x.shape.map(() => 1)) : flat;
+  }
   const axes = normDims(op, dim, x.ndim);
   if ((op === "argmax" || op === "argmin") && axes.length > 1) {
     throw new ArgumentError(op, `takes one dim or none, got ${JSON.stringify(dim)}`);
   }
   if ((op !== "sum" && op !== "prod") && axes.some((a) => x.shape[a] === 0)) {
     throw new ShapeError(op, `cannot reduce an empty dimension of a tensor of shape ${fmtShape(x.shape)} (no identity for ${op})`);
-  }
-  if ((op === "argmax" || op === "argmin") && (dim === undefined || dim === null) && x.ndim > 1) {
-    // Over all elements: index into the flattened tensor, as PyTorch does.
-    return reduce(op, reshape(x, [x.size]), 0, false);
   }
   const dtype = reduceDType(op, x.dtype);
   const keep = runKernel(op, { expr: ir.input(0), dtype, reduce: { op, axes } }, [x], x.shape);

@@ -1,6 +1,6 @@
 // Runs a test body once per backend present, so every test is written once (as candle/burn do).
 // "js-closure" is the js backend with code generation off: the path taken under a strict CSP.
-import { describe } from "node:test";
+import { before, describe } from "node:test";
 import * as ds from "../../src/index.js";
 import { JsBackend, registerBackend } from "../../src/backend/index.js";
 
@@ -13,7 +13,8 @@ export const BACKENDS: string[] = ds.backends();
 export function forEachBackend(title: string, body: (backend: string) => void): void {
   for (const name of BACKENDS) {
     describe(`${title} [${name}]`, () => {
-      ds.setBackend(name);
+      // Tests run after registration: select the backend when the suite starts, not now.
+      before(() => ds.setBackend(name));
       body(name);
     });
   }

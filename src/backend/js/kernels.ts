@@ -1,6 +1,6 @@
 // Elementwise and reduction kernels of the js backend: each description is rendered once to a
 // JavaScript function (or closure fallback) and cached by its key.
-import type { Kernel, ReduceOp } from "../../ir/expr.js";
+import { exprKey, type Kernel, type ReduceOp } from "../../ir/expr.js";
 import type { TypedArray } from "../../core/dtype.js";
 import { canGenerateCode, exprClosure, exprSource } from "./render.js";
 import { erf, rint } from "./math.js";
@@ -117,7 +117,7 @@ export class KernelCache {
   constructor(private readonly codegen: boolean) {}
 
   getElementwise(kernel: Kernel, nIn: number): ElementwiseFn {
-    const key = `${JSON.stringify(kernel.expr)}|${nIn}`;
+    const key = `${exprKey(kernel.expr)}|${nIn}`;
     let fn = this.elementwise.get(key);
     if (!fn) {
       fn = this.codegen && canGenerateCode()
@@ -130,7 +130,7 @@ export class KernelCache {
 
   getReduce(kernel: Kernel, nIn: number): ReduceFn {
     const op = kernel.reduce!.op;
-    const key = `${JSON.stringify(kernel.expr)}|${nIn}|${op}`;
+    const key = `${exprKey(kernel.expr)}|${nIn}|${op}`;
     let fn = this.reduction.get(key);
     if (!fn) {
       fn = this.codegen && canGenerateCode()

@@ -55,7 +55,7 @@ const CAST_SRC: Record<DType, (a: string) => string> = {
 export function exprSource(e: Expr): string {
   switch (e.kind) {
     case "input": return `v${e.index}`;
-    case "const": return Number.isNaN(e.value) ? "NaN" : e.value === Infinity ? "Infinity" : e.value === -Infinity ? "-Infinity" : `(${e.value})`;
+    case "const": return Number.isNaN(e.value) ? "NaN" : e.value === Infinity ? "Infinity" : e.value === -Infinity ? "-Infinity" : Object.is(e.value, -0) ? "(-0)" : `(${e.value})`;
     case "unary": return UNARY_SRC[e.op](exprSource(e.a));
     case "binary": return BINARY_SRC[e.op](exprSource(e.a), exprSource(e.b));
     case "where": return `(${exprSource(e.cond)} !== 0 ? ${exprSource(e.a)} : ${exprSource(e.b)})`;
