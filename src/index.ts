@@ -2,3 +2,4 @@
 export * from "./tensor/index.js";
 export * as nn from "./nn/index.js";
 export { version } from "./version.js";
+export * as train from "./train/index.js";

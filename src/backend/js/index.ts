@@ -6,6 +6,7 @@ import { arrayFor, type DType, type TypedArray } from "../../core/dtype.js";
 import { contiguousStrides, sizeOf } from "../../core/shape.js";
 import { IndexError, MemoryError } from "../../core/errors.js";
 import { KernelCache } from "./kernels.js";
+import { matmulJs } from "./matmul.js";
 import { collapseDims, offsetTable } from "./strided.js";
 
 /** A js storage: a typed array, dropped on free. */
@@ -78,25 +79,7 @@ export class JsBackend implements Backend {
   matmul(a: View, b: View, dtype: DType): Storage {
     const [B, M, K] = a.shape;
     const N = b.shape[2];
-    const A = dataOf(a.storage), Bd = dataOf(b.storage);
-    const [sab, sam, sak] = a.strides;
-    const [sbb, sbk, sbn] = b.strides;
-    const out = arrayFor(dtype, B * M * N);
-    const acc = new Float64Array(N);
-    for (let bt = 0; bt < B; bt++) {
-      for (let i = 0; i < M; i++) {
-        acc.fill(0);
-        const aRow = a.offset + bt * sab + i * sam;
-        for (let k = 0; k < K; k++) {
-          const av = A[aRow + k * sak];
-          let bi = b.offset + bt * sbb + k * sbk;
-          if (sbn === 1) for (let j = 0; j < N; j++) acc[j] += av * Bd[bi + j];
-          else for (let j = 0; j < N; j++, bi += sbn) acc[j] += av * Bd[bi];
-        }
-        out.set(acc, (bt * M + i) * N);
-      }
-    }
-    return new JsStorage(dtype, out);
+    return new JsStorage(dtype, matmulJs(dataOf(a.storage), a.offset, a.strides, dataOf(b.storage), b.offset, b.strides, B, M, K, N, dtype));
   }
 
   gather(x: View, dim: number, index: View): Storage {
