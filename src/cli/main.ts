@@ -1,12 +1,62 @@
 #!/usr/bin/env node
-// The `deepscript` command: info, demo (more commands arrive with training).
-import { Command } from "commander";
+// The `deepscript` command: train, evaluate, predict, info, demo.
+import { Command, InvalidArgumentError } from "commander";
 import { info } from "./info.js";
 import { demo } from "./demo.js";
+import { trainCommand } from "./train.js";
+import { evaluateCommand, predictCommand } from "./evaluate.js";
 import { version } from "../version.js";
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
+  return n;
+};
+const num = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
+  return n;
+};
 
 const program = new Command();
 program.name("deepscript").description("The Python deep-learning stack, rebuilt for TypeScript").version(version);
+
+program
+  .command("train")
+  .description("train a model with a progress bar, print test accuracy, save it to --out")
+  .option("--dataset <spec>", "digits (bundled), mnist-idx:DIR (MNIST/Fashion-MNIST IDX files) or csv:FILE (numbers; last column = class)", "digits")
+  .option("--model <name>", "mlp (784-256-128-10) or cnn (conv32-pool-conv64-pool-dense128)", "mlp")
+  .option("--epochs <n>", "passes over the training data", int("--epochs"), 5)
+  .option("--batch-size <n>", "samples per step", int("--batch-size"), 64)
+  .option("--lr <x>", "Adam learning rate", num("--lr"), 1e-3)
+  .option("--backend <name>", "js (more backends arrive with the wasm issue)", "js")
+  .option("--out <dir>", "folder for model.safetensors, history.json, train-options.json", "out")
+  .option("--seed <n>", "random seed (initialisation and shuffling)", int("--seed"), 0)
+  .option("--limit <n>", "use only the first N training samples (quick runs)", int("--limit"))
+  .action(async (opts) => {
+    await trainCommand(opts);
+  });
+
+program
+  .command("evaluate")
+  .description("test-set loss and accuracy of a saved model")
+  .argument("<model>", "a model file written by `deepscript train` (model.safetensors)")
+  .option("--dataset <spec>", "digits, mnist-idx:DIR or csv:FILE", "digits")
+  .option("--backend <name>", "backend to run on", "js")
+  .option("--seed <n>", "seed of the csv train/test split", int("--seed"), 0)
+  .action((model: string, opts) => {
+    evaluateCommand(model, opts);
+  });
+
+program
+  .command("predict")
+  .description("predicted class of each input sample")
+  .argument("<model>", "a model file written by `deepscript train`")
+  .argument("<input>", "digits:I or digits:I-J (bundled test digits), an IDX image file, or a JSON array of samples")
+  .option("--backend <name>", "backend to run on", "js")
+  .action((model: string, input: string, opts) => {
+    predictCommand(model, input, opts);
+  });
 
 program
   .command("info")
@@ -16,12 +66,13 @@ program
 program
   .command("demo")
   .description("fit a line by gradient descent with autograd (the tensor layer end to end)")
-  .option("--steps <n>", "gradient-descent steps", (v) => parseInt(v, 10), 120)
-  .option("--lr <x>", "learning rate", parseFloat, 0.05)
-  .option("--seed <n>", "random seed", (v) => parseInt(v, 10), 0)
+  .option("--steps <n>", "gradient-descent steps", int("--steps"), 120)
+  .option("--lr <x>", "learning rate", num("--lr"), 0.05)
+  .option("--seed <n>", "random seed", int("--seed"), 0)
   .action((opts: { steps: number; lr: number; seed: number }) => demo(opts));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  console.error(e instanceof Error ? `deepscript: ${e.message}` : e);
+  // One clear line, no stack trace: every deepscript error names the op and the problem.
+  console.error(`deepscript: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

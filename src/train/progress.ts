@@ -19,7 +19,7 @@ export interface Progress {
 }
 
 /** Chooses the reporter: 0 silent, 1 bar, 2 one line per epoch; "auto" = bar on a TTY, lines otherwise. */
-export function makeProgress(verbose: Verbosity, epochs: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function makeProgress(verbose: Verbosity, epochs: number, stream: NodeJS.WriteStream = process.stdout): Progress {
   const mode = verbose === "auto" ? (stream.isTTY && !process.env.CI ? 1 : 2) : verbose;
   const width = String(epochs).length;
   const label = (e: number) => `epoch ${String(e + 1).padStart(width)}/${epochs}`;
