@@ -37,7 +37,8 @@ function parseSlice(s: string): Slice {
 /** NumPy-style indexing; supports at most one tensor index per call. */
 export function index(x: Tensor, ...spec: IndexSpec[]): Tensor {
   const consuming = (s: IndexSpec) => !(s === null || s === "...") ;
-  const dimsUsed = (s: IndexSpec) => (s instanceof Tensor && s.dtype === "bool" ? Math.max(s.ndim, 1) : consuming(s) ? 1 : 0);
+  // A bool mask covers as many dims as it has: a 0-d one covers none and adds a dim of size 1 or 0 (as NumPy).
+  const dimsUsed = (s: IndexSpec) => (s instanceof Tensor && s.dtype === "bool" ? s.ndim : consuming(s) ? 1 : 0);
   const ellipses = spec.filter((s) => s === "...").length;
   if (ellipses > 1) throw new ArgumentError("index", `at most one "..." is allowed`);
   const used = spec.reduce<number>((a, s) => a + dimsUsed(s), 0);
@@ -85,7 +86,7 @@ export function index(x: Tensor, ...spec: IndexSpec[]): Tensor {
   if (tensors.length === 1) {
     const { pos, t } = tensors[0];
     if (t.dtype === "bool") {
-      const k = Math.max(t.ndim, 1);
+      const k = t.ndim;
       const covered = y.shape.slice(pos, pos + k);
       if (t.ndim > 0 && fmtShape(t.shape) !== fmtShape(covered)) {
         throw new ShapeError("index", `bool mask of shape ${fmtShape(t.shape)} does not match the indexed dims ${fmtShape(covered)}`);
