@@ -1,5 +1,8 @@
 // deepscript: `import * as ds from "deepscript"` gives the tensor API and the namespaces.
 export * from "./tensor/index.js";
 export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
+export * as io from "./io/index.js";
 export { version } from "./version.js";
 export * as train from "./train/index.js";

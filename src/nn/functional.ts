@@ -47,7 +47,9 @@ function paddingFor(op: string, padding: Conv2dOptions["padding"], kernel: [numb
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const op = "conv2d";
-  if (x.ndim !== 4) throw new ShapeError(op, `expected input [N,C,H,W], got ${fmtShape(x.shape)}`);
+  // An unbatched [C,H,W] input runs as a batch of one, as PyTorch.
+  if (x.ndim === 3 && weight.ndim === 4) return conv2d(x.unsqueeze(0), weight, bias, opts).squeeze(0);
+  if (x.ndim !== 4) throw new ShapeError(op, `expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
   if (weight.ndim !== 4) throw new ShapeError(op, `expected weight [O,C/groups,KH,KW], got ${fmtShape(weight.shape)}`);
   const groups = opts.groups ?? 1;
   const [N, C] = x.shape;
@@ -79,7 +81,8 @@ export interface Conv1dOptions {
 
 /** 1-d convolution: x [N,C,L], weight [O, C/groups, K]. */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
-  if (x.ndim !== 3) throw new ShapeError("conv1d", `expected input [N,C,L], got ${fmtShape(x.shape)}`);
+  if (x.ndim === 2 && weight.ndim === 3) return conv1d(x.unsqueeze(0), weight, bias, opts).squeeze(0);
+  if (x.ndim !== 3) throw new ShapeError("conv1d", `expected input [N,C,L] or [C,L], got ${fmtShape(x.shape)}`);
   if (weight.ndim !== 3) throw new ShapeError("conv1d", `expected weight [O,C/groups,K], got ${fmtShape(weight.shape)}`);
   const p = opts.padding;
   const y = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, {
@@ -96,17 +99,34 @@ export interface Pool2dOptions {
   stride?: Pair;
   padding?: Pair;
   dilation?: Pair;
+  /** Output size rounds up (a last, partial window) instead of down, as PyTorch's ceil_mode. */
+  ceilMode?: boolean;
 }
 
-function poolWindows(op: string, x: Tensor, kernelSize: Pair, opts: Pool2dOptions, padValue: number): { win: Tensor; k: [number, number]; pads: [number, number] } {
+interface PoolGeometry { win: Tensor; k: [number, number]; pads: [number, number]; extra: [number, number] }
+
+// Pads (padValue; `extra` more at the bottom/right in ceil mode) and cuts [..., OH, OW, KH, KW] windows.
+function poolWindows(op: string, x: Tensor, kernelSize: Pair, opts: Pool2dOptions, padValue: number): PoolGeometry {
   if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(op, `expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
   const k = pair(op, "kernelSize", kernelSize);
   const stride = pair(op, "stride", opts.stride ?? k), dilation = pair(op, "dilation", opts.dilation ?? 1);
-  const [ph, pw] = pair(op, "padding", opts.padding ?? 0);
-  if (ph > k[0] / 2 || pw > k[1] / 2) throw new ArgumentError(op, `padding ${fmtShape([ph, pw])} must be at most half the kernel size ${fmtShape(k)}`);
+  const pads = pair(op, "padding", opts.padding ?? 0);
+  if (pads[0] > k[0] / 2 || pads[1] > k[1] / 2) throw new ArgumentError(op, `padding ${fmtShape(pads)} must be at most half the kernel size ${fmtShape(k)}`);
   if (k.includes(0) || stride.includes(0) || dilation.includes(0)) throw new ArgumentError(op, "kernelSize, stride and dilation must be positive");
-  const xp = ph || pw ? x.pad([pw, pw, ph, ph], padValue) : x;
-  return { win: windows(xp, k, stride, dilation), k, pads: [ph, pw] };
+  const extra: [number, number] = [0, 0];
+  for (const d of [0, 1]) {
+    const size = x.shape[x.ndim - 2 + d], span = dilation[d] * (k[d] - 1) + 1;
+    const room = size + 2 * pads[d] - span;
+    if (room < 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} is smaller than the kernel ${fmtShape(k)} (dilation ${fmtShape(dilation)}, padding ${fmtShape(pads)})`);
+    if (!opts.ceilMode) continue;
+    // PyTorch: round up, but the last window must start inside the input or the left padding.
+    let out = Math.ceil(room / stride[d]) + 1;
+    if ((out - 1) * stride[d] >= size + pads[d]) out--;
+    extra[d] = Math.max(0, (out - 1) * stride[d] + span - (size + 2 * pads[d]));
+  }
+  const [ph, pw] = pads;
+  const xp = ph || pw || extra[0] || extra[1] ? x.pad([pw, pw + extra[1], ph, ph + extra[0]], padValue) : x;
+  return { win: windows(xp, k, stride, dilation), k, pads, extra };
 }
 
 /** Max over k×k windows (padding counts as -inf). */
@@ -123,14 +143,47 @@ export interface AvgPool2dOptions extends Omit<Pool2dOptions, "dilation"> {
   countIncludePad?: boolean;
 }
 
-/** Mean over k×k windows. */
+/**
+ * Mean over k×k windows. The divisor is the window's overlap with the padded input
+ * (countIncludePad, the default) or with the input alone; the ceil-mode tail never counts.
+ */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = {}): Tensor {
-  const { win, k, pads } = poolWindows("avgPool2d", x, kernelSize, opts, 0);
+  const op = "avgPool2d";
+  const { win, k, pads, extra } = poolWindows(op, x, kernelSize, { ...opts, dilation: 1 }, 0);
   const sums = win.reshape([...win.shape.slice(0, -2), k[0] * k[1]]).sum(-1);
-  if ((opts.countIncludePad ?? true) || (pads[0] === 0 && pads[1] === 0)) return sums.div(k[0] * k[1]);
-  const ones = ds.ones(x.shape.slice(-2), { dtype: x.dtype });
-  const counts = poolWindows("avgPool2d", ones.reshape([1, ...ones.shape]), kernelSize, opts, 0).win;
-  return sums.div(counts.reshape([...counts.shape.slice(0, -2), k[0] * k[1]]).sum(-1).reshape(sums.shape.slice(-2)));
+  const includePad = opts.countIncludePad ?? true;
+  if (!extra[0] && !extra[1] && (includePad || (pads[0] === 0 && pads[1] === 0))) return sums.div(k[0] * k[1]);
+  // Divisors: the same windows over ones where elements count and zeros where they do not.
+  const [H, W] = x.shape.slice(-2), [ph, pw] = pads;
+  const counted = includePad ? ds.ones([1, H + 2 * ph, W + 2 * pw], { dtype: x.dtype }).pad([0, extra[1], 0, extra[0]]) : ds.ones([1, H, W], { dtype: x.dtype }).pad([pw, pw + extra[1], ph, ph + extra[0]]);
+  const stride = pair(op, "stride", opts.stride ?? k);
+  const cw = windows(counted, k, stride, [1, 1]);
+  return sums.div(cw.reshape([...cw.shape.slice(1, -2), k[0] * k[1]]).sum(-1));
+}
+
+/**
+ * Average pooling to a fixed output size: output cell i covers input rows
+ * floor(i·H/out) .. ceil((i+1)·H/out), as PyTorch. `null` keeps that dim's size.
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
+  if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError("adaptiveAvgPool2d", `expected [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
+  const [H, W] = x.shape.slice(-2);
+  const os = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
+  const oh = os[0] ?? H, ow = os[1] ?? W;
+  if (!Number.isInteger(oh) || !Number.isInteger(ow) || oh <= 0 || ow <= 0) throw new ArgumentError("adaptiveAvgPool2d", `output size must be positive integers, got ${JSON.stringify(outputSize)}`);
+  // Uniform windows reduce to a plain average pool (the common cases: global pooling, exact divisors).
+  if (H % oh === 0 && W % ow === 0) return avgPool2d(x, [H / oh, W / ow]);
+  const h = x.ndim - 2, w = x.ndim - 1;
+  const rows = Array.from({ length: oh }, (_, i) => {
+    const r0 = Math.floor((i * H) / oh), r1 = Math.ceil(((i + 1) * H) / oh);
+    const band = x.narrow(h, r0, r1 - r0);
+    const cells = Array.from({ length: ow }, (_, j) => {
+      const c0 = Math.floor((j * W) / ow), c1 = Math.ceil(((j + 1) * W) / ow);
+      return band.narrow(w, c0, c1 - c0).mean([h, w]);
+    });
+    return ds.stack(cells, -1);
+  });
+  return ds.concat(rows.map((r) => r.unsqueeze(-2)), -2);
 }
 
 /** Zeroes elements with probability p while training and scales the rest by 1/(1-p). */
@@ -212,83 +265,10 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx?: number |
   return ds.where(live, out, out.detach());
 }
 
-export type Reduction = "mean" | "sum" | "none";
+export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./attention.js";
 
-export interface CrossEntropyOptions {
-  /** Per-class weights [C]. */
-  weight?: Tensor | null;
-  /** Class-index targets equal to this are skipped (default -100, as PyTorch). */
-  ignoreIndex?: number;
-  reduction?: Reduction;
-  labelSmoothing?: number;
-}
-
-function reduceLoss(op: string, loss: Tensor, reduction: Reduction, denom?: Tensor): Tensor {
-  if (reduction === "none") return loss;
-  if (reduction === "sum") return loss.sum();
-  if (reduction === "mean") return denom ? loss.sum().div(denom) : loss.mean();
-  throw new ArgumentError(op, `reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
-}
-
-/**
- * Cross-entropy of logits [N,C,...] against class indices [N,...] (int32) or class
- * probabilities [N,C,...] (float), with optional class weights, ignoreIndex and label smoothing.
- */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  return classLoss(input, target, opts, true);
-}
-
-// Cross-entropy from logits (fromLogits) or from log-probabilities as given (nllLoss).
-function classLoss(input: Tensor, target: Tensor, opts: CrossEntropyOptions, fromLogits: boolean): Tensor {
-  const op = fromLogits ? "crossEntropy" : "nllLoss";
-  const reduction = opts.reduction ?? "mean";
-  const eps = opts.labelSmoothing ?? 0;
-  if (eps < 0 || eps > 1) throw new ArgumentError(op, `labelSmoothing must be in [0, 1], got ${eps}`);
-  if (input.ndim < 1) throw new ShapeError(op, `input must have a class dim, got ${fmtShape(input.shape)}`);
-  const x = input.ndim === 1 ? input.unsqueeze(0) : input;
-  const C = x.shape[1];
-  const logp = fromLogits ? x.logSoftmax(1) : x;
-  const wshape = x.shape.map((d, i) => (i === 1 ? C : 1));
-  const w = opts.weight ?? null;
-  if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new ShapeError(op, `weight must have shape [${C}], got ${fmtShape(w.shape)}`);
-  if (target.dtype === "int32") {
-    const t = input.ndim === 1 ? target.reshape([1]) : target;
-    const expected = [x.shape[0], ...x.shape.slice(2)];
-    if (fmtShape(t.shape) !== fmtShape(expected)) throw new ShapeError(op, `target shape ${fmtShape(target.shape)} does not match input ${fmtShape(input.shape)}; expected ${fmtShape(expected)}`);
-    const ignore = opts.ignoreIndex ?? -100;
-    const valid = t.ne(ignore);
-    const safe = ds.where(valid, t, 0);
-    const bad = ds.logicalAnd(valid, ds.logicalOr(safe.lt(0), safe.ge(C)));
-    if (bad.any().item()) throw new ArgumentError(op, `target holds class indices outside [0, ${C})`);
-    const picked = logp.gather(1, safe.unsqueeze(1)).squeeze(1);
-    const wt = w ? ds.indexSelect(w, 0, safe.reshape([safe.size])).reshape(safe.shape).mul(valid) : valid.to(logp.dtype);
-    let loss = picked.mul(wt).neg();
-    const denom = wt.sum();
-    if (eps > 0) {
-      const smooth = (w ? logp.mul(w.reshape(wshape)) : logp).sum(1).neg().mul(valid);
-      loss = loss.mul(1 - eps).add(smooth.mul(eps / C));
-    }
-    const out = reduceLoss(op, loss, reduction, denom);
-    return input.ndim === 1 && reduction === "none" ? out.squeeze(0) : out;
-  }
-  if (target.dtype !== "float32" && target.dtype !== "float64") throw new DTypeError(op, `target must be int32 class indices or float probabilities, got ${target.dtype}`);
-  if (fmtShape(target.shape) !== fmtShape(input.shape)) throw new ShapeError(op, `probability target shape ${fmtShape(target.shape)} must equal input shape ${fmtShape(input.shape)}`);
-  let p = input.ndim === 1 ? target.unsqueeze(0) : target;
-  if (eps > 0) p = p.mul(1 - eps).add(eps / C);
-  const terms = w ? logp.mul(p).mul(w.reshape(wshape)) : logp.mul(p);
-  const loss = terms.sum(1).neg();
-  const out = reduceLoss(op, loss, reduction);
-  return input.ndim === 1 && reduction === "none" ? out.squeeze(0) : out;
-}
-
-/** Mean squared error (reduction "mean" by default). Shapes broadcast. */
-export function mse(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  return reduceLoss("mse", input.sub(target).square(), opts.reduction ?? "mean");
-}
-export { mse as mseLoss };
-
-/** Negative log-likelihood of log-probabilities [N,C,...] at int32 class indices. */
-export function nllLoss(input: Tensor, target: Tensor, opts: Omit<CrossEntropyOptions, "labelSmoothing"> = {}): Tensor {
-  // Not crossEntropy: logSoftmax of log-probabilities has the same value but not the same gradient.
-  return classLoss(input, target, opts, false);
-}
+// Losses live in losses.ts; these are their torch.nn.functional names.
+export {
+  crossEntropy, nllLoss, mse, mseLoss, l1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  type Reduction, type CrossEntropyOptions, type NllOptions, type BceOptions, type BceWithLogitsOptions,
+} from "./losses.js";

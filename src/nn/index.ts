@@ -12,3 +12,5 @@ export { ReLU, LeakyReLU, GELU, ELU, Softplus, Tanh, Sigmoid, Softmax, LogSoftma
 export { Dropout, Embedding, Flatten } from "./layers/misc.js";
 export { Sequential, ModuleList } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from "./layers/loss.js";
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from "./layers/attention.js";
+export * as utils from "./utils.js";

@@ -1,11 +1,12 @@
-// Loss functions beyond crossEntropy/mse: nll, l1, binary cross-entropy (probabilities and
-// logits), all with PyTorch's reductions and numerically stable forms.
+// Loss functions (torch.nn.functional's): cross-entropy, nll, mse, l1, binary cross-entropy
+// (probabilities and logits), all with PyTorch's reductions and numerically stable forms.
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
+/** Applies a reduction; "mean" divides by `denom` when given (weighted means), else by the count. */
 export function reduceLoss(op: string, loss: Tensor, reduction: Reduction, denom?: Tensor): Tensor {
   if (reduction === "none") return loss;
   if (reduction === "sum") return loss.sum();
@@ -24,7 +25,12 @@ export interface NllOptions {
  * indices [N,...]. With class weights, "mean" divides by the summed weights of the counted targets.
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
-  const op = "nllLoss";
+  return nll("nllLoss", input, target, opts).loss;
+}
+
+// nllLoss plus what crossEntropy's label smoothing needs: the valid-target mask and the summed
+// weights of the counted targets (the denominator of the weighted mean).
+function nll(op: string, input: Tensor, target: Tensor, opts: NllOptions): { loss: Tensor; valid: Tensor; denom: Tensor } {
   if (target.dtype !== "int32") throw new DTypeError(op, `target must be int32 class indices, got ${target.dtype}`);
   const x = input.ndim === 1 ? input.unsqueeze(0) : input;
   const t = input.ndim === 1 ? target.reshape([1]) : target;
@@ -40,9 +46,56 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
   }
   const picked = x.gather(1, safe.unsqueeze(1)).squeeze(1);
   const wt = w ? ds.indexSelect(w, 0, safe.reshape([safe.size])).reshape(safe.shape).mul(valid) : valid.to(x.dtype);
-  const out = reduceLoss(op, picked.mul(wt).neg(), opts.reduction ?? "mean", wt.sum());
-  return input.ndim === 1 && opts.reduction === "none" ? out.squeeze(0) : out;
+  const denom = wt.sum();
+  const out = reduceLoss(op, picked.mul(wt).neg(), opts.reduction ?? "mean", denom);
+  return { loss: input.ndim === 1 && opts.reduction === "none" ? out.squeeze(0) : out, valid, denom };
 }
+
+export interface CrossEntropyOptions extends NllOptions {
+  /** Mixes the target with the uniform distribution: (1 - ε)·target + ε/C. */
+  labelSmoothing?: number;
+}
+
+/**
+ * Cross-entropy of logits [N,C,...] (or [C]) against int32 class indices [N,...] or float class
+ * probabilities of the input's shape, with PyTorch's class weights, ignoreIndex (indices only) and
+ * label smoothing. "mean" divides both the nll and the smoothing term by the summed weights of
+ * the counted (not ignored) targets, as PyTorch.
+ * @example F.crossEntropy(logits, ds.tensor([0, 2], { dtype: "int32" }), { labelSmoothing: 0.1 })
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const op = "crossEntropy";
+  const reduction = opts.reduction ?? "mean";
+  const eps = opts.labelSmoothing ?? 0;
+  if (!(eps >= 0 && eps <= 1)) throw new ArgumentError(op, `labelSmoothing must be in [0, 1], got ${eps}`);
+  if (input.ndim < 1) throw new ShapeError(op, `input must have a class dim, got ${fmtShape(input.shape)}`);
+  const x = input.ndim === 1 ? input.unsqueeze(0) : input;
+  const C = x.shape[1];
+  const w = opts.weight ?? null;
+  if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new ShapeError(op, `weight must have shape [${C}], got ${fmtShape(w.shape)}`);
+  const wshape = x.shape.map((_, i) => (i === 1 ? C : 1));
+  const logp = x.logSoftmax(1);
+  const unbatch = (t: Tensor): Tensor => (input.ndim === 1 && reduction === "none" ? t.squeeze(0) : t);
+  if (target.dtype === "int32") {
+    const { loss, valid, denom } = nll(op, logp, input.ndim === 1 ? target.reshape([1]) : target, { ...opts, reduction });
+    if (eps === 0) return unbatch(loss);
+    const smooth = (w ? logp.mul(w.reshape(wshape)) : logp).sum(1).neg().mul(valid);
+    const smoothRed = reduceLoss(op, smooth, reduction, denom);
+    return unbatch(loss.mul(1 - eps).add(smoothRed.mul(eps / C)));
+  }
+  if (target.dtype !== "float32" && target.dtype !== "float64") throw new DTypeError(op, `target must be int32 class indices or float probabilities, got ${target.dtype}`);
+  if (fmtShape(target.shape) !== fmtShape(input.shape)) throw new ShapeError(op, `probability target shape ${fmtShape(target.shape)} must equal input shape ${fmtShape(input.shape)}`);
+  let p = input.ndim === 1 ? target.unsqueeze(0) : target;
+  if (eps > 0) p = p.mul(1 - eps).add(eps / C);
+  const terms = w ? logp.mul(p).mul(w.reshape(wshape)) : logp.mul(p);
+  return unbatch(reduceLoss(op, terms.sum(1).neg(), reduction));
+}
+
+/** Mean squared error (reduction "mean" by default). Shapes broadcast. */
+export function mse(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  return reduceLoss("mse", input.sub(target).square(), opts.reduction ?? "mean");
+}
+export { mse as mseLoss };
 
 /** Mean absolute error. */
 export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
@@ -59,12 +112,25 @@ function checkSame(op: string, a: Tensor, b: Tensor): void {
   if (fmtShape(a.shape) !== fmtShape(b.shape)) throw new ShapeError(op, `target shape ${fmtShape(b.shape)} must equal input shape ${fmtShape(a.shape)}`);
 }
 
-/** Binary cross-entropy of probabilities in [0, 1]; logs are clamped at -100 as in PyTorch. */
+/**
+ * Binary cross-entropy of probabilities in [0, 1]; logs are clamped at -100 as in PyTorch. The
+ * gradient is PyTorch's too: d/dx = (x - y) / max(x(1 - x), 1e-12) and d/dy = log(1 - x) - log(x)
+ * (clamped), which stay finite where x is exactly 0 or 1 (a saturated float32 sigmoid) while the
+ * derivative of the clamped expression would be NaN there.
+ */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
   checkSame("binaryCrossEntropy", input, target);
-  const logp = input.log().clamp(-100);
-  const log1mp = ds.sub(1, input).log().clamp(-100);
-  let loss = target.mul(logp).add(ds.sub(1, target).mul(log1mp)).neg();
+  const needGrad = ds.isGradEnabled() && (input.requiresGrad || target.requiresGrad);
+  const terms = (): Tensor[] => {
+    const logp = input.log().clamp(-100);
+    const log1mp = ds.sub(1, input).log().clamp(-100);
+    const value = target.mul(logp).add(ds.sub(1, target).mul(log1mp)).neg();
+    if (!needGrad) return [value];
+    return [value, input.sub(target).div(input.mul(ds.sub(1, input)).clamp(1e-12)), log1mp.sub(logp)];
+  };
+  const [value, gx, gy] = ds.noGrad(terms);
+  // value + (x - x̄)·gx + (y - ȳ)·gy: the same value (the differences are 0), PyTorch's gradient.
+  let loss = gx ? value.add(input.sub(input.detach()).mul(gx)).add(target.sub(target.detach()).mul(gy)) : value;
   if (opts.weight) loss = loss.mul(opts.weight);
   return reduceLoss("binaryCrossEntropy", loss, opts.reduction ?? "mean");
 }

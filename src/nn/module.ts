@@ -103,6 +103,37 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.train(false);
   }
 
+  /**
+   * Casts every floating-point parameter and buffer to `dtype` (PyTorch's `module.to(dtype)`);
+   * integer buffers such as numBatchesTracked keep theirs. Unlike PyTorch, cast parameters are new
+   * Parameter objects: call this before building an optimizer over `parameters()`.
+   * @example const m = new nn.Linear(3, 4).to("float64");
+   */
+  to(dtype: "float32" | "float64"): this {
+    for (const m of this.modules()) {
+      const rec = m as unknown as Record<string, unknown>;
+      for (const [key, value] of Object.entries(m)) {
+        if (!(value instanceof Tensor) || value.dtype === dtype || (value.dtype !== "float32" && value.dtype !== "float64")) continue;
+        if (value instanceof Parameter) {
+          rec[key] = new Parameter(noGrad(() => value.to(dtype)), value.requiresGrad);
+        } else if (m.bufferNames.has(key)) {
+          rec[key] = keep(noGrad(() => value.to(dtype)));
+        }
+      }
+    }
+    return this;
+  }
+
+  /** Casts floating-point parameters and buffers to float64 (PyTorch's double()). */
+  double(): this {
+    return this.to("float64");
+  }
+
+  /** Casts floating-point parameters and buffers to float32 (PyTorch's float()). */
+  float(): this {
+    return this.to("float32");
+  }
+
   /** Drops every parameter's gradient (PyTorch's zero_grad(set_to_none=True)) and frees it. */
   zeroGrad(): void {
     for (const p of this.parameters()) {
@@ -165,10 +196,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** A readable tree of the module, like PyTorch's repr. */
   toString(): string {
     const children = this.namedChildren();
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
-    if (!children.length) return `${head})`;
-    const lines = children.map(([n, c]) => `  (${n}): ${c.toString().split("\n").join("\n  ")}`);
-    return `${head}\n${lines.join("\n")}\n)`;
+    const extra = this.extraRepr();
+    if (!children.length) return `${this.constructor.name}(${extra})`;
+    const lines = [...(extra ? extra.split("\n") : []), ...children.map(([n, c]) => `(${n}): ${c.toString()}`)];
+    return `${this.constructor.name}(\n${lines.map((l) => `  ${l.split("\n").join("\n  ")}`).join("\n")}\n)`;
   }
 
   /** Constructor arguments shown by toString(); layers override. */

@@ -16,16 +16,19 @@ export class LeakyReLU extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: "none" | "tanh" = "none") { super(); }
   forward(x: Tensor): Tensor { return gelu(x, this.approximate); }
+  protected override extraRepr(): string { return this.approximate === "none" ? "" : `approximate=${this.approximate}`; }
 }
 
 export class ELU extends Module {
   constructor(readonly alpha = 1) { super(); }
   forward(x: Tensor): Tensor { return elu(x, this.alpha); }
+  protected override extraRepr(): string { return `alpha=${this.alpha}`; }
 }
 
 export class Softplus extends Module {
   constructor(readonly beta = 1, readonly threshold = 20) { super(); }
   forward(x: Tensor): Tensor { return softplus(x, this.beta, this.threshold); }
+  protected override extraRepr(): string { return `beta=${this.beta}, threshold=${this.threshold}`; }
 }
 
 export class Tanh extends Module {

@@ -5,7 +5,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { kaimingUniform_, uniform_ } from "../init.js";
 import { conv1d, conv2d } from "../functional.js";
-import { empty, pairOf, type Pair } from "./util.js";
+import { empty, optionsRepr, pairOf, type Pair } from "./util.js";
 
 export interface ConvOptions<P> {
   stride?: P;
@@ -47,7 +47,7 @@ export class Conv2d extends Module {
     return conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups });
   }
   protected override extraRepr(): string {
-    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${this.opts.stride ? `, stride=${JSON.stringify(this.opts.stride)}` : ""}${this.opts.padding ? `, padding=${JSON.stringify(this.opts.padding)}` : ""}`;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=[${this.kernelSize}]${optionsRepr(this.opts)}`;
   }
 }
 
@@ -68,6 +68,6 @@ export class Conv1d extends Module {
     return conv1d(x, this.weight, this.bias, { stride, padding, dilation, groups });
   }
   protected override extraRepr(): string {
-    return `${this.inChannels}, ${this.outChannels}, kernelSize=${this.kernelSize}`;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=${this.kernelSize}${optionsRepr(this.opts)}`;
   }
 }

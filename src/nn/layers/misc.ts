@@ -32,11 +32,12 @@ export class Embedding extends Module {
     if (pad !== null) noGrad(() => this.weight.index(pad).copy_(0));
   }
   forward(indices: Tensor): Tensor { return embedding(indices, this.weight, this.paddingIdx); }
-  protected override extraRepr(): string { return `${this.numEmbeddings}, ${this.embeddingDim}`; }
+  protected override extraRepr(): string { return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? "" : `, paddingIdx=${this.paddingIdx}`}`; }
 }
 
 /** Flattens dims startDim..endDim (default: all but the batch dim). */
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
   forward(x: Tensor): Tensor { return flatten(x, this.startDim, this.endDim); }
+  protected override extraRepr(): string { return `startDim=${this.startDim}, endDim=${this.endDim}`; }
 }

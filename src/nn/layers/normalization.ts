@@ -56,7 +56,8 @@ abstract class BatchNormBase extends Module {
     });
   }
   protected override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}`;
+    const flags = [this.weight ? "" : ", affine=false", this.runningMean ? "" : ", trackRunningStats=false"].join("");
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}${flags}`;
   }
 }
 
@@ -90,6 +91,6 @@ export class LayerNorm extends Module {
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.opts.eps ?? 1e-5);
   }
   protected override extraRepr(): string {
-    return `[${this.normalizedShape}], eps=${this.opts.eps ?? 1e-5}`;
+    return `[${this.normalizedShape}], eps=${this.opts.eps ?? 1e-5}${this.weight ? "" : ", elementwiseAffine=false"}`;
   }
 }

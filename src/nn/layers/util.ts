@@ -12,4 +12,12 @@ export function empty(layer: string, shape: number[]): Tensor {
 }
 
 export type Pair = number | readonly [number, number];
+
+/** ", key=value" for each option that is set (for toString); arrays print as [a,b]. */
+export function optionsRepr(opts: object): string {
+  return Object.entries(opts)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `, ${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join("");
+}
 export const pairOf = (v: Pair): [number, number] => (typeof v === "number" ? [v, v] : [v[0], v[1]]);

@@ -1,0 +1,2 @@
+// Datasets that ship with deepscript (`data.datasets.digits()`).
+export { digits, type DigitsOptions, type Split } from "./digits.js";

@@ -1,0 +1,123 @@
+// DataLoader: iterates a dataset in (optionally shuffled) batches stacked along dim 0.
+import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
+import { PCG32, globalRng } from "../core/rng.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { tensor } from "../ops/creation.js";
+import { stack } from "../ops/shape.js";
+import { indexSelect } from "../ops/indexing.js";
+import { TensorDataset, type Dataset } from "./dataset.js";
+
+export interface DataLoaderOptions<B = Tensor[]> {
+  /** Samples per batch (default 1). */
+  batchSize?: number;
+  /** Reorder the samples at the start of every epoch (default false). */
+  shuffle?: boolean;
+  /** Drop the last batch when it is smaller than batchSize (default false). */
+  dropLast?: boolean;
+  /**
+   * Shuffle with a private generator seeded by `seed + epoch`, so every epoch has its own order
+   * and a rerun repeats them all. Without it, shuffling draws from the global generator (`ds.seed`).
+   */
+  seed?: number;
+  /** Turns a list of samples into a batch (default: stack each position along a new dim 0). */
+  collate?: (samples: Tensor[][]) => B;
+}
+
+/**
+ * Batches of a dataset, as PyTorch's DataLoader: `for (const [x, y] of loader) …`. Each pass
+ * over the loader is one epoch. Batches of a TensorDataset are gathered with one indexSelect
+ * per tensor; other datasets are read sample by sample and stacked.
+ * @example
+ * const loader = new data.DataLoader(new data.TensorDataset(x, y), { batchSize: 32, shuffle: true, seed: 0 });
+ * for (const [xb, yb] of loader) { … }
+ */
+export class DataLoader<B = Tensor[]> implements Iterable<B> {
+  readonly dataset: Dataset<Tensor[]>;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly seed: number | undefined;
+  /** Epochs started so far (each iteration over the loader starts one). */
+  epoch = 0;
+  private readonly collate: ((samples: Tensor[][]) => B) | undefined;
+
+  constructor(dataset: Dataset<Tensor[]>, opts: DataLoaderOptions<B> = {}) {
+    if (!dataset || typeof dataset.get !== "function" || !Number.isInteger(dataset.length) || dataset.length < 0) {
+      throw new ArgumentError("DataLoader", "dataset must have an integer length and a get(i) method");
+    }
+    const batchSize = opts.batchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError("DataLoader", `batchSize must be a positive integer, got ${batchSize}`);
+    if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) throw new ArgumentError("DataLoader", `seed must be an integer, got ${opts.seed}`);
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = opts.shuffle ?? false;
+    this.dropLast = opts.dropLast ?? false;
+    this.seed = opts.seed;
+    this.collate = opts.collate;
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The sample order of the next epoch (consumes randomness when shuffling). */
+  private order(): Int32Array {
+    const n = this.dataset.length;
+    const idx = new Int32Array(n);
+    for (let i = 0; i < n; i++) idx[i] = i;
+    if (this.shuffle) {
+      const rng = this.seed === undefined ? globalRng : new PCG32(this.seed + this.epoch);
+      shuffleInPlace(idx, rng);
+    }
+    return idx;
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    const order = this.order();
+    this.epoch++;
+    const batches = this.length;
+    for (let b = 0; b < batches; b++) {
+      const ids = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));
+      yield this.makeBatch(ids);
+    }
+  }
+
+  private makeBatch(ids: Int32Array): B {
+    if (this.collate) return this.collate(Array.from(ids, (i) => this.dataset.get(i)));
+    if (this.dataset instanceof TensorDataset) {
+      const index = tensor(ids.slice(), { dtype: "int32" });
+      return this.dataset.tensors.map((t) => indexSelect(t, 0, index)) as B;
+    }
+    return defaultCollate(Array.from(ids, (i) => this.dataset.get(i))) as B;
+  }
+}
+
+/** Stacks position k of every sample into batch tensor k (PyTorch's default_collate for tuples of tensors). */
+export function defaultCollate(samples: Tensor[][]): Tensor[] {
+  if (samples.length === 0) return [];
+  const width = samples[0].length;
+  for (const [i, s] of samples.entries()) {
+    if (!Array.isArray(s) || s.length !== width) {
+      throw new ShapeError("DataLoader", `samples must be lists of ${width} tensors; sample ${i} has ${Array.isArray(s) ? s.length : typeof s}`);
+    }
+  }
+  return Array.from({ length: width }, (_, k) => {
+    const parts = samples.map((s) => s[k]);
+    const shape = fmtShape(parts[0].shape);
+    const bad = parts.findIndex((p) => fmtShape(p.shape) !== shape);
+    if (bad >= 0) throw new ShapeError("DataLoader", `cannot stack position ${k} of the samples: shapes ${shape} and ${fmtShape(parts[bad].shape)}`);
+    return stack(parts, 0);
+  });
+}
+
+/** Fisher–Yates shuffle with a PCG32 generator. */
+export function shuffleInPlace(a: Int32Array | number[], rng: PCG32): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.nextInt(0, i + 1);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
