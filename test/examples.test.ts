@@ -1,0 +1,9 @@
+// The examples run (on a few samples; the full runs are `npm run example:<name>`).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { main as mnist } from "../examples/mnist.js";
+
+test("examples/mnist.ts (the PyTorch MNIST port) trains and evaluates", async () => {
+  const accuracy = await mnist(64, 1);
+  assert.ok(accuracy >= 0 && accuracy <= 1);
+});
