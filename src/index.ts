@@ -4,5 +4,5 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as io from "./io/index.js";
-export { version } from "./version.js";
+export { version } from "./core/version.js";
 export * as train from "./train/index.js";

@@ -2,7 +2,7 @@
 import os from "node:os";
 import { getBackend, backends, getThreads } from "../backend/registry.js";
 import { runtimeFeatures } from "../backend/features.js";
-import { version } from "../version.js";
+import { version } from "../core/version.js";
 
 export function info(): string {
   const f = runtimeFeatures();

@@ -5,7 +5,7 @@ import { info } from "./info.js";
 import { demo } from "./demo.js";
 import { trainCommand } from "./train.js";
 import { evaluateCommand, predictCommand } from "./evaluate.js";
-import { version } from "../version.js";
+import { version } from "../core/version.js";
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);

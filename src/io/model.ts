@@ -4,7 +4,7 @@ import { ArgumentError, DeepScriptError, FileError, fmtShape } from "../core/err
 import { isFloat } from "../core/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Module } from "../nn/module.js";
-import { version } from "../version.js";
+import { version } from "../core/version.js";
 import { buildModel, describeModel, type LayerSpec } from "./architecture.js";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsContents } from "./safetensors.js";
 import { modelFile, readBytes, writeAtomic } from "./files.js";
