@@ -64,6 +64,6 @@ test("bad options and missing files: one clear line, non-zero exit, no stack tra
 test("info prints version, backend, threads and SIMD support", () => {
   const r = cli("info");
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /^deepscript \d+\.\d+\.\d+\nbackend: +js/);
+  assert.match(r.stdout, /^deepscript \d+\.\d+\.\d+\nbackend: +(wasm|js)/);
   assert.match(r.stdout, /wasm SIMD128: +(yes|no)/);
 });

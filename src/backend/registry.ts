@@ -2,8 +2,11 @@
 import type { Backend } from "./backend.js";
 import { ArgumentError } from "../core/errors.js";
 import { JsBackend } from "./js/index.js";
+import { WasmBackend } from "./wasm/index.js";
+import { runtimeFeatures } from "./features.js";
 
 const available = new Map<string, () => Backend>([["js", () => new JsBackend()]]);
+if (runtimeFeatures().simd) available.set("wasm", () => new WasmBackend());
 const instances = new Map<string, Backend>();
 let current: Backend | undefined;
 let threads = 1;
@@ -29,9 +32,14 @@ export function getBackend(): string {
   return backend().name;
 }
 
+/** The backend used until `setBackend` is called: `wasm` where WebAssembly SIMD exists, else `js`. */
+export function defaultBackend(): string {
+  return available.has("wasm") ? "wasm" : "js";
+}
+
 /** The active backend object (for the array layer). */
 export function backend(): Backend {
-  return (current ??= instance("js"));
+  return (current ??= instance(defaultBackend()));
 }
 
 /** Backend by name (creates it on first use). */

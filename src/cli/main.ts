@@ -6,6 +6,7 @@ import { demo } from "./demo.js";
 import { trainCommand } from "./train.js";
 import { evaluateCommand, predictCommand } from "./evaluate.js";
 import { version } from "../core/version.js";
+import { defaultBackend } from "../backend/registry.js";
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -29,7 +30,7 @@ program
   .option("--epochs <n>", "passes over the training data", int("--epochs"), 5)
   .option("--batch-size <n>", "samples per step", int("--batch-size"), 64)
   .option("--lr <x>", "Adam learning rate", num("--lr"), 1e-3)
-  .option("--backend <name>", "js (more backends arrive with the wasm issue)", "js")
+  .option("--backend <name>", "backend to run on (wasm where WebAssembly SIMD exists, else js)", defaultBackend())
   .option("--out <dir>", "folder for model.safetensors, history.json, train-options.json", "out")
   .option("--seed <n>", "random seed (initialisation and shuffling)", int("--seed"), 0)
   .option("--limit <n>", "use only the first N training samples (quick runs)", int("--limit"))
@@ -42,7 +43,7 @@ program
   .description("test-set loss and accuracy of a saved model")
   .argument("<model>", "a model file written by `deepscript train` (model.safetensors)")
   .option("--dataset <spec>", "digits, mnist-idx:DIR or csv:FILE", "digits")
-  .option("--backend <name>", "backend to run on", "js")
+  .option("--backend <name>", "backend to run on", defaultBackend())
   .option("--seed <n>", "seed of the csv train/test split", int("--seed"), 0)
   .action((model: string, opts) => {
     evaluateCommand(model, opts);
@@ -53,7 +54,7 @@ program
   .description("predicted class of each input sample")
   .argument("<model>", "a model file written by `deepscript train`")
   .argument("<input>", "digits:I or digits:I-J (bundled test digits), an IDX image file, or a JSON array of samples")
-  .option("--backend <name>", "backend to run on", "js")
+  .option("--backend <name>", "backend to run on", defaultBackend())
   .action((model: string, input: string, opts) => {
     predictCommand(model, input, opts);
   });

@@ -1,0 +1,87 @@
+// The wasm backend's memory: one growable WebAssembly.Memory shared by every kernel module, and a
+// size-class free-list allocator over it. Blocks are 64-byte aligned (whole cache lines, v128 loads).
+import { MemoryError } from "../../core/errors.js";
+
+const PAGE = 65536;
+const MAX_PAGES = 65536; // 4 GiB: the wasm32 address space
+const MIN_BLOCK = 64;
+
+/** The size class of a request: 64 bytes, then 4 classes per power of two (at most 25% waste). */
+export function sizeClass(bytes: number): number {
+  if (bytes <= MIN_BLOCK) return MIN_BLOCK;
+  const step = 2 ** Math.max(6, Math.floor(Math.log2(bytes - 1)) - 2);
+  return Math.ceil(bytes / step) * step;
+}
+
+export class Heap {
+  readonly memory: WebAssembly.Memory;
+  private top = MIN_BLOCK; // address 0..63 stays unused so that 0 never names a live block
+  private readonly free = new Map<number, number[]>();
+  private inUse = 0;
+  private views: { buffer: ArrayBuffer; u8: Uint8Array; i32: Int32Array; f32: Float32Array; f64: Float64Array } | null = null;
+
+  constructor(initialPages = 256) {
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES });
+  }
+
+  /** Typed views of the whole memory (recreated after the memory grows). */
+  get u8(): Uint8Array { return this.view().u8; }
+  get i32(): Int32Array { return this.view().i32; }
+  get f32(): Float32Array { return this.view().f32; }
+  get f64(): Float64Array { return this.view().f64; }
+
+  private view() {
+    const buffer = this.memory.buffer as ArrayBuffer;
+    if (this.views?.buffer !== buffer) {
+      this.views = { buffer, u8: new Uint8Array(buffer), i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
+    }
+    return this.views;
+  }
+
+  /** A block of at least `bytes` bytes, zero-filled unless `zero` is false; returns its address. */
+  alloc(bytes: number, zero = true): number {
+    const size = sizeClass(bytes);
+    const list = this.free.get(size);
+    let ptr = list?.pop();
+    if (ptr === undefined) {
+      ptr = this.top;
+      const end = ptr + size;
+      const have = this.memory.buffer.byteLength;
+      if (end > have) {
+        const pages = Math.ceil((end - have) / PAGE);
+        const total = have / PAGE + pages;
+        if (total > MAX_PAGES) {
+          throw new MemoryError("wasm backend", `allocating ${bytes} bytes would pass the 4 GiB limit of WebAssembly memory (${this.inUse} bytes in use, ${have} reserved); free tensors (dispose, ds.scope) or use smaller batches`);
+        }
+        try {
+          this.memory.grow(Math.max(pages, Math.min(have / PAGE, MAX_PAGES - have / PAGE)));
+        } catch {
+          try {
+            this.memory.grow(pages);
+          } catch {
+            throw new MemoryError("wasm backend", `the runtime refused to grow WebAssembly memory to ${end} bytes (${this.inUse} bytes in use)`);
+          }
+        }
+      }
+      this.top = end;
+    } else if (zero) {
+      this.u8.fill(0, ptr, ptr + bytes);
+    }
+    this.inUse += size;
+    return ptr;
+  }
+
+  /** Returns a block of `bytes` (the size it was allocated with) to its free list. */
+  release(ptr: number, bytes: number): void {
+    const size = sizeClass(bytes);
+    let list = this.free.get(size);
+    if (!list) this.free.set(size, (list = []));
+    list.push(ptr);
+    this.inUse -= size;
+  }
+
+  /** Bytes in live blocks, and bytes reserved from the memory so far. */
+  stats(): { inUse: number; reserved: number; capacity: number } {
+    return { inUse: this.inUse, reserved: this.top, capacity: this.memory.buffer.byteLength };
+  }
+}

@@ -1,0 +1,75 @@
+// The wasm backend's own parts: its allocator, and its kernels checked against the js backend on
+// the shapes where their code paths split (GEMM edge tiles and blocks, strided and broadcast
+// elementwise inputs on the SIMD and scalar paths, reductions by stride and by table).
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as ds from "../src/index.js";
+import { MemoryError } from "../src/core/errors.js";
+import { Heap, sizeClass } from "../src/backend/wasm/heap.js";
+import { assertClose } from "./helpers/assert.js";
+
+const hasWasm = ds.backends().includes("wasm");
+
+describe("wasm heap", { skip: !hasWasm && "no WebAssembly SIMD here" }, () => {
+  test("size classes waste at most 25% and reuse freed blocks", () => {
+    for (const n of [1, 64, 65, 100, 1000, 4096, 4097, 802816, 1e7]) {
+      const c = sizeClass(n);
+      assert.ok(c >= n && c <= Math.max(64, n * 1.25 + 64), `${n} -> ${c}`);
+    }
+    const h = new Heap(1);
+    const a = h.alloc(1000);
+    h.u8.fill(7, a, a + 1000);
+    h.release(a, 1000);
+    const b = h.alloc(990);
+    assert.equal(b, a, "same size class reuses the block");
+    assert.equal(h.u8[b + 5], 0, "reused blocks are zeroed");
+    assert.equal(h.stats().inUse, sizeClass(990));
+  });
+
+  test("grows on demand and fails clearly past 4 GiB", () => {
+    const h = new Heap(1);
+    const p = h.alloc(3 * 65536);
+    assert.ok(h.stats().capacity >= p + 3 * 65536);
+    assert.throws(() => h.alloc(5 * 2 ** 30), (e: unknown) => e instanceof MemoryError && /4 GiB/.test((e as Error).message));
+  });
+});
+
+/** Runs `f` on js and on wasm from the same seed and compares. */
+function same(name: string, f: () => ds.Tensor, tol = { rtol: 1e-5, atol: 1e-5 }): void {
+  test(name, () => {
+    ds.setBackend("js");
+    ds.seed(7);
+    const want = f();
+    ds.setBackend("wasm");
+    ds.seed(7);
+    const got = f();
+    assert.deepEqual(got.shape, want.shape);
+    assert.equal(got.dtype, want.dtype);
+    assertClose(got, want.toArray(), tol);
+  });
+}
+
+describe("wasm kernels agree with js", { skip: !hasWasm && "no WebAssembly SIMD here" }, () => {
+  const r = (shape: number[], dtype: "float32" | "float64" = "float32") => ds.randn(shape, { dtype });
+  same("matmul with edge tiles", () => r([37, 53]).matmul(r([53, 29])));
+  same("matmul with K and N past one block", () => r([70, 600]).matmul(r([600, 300])), { rtol: 1e-4, atol: 1e-4 });
+  same("matmul of transposed operands", () => r([53, 37]).transpose(0, 1).matmul(r([29, 53]).transpose(0, 1)));
+  same("batched matmul, broadcast right operand", () => r([3, 5, 7]).matmul(r([7, 9])));
+  same("float64 matmul is exact to rounding", () => r([33, 65], "float64").matmul(r([65, 17], "float64")), { rtol: 1e-12, atol: 1e-12 });
+  same("int32 matmul", () => ds.tensor([[1, 2], [3, 4]], { dtype: "int32" }).matmul(ds.tensor([[5, 6], [7, 8]], { dtype: "int32" })));
+  same("matmul with K = 0", () => ds.zeros([3, 0]).matmul(ds.zeros([0, 4])));
+  same("SIMD add with row broadcast", () => r([6, 35]).add(r([35])));
+  same("SIMD mul with scalar broadcast and tail", () => r([3, 13]).mul(r([3, 1])).sqrt());
+  same("scalar path on strided input", () => r([9, 6]).transpose(0, 1).mul(2).add(1));
+  same("transcendentals in float64 math", () => r([40]).exp().add(r([40]).tanh()).add(r([40]).sigmoid()).add(r([40]).erf()));
+  same("comparison and where", () => ds.where(r([5, 5]).gt(0), r([5, 5]), r([5])));
+  same("casts to int32 and bool", () => r([20]).mul(10).to("int32").add(r([20]).to("bool").to("int32")));
+  same("sum over a middle axis (strided)", () => r([4, 5, 6]).sum(1));
+  same("sum over two axes (table)", () => r([4, 5, 6]).permute([2, 0, 1]).sum([0, 2]));
+  same("max, argmax and NaN", () => ds.tensor([[1, NaN, 3], [2, 5, 4]]).max(1).add(ds.tensor([[1, NaN, 3], [2, 5, 4]]).argmax(1)));
+  same("cumsum, gather and scatter-add", () => {
+    const x = r([4, 6]);
+    const idx = ds.tensor([[0, 2], [1, 5], [3, 3], [5, 0]], { dtype: "int32" });
+    return x.cumsum(1).gather(1, idx).add(ds.zeros([4, 6]).scatterAdd(1, idx, ds.ones([4, 2])).sum(1, true));
+  });
+});
