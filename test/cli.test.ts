@@ -20,7 +20,7 @@ test("train → evaluate → predict on a subset of the bundled digits", () => {
     assert.match(t.stdout, /epoch 1\/1 - .* - loss \d+\.\d+ - accuracy \d\.\d+ - valLoss \d+\.\d+ - valAccuracy \d\.\d+/);
     const acc = Number(/test accuracy ([\d.]+)%/.exec(t.stdout)?.[1]);
     assert.ok(acc > 50, `one epoch on 600 digits should beat chance by far, got ${acc}%`);
-    for (const f of ["model.safetensors", "history.json", "train-options.json"]) assert.ok(existsSync(join(dir, f)), `${f} written`);
+    for (const f of ["model.safetensors", "history.json", "train-options.json", "curves.png", "confusion.png"]) assert.ok(existsSync(join(dir, f)), `${f} written`);
     const history = JSON.parse(readFileSync(join(dir, "history.json"), "utf8")) as { history: Record<string, number[]> };
     assert.equal(history.history.loss.length, 1);
 

@@ -126,3 +126,27 @@ test("fit rejects bad options clearly", async () => {
   await assert.rejects(train.fit(model, [ds.ones([3, 2]), ds.ones([2])], { epochs: 1, optimizer: opt, loss: "mse" }), /different numbers of samples/);
   await assert.rejects(train.fit(model, xorData(), { epochs: 1, optimizer: opt, loss: "mse", metrics: ["f2" as never] }), /unknown metric "f2"/);
 });
+
+test("modelCheckpoint saves every epoch or only on improvement, and the file loads back", async () => {
+  const { mkdtempSync, rmSync, existsSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "deepscript-ckpt-"));
+  try {
+    ds.seed(6);
+    const model = new nn.Sequential(new nn.Linear(2, 8), new nn.Tanh(), new nn.Linear(8, 2));
+    const every = train.modelCheckpoint({ path: join(dir, "e{epoch}.safetensors") });
+    const best = train.modelCheckpoint({ path: join(dir, "best.safetensors"), monitor: "loss", saveBestOnly: true });
+    await train.fit(model, xorData(), {
+      epochs: 4, batchSize: 16, optimizer: new optim.Adam(model.parameters(), { lr: 0.05 }), loss: "crossEntropy", verbose: 0, callbacks: [every, best],
+    });
+    assert.deepEqual(every.saved.map((p) => p.split("/").pop()), ["e1.safetensors", "e2.safetensors", "e3.safetensors", "e4.safetensors"]);
+    assert.ok(best.saved.length >= 1 && best.saved.length <= 4);
+    assert.ok(existsSync(join(dir, "best.safetensors")));
+    const restored = ds.io.load(join(dir, "e4.safetensors")) as unknown as ds.train.Model;
+    const x = ds.tensor([[0, 1], [1, 1]]);
+    assert.deepEqual(train.predict(restored, x).toArray(), train.predict(model, x).toArray());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// The `deepscript` command: train, evaluate, predict, info, demo.
+// The `deepscript` command: train, evaluate, predict, plot, info, demo.
 import { Command, InvalidArgumentError } from "commander";
 import { info } from "./info.js";
 import { demo } from "./demo.js";
 import { trainCommand } from "./train.js";
 import { evaluateCommand, predictCommand } from "./evaluate.js";
+import { plotCommand } from "./plot.js";
 import { version } from "../core/version.js";
 import { defaultBackend } from "../backend/registry.js";
 
@@ -57,6 +58,24 @@ program
   .option("--backend <name>", "backend to run on", defaultBackend())
   .action((model: string, input: string, opts) => {
     predictCommand(model, input, opts);
+  });
+
+program
+  .command("plot")
+  .description("draw a CSV's columns as a chart (.png, .svg or .html by the extension of --out)")
+  .argument("<file>", "a CSV file with a header")
+  .option("--x <col>", "x column (line: default the row number; bar: categories)")
+  .option("--y <cols>", "y column(s), comma-separated (several give several lines)")
+  .option("--kind <kind>", "line, scatter, bar or hist", "line")
+  .option("--color <col>", "column to colour by (scatter classes, line series, grouped bars, hist groups)")
+  .option("--bins <n>", "histogram bins", int("--bins"), 20)
+  .option("--title <text>", "figure title (default: the file name)")
+  .option("--width <px>", "figure width", int("--width"))
+  .option("--height <px>", "figure height", int("--height"))
+  .option("--delimiter <c>", "field separator (default ,)")
+  .option("--out <file>", "output file (default: FILE's name with .png)")
+  .action(async (file: string, opts) => {
+    console.log(`wrote ${await plotCommand(file, opts)}`);
   });
 
 program

@@ -9,6 +9,7 @@ import * as train from "../train/index.js";
 import * as io from "../io/index.js";
 import { buildModel } from "./models.js";
 import { head, loadDataset } from "./datasets.js";
+import { writeTrainingFigures } from "./figures.js";
 
 export interface TrainOptions {
   dataset: string;
@@ -56,7 +57,8 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
   io.save(model, join(outDir, "model.safetensors"));
   writeFileSync(join(outDir, "history.json"), JSON.stringify(history, null, 2) + "\n");
   writeFileSync(join(outDir, "train-options.json"), JSON.stringify({ ...opts, testAccuracy: test.accuracy, testLoss: test.loss }, null, 2) + "\n");
+  const figures = await writeTrainingFigures(outDir, history, model, data.test, data.classes);
   log(`test accuracy ${(test.accuracy * 100).toFixed(2)}% (loss ${test.loss.toFixed(4)})`);
-  log(`saved model.safetensors, history.json and train-options.json to ${outDir}`);
+  log(`saved model.safetensors, history.json, train-options.json, ${figures.join(", ")} to ${outDir}`);
   return { testAccuracy: test.accuracy, outDir };
 }

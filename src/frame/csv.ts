@@ -1,0 +1,443 @@
+// CSV text → typed columns: one pass finds the fields (RFC 4180 quoting, BOM, CRLF, line numbers
+// for errors), a second infers each column's type (int, float, bool, ISO date, text) and converts.
+import { ArgumentError, FileError } from "../core/errors.js";
+import type { Column, FrameDType } from "./column.js";
+
+/** Options of readCsv / parseCsv, named after pandas.read_csv's. */
+export interface CsvOptions {
+  /** One-character field separator (default ","; "\t" for TSV). */
+  delimiter?: string;
+  /** Whether the first record holds column names (default true). */
+  header?: boolean;
+  /** Column names to use (with `header: false`, or to replace the header's). */
+  names?: string[];
+  /** Extra strings that mean "missing" besides pandas' defaults ("", "NA", "NaN", "null", "None", "N/A", …). */
+  naValues?: string[];
+  /** Keep pandas' default missing-value strings (default true); false leaves only "" and `naValues`. */
+  keepDefaultNa?: boolean;
+  /** Force a column's type instead of inferring it ("float64", "int32", "bool", "string", "datetime"). */
+  dtype?: Record<string, FrameDType>;
+  /** Parse ISO-8601 dates (2024-01-31, 2024-01-31T08:00:00Z, …): true (default) for every column
+   * whose values all are dates, false for none, or a list of columns. */
+  parseDates?: boolean | string[];
+  /** Only these columns, in this order. */
+  usecols?: string[];
+  /** Skip this many lines at the start of the file. */
+  skipRows?: number;
+  /** Read at most this many data rows. */
+  nrows?: number;
+  /** Lines starting with this string are skipped. */
+  comment?: string;
+}
+
+/** The pandas default strings read as missing values. */
+export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"];
+
+const QUOTE = 34, LF = 10, CR = 13;
+
+/** Result of the tokenizing pass. */
+interface Tokens {
+  names: string[];
+  ncol: number;
+  rows: number;
+  /**
+   * Where each field lies in the text, row-major: field k of row r spans
+   * [spans[2(r·ncol+k)], spans[2(r·ncol+k)+1]); a negative start marks a quoted field with doubled quotes.
+   */
+  spans: Int32Array;
+  /** 1-based line on which each data row starts. */
+  lines: Int32Array;
+  /** Offset just after the last complete record consumed. */
+  consumed: number;
+}
+
+interface TokenizeOptions {
+  delimiter: number;
+  header: boolean;
+  skipRows: number;
+  nrows: number;
+  comment?: string;
+  /** Streaming: stop at the last complete record instead of failing on an unterminated one. */
+  partial: boolean;
+  firstLine: number;
+  expectCols?: number;
+}
+
+function fail(source: string, line: number, reason: string): never {
+  throw new FileError("readCsv", source, `line ${line}: ${reason}`);
+}
+
+/** Splits text into records and fields. Errors name the source and line. */
+function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
+  const n = text.length, D = o.delimiter;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = o.firstLine;
+  let ncol = o.expectCols ?? -1;
+  let names: string[] = [];
+  // Every record ends at a line break (or the end), so line breaks + 1 bound the row count.
+  let maxRows = 1;
+  for (let k = text.indexOf("\n", i); k >= 0; k = text.indexOf("\n", k + 1)) maxRows++;
+  if (maxRows === 1 && text.includes("\r")) maxRows += text.split("\r").length;
+  maxRows = Math.min(maxRows, o.nrows + (o.header ? 1 : 0));
+  let spans = new Int32Array(0);
+  const lines = new Int32Array(maxRows);
+  let rows = 0, consumed = i;
+  let headerPending = o.header;
+  const alloc = (k: number) => { spans = new Int32Array(maxRows * k * 2); };
+  if (ncol >= 0) alloc(ncol);
+
+  for (let skip = 0; skip < o.skipRows && i < n; skip++) {
+    while (i < n && text.charCodeAt(i) !== LF) i++;
+    i++;
+    line++;
+  }
+  // One record's field spans, reused.
+  const fs: number[] = [], fe: number[] = [];
+  while (i < n && rows < o.nrows) {
+    const c0 = text.charCodeAt(i);
+    if (c0 === LF || c0 === CR) { // blank line
+      i += c0 === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      line++;
+      consumed = i;
+      continue;
+    }
+    if (o.comment !== undefined && text.startsWith(o.comment, i)) {
+      while (i < n && text.charCodeAt(i) !== LF) i++;
+      i++;
+      line++;
+      consumed = Math.min(i, n);
+      continue;
+    }
+    const recLine = line;
+    let nf = 0;
+    // data rows go straight into the span table; the header (or a first row of unknown width) via fs/fe
+    const direct = !headerPending && ncol >= 0;
+    const base = rows * ncol * 2;
+    let incomplete = false;
+    for (;;) {
+      let s: number, e: number;
+      if (text.charCodeAt(i) === QUOTE) {
+        const open = line;
+        let j = i + 1;
+        let escaped = false;
+        for (;;) {
+          const q = text.indexOf('"', j);
+          const stop = q < 0 ? n : q;
+          for (let k = text.indexOf("\n", j); k >= 0 && k < stop; k = text.indexOf("\n", k + 1)) line++;
+          if (q < 0) {
+            if (o.partial) { incomplete = true; break; }
+            fail(source, open, "unterminated quoted field (a \" opened here is never closed)");
+          }
+          if (text.charCodeAt(q + 1) === QUOTE) { escaped = true; j = q + 2; continue; }
+          s = i + 1;
+          e = q;
+          i = q + 1;
+          break;
+        }
+        if (incomplete) break;
+        const c = i < n ? text.charCodeAt(i) : -1;
+        if (c !== D && c !== LF && c !== CR && c !== -1) {
+          fail(source, line, `unexpected character '${text[i]}' after a closing quote (quotes inside a quoted field must be doubled: "")`);
+        }
+        if (escaped) s = -s! - 1;
+      } else {
+        s = i;
+        let c = 0;
+        while (i < n && (c = text.charCodeAt(i)) !== D && c !== LF && c !== CR) i++;
+        e = i;
+      }
+      if (direct) {
+        if (nf < ncol) { spans[base + 2 * nf] = s!; spans[base + 2 * nf + 1] = e!; }
+      } else { fs[nf] = s!; fe[nf] = e!; }
+      nf++;
+      if (i < n && text.charCodeAt(i) === D) { i++; continue; }
+      // end of record; in a stream the last line (or a CR whose LF is in the next chunk) may continue
+      if (o.partial && (i >= n || (text.charCodeAt(i) === CR && i + 1 >= n))) { incomplete = true; break; }
+      if (i < n) {
+        i += text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+        line++;
+      }
+      break;
+    }
+    if (incomplete) break;
+    consumed = i;
+    if (headerPending) {
+      headerPending = false;
+      names = [];
+      for (let k = 0; k < nf; k++) names.push(fieldText(text, fs[k], fe[k]));
+      ncol = nf;
+      alloc(ncol);
+      continue;
+    }
+    if (ncol < 0) {
+      ncol = nf;
+      alloc(ncol);
+    }
+    if (nf > ncol) fail(source, recLine, `expected ${ncol} fields, saw ${nf}`);
+    if (!direct) for (let k = 0, at = rows * ncol * 2; k < nf; k++) { spans[at++] = fs[k]; spans[at++] = fe[k]; }
+    // a short row: the rest stays [0, 0), which reads as missing, as pandas fills it
+    lines[rows++] = recLine;
+  }
+  if (ncol < 0) ncol = 0;
+  return { names, ncol, rows, spans, lines, consumed };
+}
+
+/** The text of a field, with doubled quotes undone. */
+function fieldText(text: string, s: number, e: number): string {
+  if (s >= 0) return text.slice(s, e);
+  return text.slice(-s - 1, e).replace(/""/g, '"');
+}
+
+// ---- type inference and conversion ----
+
+let numOk = false, numInt = false;
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses a decimal number from text[s, e); sets numOk. Exact: fast path only where it rounds correctly. */
+function parseNumber(text: string, s: number, e: number): number {
+  let i = s, neg = false, c = text.charCodeAt(i);
+  if (c === 45) { neg = true; i++; } else if (c === 43) i++;
+  let mant = 0, digits = 0, exp = 0;
+  while (i < e && (c = text.charCodeAt(i)) >= 48 && c <= 57) { mant = mant * 10 + (c - 48); digits++; i++; }
+  numInt = true;
+  if (i < e && c === 46) {
+    i++;
+    numInt = false;
+    while (i < e && (c = text.charCodeAt(i)) >= 48 && c <= 57) { mant = mant * 10 + (c - 48); digits++; exp--; i++; }
+  }
+  if (digits > 0 && i === e && mant < 9007199254740992 && exp >= -22) {
+    numOk = true;
+    const v = exp === 0 ? mant : mant / POW10[-exp];
+    return neg ? -v : v;
+  }
+  return parseNumberSlow(text.slice(s, e));
+}
+
+function parseNumberSlow(raw: string): number {
+  const t = raw.trim();
+  numInt = false;
+  if (NUM_RE.test(t)) { numOk = true; numInt = !/[.eE]/.test(t); return Number(t); }
+  const l = t.toLowerCase();
+  if (l === "inf" || l === "+inf" || l === "infinity" || l === "+infinity") { numOk = true; return Infinity; }
+  if (l === "-inf" || l === "-infinity") { numOk = true; return -Infinity; }
+  numOk = false;
+  return NaN;
+}
+
+const TRUE = new Set(["True", "TRUE", "true"]), FALSE = new Set(["False", "FALSE", "false"]);
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** An ISO-8601 date or date-time (UTC unless it names an offset), or null if the text is not one. */
+export function parseIsoDate(t: string): Date | null {
+  const m = DATE_RE.exec(t);
+  if (!m) return null;
+  const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", tz] = m;
+  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec, frac ? Math.round(Number(`0.${frac}`) * 1000) : 0);
+  const probe = new Date(Date.UTC(+y, +mo - 1, +d));
+  if (probe.getUTCDate() !== +d || probe.getUTCMonth() !== +mo - 1 || +h > 23 || +mi > 59 || +sec > 59) return null;
+  if (tz && tz !== "Z") {
+    const sign = tz[0] === "-" ? -1 : 1;
+    const hhmm = tz.slice(1).replace(":", "");
+    ms -= sign * (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(2))) * 60000;
+  }
+  return new Date(ms);
+}
+
+interface ConvertContext {
+  text: string;
+  source: string;
+  na: Set<string>;
+  lines: Int32Array;
+}
+
+/** Converts one column's fields: the forced dtype, else the narrowest of int → float → bool → date → text. */
+function convert(ctx: ConvertContext, name: string, tok: Tokens, col: number, forced: FrameDType | undefined, dates: boolean): Column {
+  const { text, na } = ctx;
+  const { rows, ncol, spans } = tok;
+  // This column's spans, gathered from the row-major table.
+  const S = new Int32Array(rows), E = new Int32Array(rows);
+  for (let k = 0, at = col * 2; k < rows; k++, at += ncol * 2) { S[k] = spans[at]; E[k] = spans[at + 1]; }
+  const isNa = (k: number) => S[k] === E[k] || na.has(fieldText(text, S[k], E[k]));
+  if (forced === undefined || forced === "float64" || forced === "int32" || forced === "float32") {
+    const out = new Float64Array(rows);
+    let ok = true, allInt = true;
+    for (let k = 0; k < rows; k++) {
+      const s = S[k], e = E[k];
+      if (s === e) { out[k] = NaN; allInt = false; continue; }
+      const v = s >= 0 ? parseNumber(text, s, e) : NaN;
+      if (s >= 0 && numOk) {
+        out[k] = v;
+        if (allInt && (!numInt || v > 2147483647 || v < -2147483648)) allInt = false;
+        continue;
+      }
+      if (isNa(k)) { out[k] = NaN; allInt = false; continue; }
+      if (forced) badValue(ctx, name, k, forced, fieldText(text, s, e));
+      ok = false;
+      break;
+    }
+    if (ok) {
+      if (forced === "int32") {
+        for (let k = 0; k < rows; k++) if (!Number.isInteger(out[k])) badValue(ctx, name, k, "int32", fieldText(text, S[k], E[k]));
+        return Int32Array.from(out);
+      }
+      if (forced === "float32") return Float32Array.from(out);
+      return allInt && rows > 0 && !forced ? Int32Array.from(out) : out;
+    }
+  }
+  if (forced === undefined || forced === "bool") {
+    const out = new Array<boolean | null>(rows);
+    let ok = true;
+    for (let k = 0; k < rows; k++) {
+      if (isNa(k)) { out[k] = null; continue; }
+      const t = fieldText(text, S[k], E[k]);
+      if (TRUE.has(t)) out[k] = true;
+      else if (FALSE.has(t)) out[k] = false;
+      else { if (forced) badValue(ctx, name, k, "bool", t); ok = false; break; }
+    }
+    if (ok && (forced || rows > 0)) return out;
+  }
+  if (forced === "datetime" || (forced === undefined && dates)) {
+    const out = new Array<Date | null>(rows);
+    let ok = true, any = false;
+    for (let k = 0; k < rows; k++) {
+      if (isNa(k)) { out[k] = null; continue; }
+      const t = fieldText(text, S[k], E[k]);
+      const d = parseIsoDate(t.trim());
+      if (d === null) { if (forced) badValue(ctx, name, k, "datetime", t); ok = false; break; }
+      out[k] = d;
+      any = true;
+    }
+    if (ok && (any || forced)) return out;
+  }
+  const out = new Array<string | null>(rows);
+  for (let k = 0; k < rows; k++) {
+    if (S[k] === E[k]) { out[k] = null; continue; }
+    const t = fieldText(text, S[k], E[k]);
+    out[k] = na.has(t) ? null : t;
+  }
+  return out;
+}
+
+function badValue(ctx: ConvertContext, name: string, row: number, dtype: string, value: string): never {
+  fail(ctx.source, ctx.lines[row], `column "${name}": "${value.slice(0, 40)}" is not a valid ${dtype}`);
+}
+
+/** pandas' names for a header: empty names become "Unnamed: i", repeats get ".1", ".2", … */
+function fixNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((raw, i) => {
+    let name = raw === "" ? `Unnamed: ${i}` : raw;
+    const k = seen.get(name);
+    if (k !== undefined) {
+      seen.set(name, k + 1);
+      let c = k + 1;
+      while (seen.has(`${name}.${c}`)) c++;
+      name = `${name}.${c}`;
+    }
+    seen.set(name, 0);
+    return name;
+  });
+}
+
+/** Parsed columns, in order. */
+export interface ParsedCsv {
+  names: string[];
+  columns: Column[];
+}
+
+export interface ParseState {
+  names?: string[];
+  firstLine: number;
+}
+
+/** Parses CSV text (the whole file, or with `partial` the complete records of a chunk). */
+export function parseCsvText(text: string, source: string, opts: CsvOptions = {}, stream?: { state: ParseState; partial: boolean }): ParsedCsv & { consumed: number } {
+  const delimiter = opts.delimiter ?? ",";
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
+    throw new ArgumentError("readCsv", `delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}`);
+  }
+  const first = !stream || stream.state.names === undefined;
+  const tok = tokenize(text, source, {
+    delimiter: delimiter.charCodeAt(0),
+    header: first && opts.header !== false,
+    skipRows: first ? opts.skipRows ?? 0 : 0,
+    nrows: opts.nrows ?? Infinity,
+    comment: opts.comment,
+    partial: stream?.partial ?? false,
+    firstLine: stream?.state.firstLine ?? 1,
+    expectCols: first ? undefined : stream!.state.names!.length,
+  });
+  let names: string[];
+  if (!first) names = stream!.state.names!;
+  else {
+    const given = opts.names;
+    if (given && given.length !== tok.ncol && tok.ncol > 0) {
+      throw new ArgumentError("readCsv", `${source}: names has ${given.length} entries but the file has ${tok.ncol} columns`);
+    }
+    names = fixNames(given ?? (opts.header === false ? Array.from({ length: tok.ncol }, (_, i) => String(i)) : tok.names));
+  }
+  const na = new Set<string>(opts.keepDefaultNa === false ? [""] : DEFAULT_NA);
+  for (const v of opts.naValues ?? []) na.add(v);
+  const want = opts.usecols ?? names;
+  for (const u of want) if (!names.includes(u)) throw new ArgumentError("readCsv", `${source}: usecols names "${u}", which is not a column (columns: ${names.join(", ")})`);
+  const ctx: ConvertContext = { text, source, na, lines: tok.lines };
+  const pd = opts.parseDates ?? true;
+  const columns = want.map((name) => {
+    const j = names.indexOf(name);
+    const forced = opts.dtype?.[name];
+    return convert(ctx, name, tok, j, forced, pd === true || (Array.isArray(pd) && pd.includes(name)));
+  });
+  if (stream) {
+    stream.state.firstLine += countLines(text, tok.consumed);
+    stream.state.names = names;
+  }
+  return { names: want, columns, consumed: tok.consumed };
+}
+
+function countLines(text: string, upto: number): number {
+  let c = 0;
+  for (let k = text.indexOf("\n"); k >= 0 && k < upto; k = text.indexOf("\n", k + 1)) c++;
+  return c;
+}
+
+// ---- writing ----
+
+/** Options of toCsv. */
+export interface ToCsvOptions {
+  delimiter?: string;
+  /** Write the header line (default true). */
+  header?: boolean;
+  /** Text for missing values (default ""). */
+  naRep?: string;
+  /** Line ending (default "\n"). */
+  lineTerminator?: string;
+}
+
+/** One value as CSV text, quoted when it holds the delimiter, a quote or a line break. */
+export function csvCell(v: unknown, delimiter: string, naRep: string, withTime?: boolean): string {
+  let s: string;
+  if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) return naRep;
+  if (typeof v === "boolean") s = v ? "True" : "False";
+  else if (v instanceof Date) s = formatDate(v, withTime);
+  else s = String(v);
+  if (s.includes(delimiter) || s.includes('"') || s.includes("\n") || s.includes("\r")) s = `"${s.replace(/"/g, '""')}"`;
+  return s;
+}
+
+/** Whether any date of a column has a time of day (then pandas prints every date of it with one). */
+export function hasTimeOfDay(c: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < c.length; i++) {
+    const v = c[i];
+    if (v instanceof Date && v.getTime() % 86400000 !== 0) return true;
+  }
+  return false;
+}
+
+/** A date as pandas prints it: 2024-01-31, or 2024-01-31 08:30:00 with a time of day (UTC). */
+export function formatDate(d: Date, withTime = d.getTime() % 86400000 !== 0): string {
+  const iso = d.toISOString();
+  if (!withTime) return iso.slice(0, 10);
+  const ms = d.getUTCMilliseconds();
+  return `${iso.slice(0, 10)} ${iso.slice(11, ms ? 23 : 19)}`;
+}

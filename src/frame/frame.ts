@@ -1,0 +1,739 @@
+// DataFrame: named columns of equal length with pandas' everyday verbs. Rows are filtered and new
+// columns derived through Arquero (lazy row objects), multi-column groups hashed by Arquero; joins,
+// sorts, windows, aggregations and pandas' missing-value rules are ours.
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
+import { ArgumentError, ShapeError } from "../core/errors.js";
+import type { DType } from "../core/dtype.js";
+import * as ds from "../tensor/index.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type Cell, type Column, type FrameDType, asNumbers, constant, dtypeOf, isMissing, isNumericArray, isNumericDType, take, toColumn } from "./column.js";
+import { type AggFn, type AggName, type Groups, aggregate, compareCells, quantileSorted } from "./aggregate.js";
+import { type RollingAgg, type RollingOptions, checkWindow, parseRule, resampleBins, rollingStat } from "./window.js";
+import { type ToCsvOptions, csvCell, hasTimeOfDay } from "./csv.js";
+import { formatFrame } from "./print.js";
+import { Series } from "./series.js";
+
+/** One row as an object: column name → value. */
+export type Row = Record<string, Cell>;
+/** What a column may be built from. */
+export type ColumnInput = ArrayLike<unknown> | Series;
+
+/** How a merge keeps rows: as pandas' `how`. */
+export type MergeHow = "inner" | "left" | "right" | "outer";
+
+export interface MergeOptions {
+  /** Key column(s) present in both frames (default: the columns they share). */
+  on?: string | string[];
+  leftOn?: string | string[];
+  rightOn?: string | string[];
+  how?: MergeHow;
+  /** Added to clashing non-key column names (default ["_x", "_y"]). */
+  suffixes?: [string, string];
+}
+
+const list = (x: string | readonly string[]): string[] => (typeof x === "string" ? [x] : [...x]);
+
+/** A value as a column name: booleans as pandas writes them, dates in ISO form. */
+function label(v: unknown): string {
+  return typeof v === "boolean" ? (v ? "True" : "False") : v instanceof Date ? v.toISOString() : String(v);
+}
+
+function keyOf(v: unknown): unknown {
+  return v instanceof Date ? v.getTime() : isMissing(v) ? null : v;
+}
+
+/** A table of named, equally long columns: pandas' DataFrame for TypeScript. */
+export class DataFrame {
+  private readonly data: Map<string, Column>;
+  /** Number of rows. */
+  readonly length: number;
+
+  /**
+   * From columns (`{ name: values }`) or from records (`[{ a: 1, b: "x" }, …]`), as pd.DataFrame.
+   * @example new frame.DataFrame({ x: [1, 2, 3], label: ["a", "b", "a"] })
+   */
+  constructor(data: Record<string, ColumnInput> | readonly Row[] = {}, opts: { columns?: string[] } = {}) {
+    this.data = new Map();
+    if (Array.isArray(data)) {
+      const rows = data as readonly Row[];
+      const names = opts.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+      for (const name of names) this.data.set(name, toColumn(rows.map((r) => r[name])));
+    } else {
+      for (const name of opts.columns ?? Object.keys(data)) {
+        const v = (data as Record<string, ColumnInput>)[name];
+        if (v === undefined) throw new ArgumentError("DataFrame", `no data for column "${name}"`);
+        this.data.set(name, v instanceof Series ? v.values : toColumn(v));
+      }
+    }
+    const lengths = [...this.data].map(([k, c]) => [k, c.length] as const);
+    this.length = lengths.length ? lengths[0][1] : 0;
+    const bad = lengths.find(([, n]) => n !== this.length);
+    if (bad) throw new ShapeError("DataFrame", `columns differ in length: "${lengths[0][0]}" has ${this.length} rows, "${bad[0]}" has ${bad[1]}`);
+  }
+
+  /** @internal a frame over existing columns, no copies. */
+  static _of(names: readonly string[], cols: readonly Column[]): DataFrame {
+    const df = new DataFrame();
+    names.forEach((n, i) => df.data.set(n, cols[i]));
+    (df as { length: number }).length = cols.length ? cols[0].length : 0;
+    return df;
+  }
+
+  /** Column names, in order. */
+  get columns(): string[] {
+    return [...this.data.keys()];
+  }
+  /** [rows, columns]. */
+  get shape(): [number, number] {
+    return [this.length, this.data.size];
+  }
+  get empty(): boolean {
+    return this.length === 0 || this.data.size === 0;
+  }
+  /** Each column's dtype. */
+  get dtypes(): Record<string, FrameDType> {
+    return Object.fromEntries([...this.data].map(([k, c]) => [k, dtypeOf(c)]));
+  }
+  /** Whether the frame has this column. */
+  has(name: string): boolean {
+    return this.data.has(name);
+  }
+  /** @internal the raw column; an unknown name is an error listing the columns. */
+  _column(name: string, op = "col"): Column {
+    const c = this.data.get(name);
+    if (!c) throw new ArgumentError(op, `no column "${name}"; columns are ${this.columns.map((x) => `"${x}"`).join(", ")}`);
+    return c;
+  }
+  /** One column as a Series (pandas' `df["name"]`). */
+  col(name: string): Series {
+    return new Series(this._column(name), name);
+  }
+  /** Row i as an object (negative counts from the end). */
+  row(i: number): Row {
+    const k = i < 0 ? this.length + i : i;
+    if (!(k >= 0 && k < this.length)) throw new ArgumentError("row", `row ${i} is out of range for ${this.length} rows`);
+    return Object.fromEntries([...this.data].map(([n, c]) => [n, c[k]]));
+  }
+  /** All rows as objects. */
+  toRecords(): Row[] {
+    const names = this.columns, cols = names.map((n) => this.data.get(n)!);
+    return Array.from({ length: this.length }, (_, i) => Object.fromEntries(names.map((n, j) => [n, cols[j][i]])));
+  }
+  /** The columns as { name: values } (the frame's own arrays: do not modify them). */
+  toColumns(): Record<string, Column> {
+    return Object.fromEntries(this.data);
+  }
+  *[Symbol.iterator](): IterableIterator<Row> {
+    for (let i = 0; i < this.length; i++) yield this.row(i);
+  }
+  toJSON(): Row[] {
+    return this.toRecords();
+  }
+
+  // ---- rows ----
+
+  /** The rows at these positions, in this order (pandas' `iloc[rows]`). */
+  take(rows: ArrayLike<number>): DataFrame {
+    return DataFrame._of(this.columns, [...this.data.values()].map((c) => take(c, rows)));
+  }
+  /** Rows start ≤ i < end (negative counts from the end). */
+  slice(start = 0, end = this.length): DataFrame {
+    const n = this.length;
+    const s = Math.max(0, Math.min(n, start < 0 ? n + start : start)), e = Math.max(s, Math.min(n, end < 0 ? n + end : end));
+    return DataFrame._of(this.columns, [...this.data.values()].map((c) => c.slice(s, e)));
+  }
+  /** The first n rows. */
+  head(n = 5): DataFrame {
+    return this.slice(0, Math.max(0, n));
+  }
+  /** The last n rows. */
+  tail(n = 5): DataFrame {
+    return this.slice(Math.max(0, this.length - n));
+  }
+  /**
+   * The rows where the predicate holds: a function of the row (run by Arquero over lazy row
+   * objects) or a boolean mask such as `df.col("x").gt(3)`.
+   * @example df.filter((r) => r.species === "setosa" && r.width > 1)
+   */
+  filter(pred: ((row: Row) => unknown) | ArrayLike<boolean>): DataFrame {
+    if (typeof pred !== "function") {
+      if (pred.length !== this.length) throw new ShapeError("filter", `mask has ${pred.length} entries for ${this.length} rows`);
+      const rows: number[] = [];
+      for (let i = 0; i < pred.length; i++) if (pred[i]) rows.push(i);
+      return this.take(rows);
+    }
+    const rows = this.toArquero().filter(aq.escape((d: Row) => !!pred(d))).indices();
+    return this.take(rows);
+  }
+  /**
+   * Rows sorted by one or more columns (stable; missing values last, as pandas).
+   * @example df.sortValues(["year", "sales"], { ascending: [true, false] })
+   */
+  sortValues(by: string | string[], opts: { ascending?: boolean | boolean[] } = {}): DataFrame {
+    const keys = list(by).map((k) => this._column(k, "sortValues"));
+    const asc = list(by).map((_, i) => (Array.isArray(opts.ascending) ? opts.ascending[i] ?? true : opts.ascending ?? true));
+    const order = Array.from({ length: this.length }, (_, i) => i);
+    if (keys.length === 1 && isNumericArray(keys[0])) {
+      const x = keys[0], dir = asc[0] ? 1 : -1;
+      order.sort((a, b) => {
+        const p = x[a], q = x[b];
+        if (p !== p || q !== q) return p !== p ? (q !== q ? 0 : 1) : -1;
+        return dir * (p - q);
+      });
+    } else {
+      order.sort((a, b) => {
+        for (let k = 0; k < keys.length; k++) {
+          const p = keys[k][a], q = keys[k][b];
+          const mp = isMissing(p), mq = isMissing(q);
+          if (mp || mq) { if (mp !== mq) return mp ? 1 : -1; continue; }
+          const c = compareCells(p, q);
+          if (c) return asc[k] ? c : -c;
+        }
+        return 0;
+      });
+    }
+    return this.take(order);
+  }
+  /** Rows with no missing value (in `subset`), or with `how: "all"` rows not entirely missing. */
+  dropna(opts: { subset?: string[]; how?: "any" | "all" } = {}): DataFrame {
+    const cols = (opts.subset ?? this.columns).map((n) => this._column(n, "dropna"));
+    const all = opts.how === "all";
+    const rows: number[] = [];
+    for (let i = 0; i < this.length; i++) {
+      let missing = 0;
+      for (const c of cols) if (isMissing(c[i])) missing++;
+      if (all ? missing < cols.length || cols.length === 0 : missing === 0) rows.push(i);
+    }
+    return this.take(rows);
+  }
+  /** Rows with the same values in `subset` (default all columns) as an earlier row dropped. */
+  dropDuplicates(subset?: string[]): DataFrame {
+    const cols = (subset ?? this.columns).map((n) => this._column(n, "dropDuplicates"));
+    const seen = new Set<string>(), rows: number[] = [];
+    for (let i = 0; i < this.length; i++) {
+      const k = JSON.stringify(cols.map((c) => keyOf(c[i])));
+      if (!seen.has(k)) { seen.add(k); rows.push(i); }
+    }
+    return this.take(rows);
+  }
+
+  // ---- columns ----
+
+  /** These columns, in this order (pandas' `df[["a", "b"]]`). */
+  select(names: string | string[]): DataFrame {
+    const ns = list(names);
+    return DataFrame._of(ns, ns.map((n) => this._column(n, "select")));
+  }
+  /** All but these columns. */
+  drop(names: string | string[]): DataFrame {
+    const ns = list(names);
+    for (const n of ns) this._column(n, "drop");
+    const keep = this.columns.filter((c) => !ns.includes(c));
+    return this.select(keep);
+  }
+  /** Columns renamed by { old: new }. */
+  rename(mapping: Record<string, string>): DataFrame {
+    for (const n of Object.keys(mapping)) this._column(n, "rename");
+    const names = this.columns.map((c) => mapping[c] ?? c);
+    return DataFrame._of(names, [...this.data.values()]);
+  }
+  /**
+   * New or replaced columns: arrays, Series, a constant, or a function of the row (derived by Arquero).
+   * @example df.assign({ total: (r) => r.price * r.qty, source: "shop" })
+   */
+  assign(spec: Record<string, ColumnInput | ((row: Row) => unknown) | number | string | boolean | Date | null>): DataFrame {
+    const names = this.columns, cols = [...this.data.values()];
+    let table: ColumnTable | null = null;
+    for (const [name, v] of Object.entries(spec)) {
+      let col: Column;
+      if (typeof v === "function") {
+        table ??= this.toArquero();
+        col = toColumn(table.derive({ [name]: aq.escape((d: Row) => v(d)) }).array(name) as ArrayLike<unknown>);
+      } else if (v instanceof Series || (typeof v === "object" && v !== null && !(v instanceof Date) && "length" in v)) {
+        col = v instanceof Series ? v.values : toColumn(v as ArrayLike<unknown>);
+        if (col.length !== this.length) throw new ShapeError("assign", `column "${name}" has ${col.length} values for ${this.length} rows`);
+      } else col = constant(v, this.length);
+      const j = names.indexOf(name);
+      if (j >= 0) cols[j] = col;
+      else { names.push(name); cols.push(col); }
+    }
+    return DataFrame._of(names, cols);
+  }
+  /** Missing values replaced: one value for all columns, or { column: value }. */
+  fillna(value: unknown | Record<string, unknown>): DataFrame {
+    const per = typeof value === "object" && value !== null && !(value instanceof Date) ? (value as Record<string, unknown>) : null;
+    const cols = this.columns.map((n) => {
+      const c = this.data.get(n)!;
+      const v = per ? per[n] : value;
+      if (v === undefined || !Array.from(c as ArrayLike<unknown>).some(isMissing)) return c;
+      return toColumn(Array.from(c as ArrayLike<unknown>, (x) => (isMissing(x) ? v : x)));
+    });
+    return DataFrame._of(this.columns, cols);
+  }
+  /** Missing values replaced by the last value before them (pandas' ffill). */
+  ffill(): DataFrame {
+    return this.fillDirection(1);
+  }
+  /** Missing values replaced by the next value after them (pandas' bfill). */
+  bfill(): DataFrame {
+    return this.fillDirection(-1);
+  }
+  private fillDirection(dir: 1 | -1): DataFrame {
+    const cols = [...this.data.values()].map((c) => {
+      const out = Array.from(c as ArrayLike<unknown>);
+      let last: unknown = null;
+      for (let k = 0; k < out.length; k++) {
+        const i = dir === 1 ? k : out.length - 1 - k;
+        if (isMissing(out[i])) out[i] = last;
+        else last = out[i];
+      }
+      return toColumn(out);
+    });
+    return DataFrame._of(this.columns, cols);
+  }
+
+  // ---- summaries ----
+
+  /**
+   * count, mean, std, min, quartiles and max of each numeric column (pandas' describe), as a frame
+   * whose first column "stat" names the rows.
+   */
+  describe(opts: { percentiles?: number[] } = {}): DataFrame {
+    const ps = opts.percentiles ?? [0.25, 0.5, 0.75];
+    const names = this.columns.filter((n) => { const d = dtypeOf(this.data.get(n)!); return isNumericDType(d) && d !== "bool"; });
+    if (!names.length) throw new ArgumentError("describe", "no numeric columns to describe");
+    const pct = ps.map((p) => `${+(p * 100).toFixed(4)}%`);
+    const stats = ["count", "mean", "std", "min", ...pct, "max"];
+    const cols = names.map((n) => {
+      const s = new Series(this.data.get(n)!, n);
+      const v = Array.from(s.numbers()).filter((x) => x === x).sort((a, b) => a - b);
+      return Float64Array.from([v.length, s.mean(), s.std(), v.length ? v[0] : NaN, ...ps.map((p) => quantileSorted(v, p)), v.length ? v[v.length - 1] : NaN]);
+    });
+    return DataFrame._of(["stat", ...names], [stats, ...cols]);
+  }
+  /** How often each combination of values in `columns` (default all) occurs, most frequent first. */
+  valueCounts(columns?: string | string[], opts: { normalize?: boolean; dropna?: boolean; ascending?: boolean } = {}): DataFrame {
+    const names = columns === undefined ? this.columns : list(columns);
+    if (names.length === 1) return this.col(names[0]).valueCounts(opts);
+    const g = this.groupBy(names, { dropna: opts.dropna ?? true, sort: false });
+    const counts = g.size();
+    const col = counts._column("size");
+    const total = (col as Int32Array).reduce((a, b) => a + b, 0);
+    const order = Array.from({ length: counts.length }, (_, i) => i).sort((a, b) => (opts.ascending ? 1 : -1) * (col[a] as number - (col[b] as number)));
+    const out = counts.take(order);
+    return opts.normalize
+      ? out.drop("size").assign({ proportion: Float64Array.from(out._column("size") as Int32Array, (c) => c / total) })
+      : out.rename({ size: "count" });
+  }
+
+  // ---- groups, joins, reshaping ----
+
+  /**
+   * Groups by the values of one or more columns; missing keys are dropped and groups come out
+   * sorted by key, as pandas. Keys become ordinary columns of the result.
+   * @example df.groupBy("species").mean(); df.groupBy(["a", "b"]).agg({ x: "sum", y: ["min", "max"] })
+   */
+  groupBy(keys: string | string[], opts: { dropna?: boolean; sort?: boolean } = {}): GroupBy {
+    return new GroupBy(this, list(keys), opts.dropna ?? true, opts.sort ?? true);
+  }
+  /**
+   * Database-style join on key columns, as pd.merge: inner and left keep the left rows' order,
+   * right the right's, outer sorts by key. Missing keys match each other, as in pandas.
+   * @example orders.merge(customers, { on: "customerId", how: "left" })
+   */
+  merge(right: DataFrame, opts: MergeOptions = {}): DataFrame {
+    const how = opts.how ?? "inner";
+    if (!["inner", "left", "right", "outer"].includes(how)) throw new ArgumentError("merge", `how must be inner, left, right or outer, got "${how}"`);
+    let lk: string[], rk: string[];
+    if (opts.on !== undefined) lk = rk = list(opts.on);
+    else if (opts.leftOn !== undefined || opts.rightOn !== undefined) {
+      if (opts.leftOn === undefined || opts.rightOn === undefined) throw new ArgumentError("merge", "leftOn and rightOn go together");
+      lk = list(opts.leftOn);
+      rk = list(opts.rightOn);
+      if (lk.length !== rk.length) throw new ArgumentError("merge", `leftOn has ${lk.length} columns, rightOn ${rk.length}`);
+    } else {
+      lk = rk = this.columns.filter((c) => right.has(c));
+      if (!lk.length) throw new ArgumentError("merge", "the frames share no column to join on; pass on, or leftOn and rightOn");
+    }
+    const L = lk.map((k) => this._column(k, "merge")), R = rk.map((k) => right._column(k, "merge"));
+    const key = (cols: Column[], i: number) => (cols.length === 1 ? keyOf(cols[0][i]) : JSON.stringify(cols.map((c) => keyOf(c[i]))));
+    const index = new Map<unknown, number[]>();
+    for (let j = 0; j < right.length; j++) {
+      const k = key(R, j);
+      const e = index.get(k);
+      if (e) e.push(j);
+      else index.set(k, [j]);
+    }
+    const li: number[] = [], ri: number[] = [];
+    if (how === "right") {
+      const lindex = new Map<unknown, number[]>();
+      for (let i = 0; i < this.length; i++) {
+        const k = key(L, i);
+        const e = lindex.get(k);
+        if (e) e.push(i);
+        else lindex.set(k, [i]);
+      }
+      for (let j = 0; j < right.length; j++) {
+        const m = lindex.get(key(R, j));
+        if (m) for (const i of m) { li.push(i); ri.push(j); }
+        else { li.push(-1); ri.push(j); }
+      }
+    } else {
+      const matched = new Uint8Array(right.length);
+      for (let i = 0; i < this.length; i++) {
+        const m = index.get(key(L, i));
+        if (m) for (const j of m) { li.push(i); ri.push(j); matched[j] = 1; }
+        else if (how !== "inner") { li.push(i); ri.push(-1); }
+      }
+      if (how === "outer") for (let j = 0; j < right.length; j++) if (!matched[j]) { li.push(-1); ri.push(j); }
+    }
+    // Output: left columns, then right non-key columns (right keys too when named differently).
+    const sameKeys = lk.every((k, i) => k === rk[i]);
+    const rightCols = right.columns.filter((c) => !(sameKeys && rk.includes(c)));
+    const leftNames = this.columns;
+    const clash = new Set(leftNames.filter((c) => rightCols.includes(c) && !(sameKeys && lk.includes(c))));
+    const [sx, sy] = opts.suffixes ?? ["_x", "_y"];
+    const names: string[] = [], cols: Column[] = [];
+    for (const c of leftNames) {
+      names.push(clash.has(c) ? c + sx : c);
+      let col = take(this.data.get(c)!, li);
+      const kpos = lk.indexOf(c);
+      if (sameKeys && kpos >= 0 && how !== "inner" && how !== "left") {
+        // key columns take the right side's value where the left row is missing
+        const rcol = take(R[kpos], ri);
+        col = toColumn(Array.from(col as ArrayLike<unknown>, (v, r) => (li[r] < 0 ? rcol[r] : v)));
+      }
+      cols.push(col);
+    }
+    for (const c of rightCols) {
+      names.push(clash.has(c) ? c + sy : c);
+      cols.push(take(right.data.get(c)!, ri));
+    }
+    let out = DataFrame._of(names, cols);
+    if (how === "outer") out = out.sortValues(lk);
+    return out;
+  }
+  /**
+   * Reshapes long to wide (pd.pivot): one row per `index` value, one column per `columns` value,
+   * cells from `values`. Duplicate (index, columns) pairs are an error: use pivotTable.
+   */
+  pivot(opts: { index: string; columns: string; values: string }): DataFrame {
+    return this.pivotTable({ ...opts, aggfunc: (v) => {
+      if (v.length > 1) throw new ArgumentError("pivot", `index "${opts.index}" and columns "${opts.columns}" have duplicate entries; use pivotTable with an aggfunc`);
+      return v[0];
+    } });
+  }
+  /** pd.pivot_table: like pivot, aggregating duplicates with `aggfunc` (default "mean"); empty cells get `fillValue`. */
+  pivotTable(opts: { index: string; columns: string; values: string; aggfunc?: AggFn; fillValue?: unknown }): DataFrame {
+    const g = new GroupBy(this, [opts.index, opts.columns], true, true);
+    const agg = g.agg({ [opts.values]: opts.aggfunc ?? "mean" });
+    const idx = agg._column(opts.index), colv = agg._column(opts.columns), val = agg._column(opts.values);
+    const rowKeys = new Series(idx).unique().sort(compareCells), colKeys = new Series(colv).unique().sort(compareCells);
+    const rpos = new Map(rowKeys.map((k, i) => [keyOf(k), i])), cpos = new Map(colKeys.map((k, i) => [keyOf(k), i]));
+    const grid = colKeys.map(() => new Array<unknown>(rowKeys.length).fill(opts.fillValue ?? null));
+    for (let i = 0; i < agg.length; i++) grid[cpos.get(keyOf(colv[i]))!][rpos.get(keyOf(idx[i]))!] = val[i];
+    const colNames = colKeys.map(label);
+    return DataFrame._of([opts.index, ...colNames], [toColumn(rowKeys), ...grid.map(toColumn)]);
+  }
+  /** Wide to long (pd.melt): `idVars` kept, every other column becomes (variable, value) rows. */
+  melt(opts: { idVars?: string[]; valueVars?: string[]; varName?: string; valueName?: string } = {}): DataFrame {
+    const ids = opts.idVars ?? [];
+    const vars = opts.valueVars ?? this.columns.filter((c) => !ids.includes(c));
+    const rows = Array.from({ length: vars.length * this.length }, (_, k) => k % this.length);
+    const out: Record<string, ColumnInput> = {};
+    for (const id of ids) out[id] = take(this._column(id, "melt"), rows);
+    out[opts.varName ?? "variable"] = vars.flatMap((v) => new Array<string>(this.length).fill(v));
+    out[opts.valueName ?? "value"] = vars.flatMap((v) => Array.from(this._column(v, "melt") as ArrayLike<unknown>));
+    return new DataFrame(out);
+  }
+  /** One 0/1 column per category of each text column (pd.get_dummies), named `column_value`. */
+  getDummies(columns?: string[]): DataFrame {
+    const targets = columns ?? this.columns.filter((c) => ["string", "object"].includes(dtypeOf(this.data.get(c)!)));
+    const names: string[] = [], cols: Column[] = [];
+    for (const c of this.columns) {
+      const col = this.data.get(c)!;
+      if (!targets.includes(c)) { names.push(c); cols.push(col); continue; }
+      for (const v of new Series(col).unique().sort(compareCells)) {
+        names.push(`${c}_${label(v)}`);
+        const k = keyOf(v);
+        cols.push(Int32Array.from(col as ArrayLike<unknown>, (x) => (keyOf(x) === k ? 1 : 0)));
+      }
+    }
+    return DataFrame._of(names, cols);
+  }
+
+  // ---- time series ----
+
+  /**
+   * Rolling-window statistics of the numeric columns (pandas' df.rolling(window)); the first
+   * window-1 rows are NaN unless `minPeriods` is smaller.
+   * @example df.rolling(7).mean()
+   */
+  rolling(window: number, opts: RollingOptions & { on?: string } = {}): FrameRolling {
+    return new FrameRolling(this, window, opts);
+  }
+  /**
+   * Groups rows into time bins of a date column (pandas' resample): "15min", "h", "D", "W", "M", "Q", "Y"…
+   * Empty bins are kept. @example df.resample("D", { on: "time" }).mean()
+   */
+  resample(rule: string, opts: { on?: string } = {}): Resampler {
+    const on = opts.on ?? this.columns.find((c) => dtypeOf(this.data.get(c)!) === "datetime");
+    if (on === undefined) throw new ArgumentError("resample", "no date column; pass { on: column } naming a column of dates");
+    return new Resampler(this, on, rule);
+  }
+
+  // ---- conversions ----
+
+  /**
+   * The numeric columns as a tensor: `[rows, columns]` for a list, `[rows]` for one name
+   * (default: every column). bool gives 0/1, dates milliseconds; missing values stay NaN.
+   * @example const x = df.toTensor(["sepalLength", "sepalWidth"]); const y = df.toTensor("label", { dtype: "int32" })
+   */
+  toTensor(columns?: string | string[], opts: { dtype?: DType } = {}): Tensor {
+    const dtype = opts.dtype ?? "float32";
+    if (typeof columns === "string") return this.col(columns).toTensor(dtype);
+    const names = columns ?? this.columns;
+    const cols = names.map((n) => asNumbers("toTensor", n, this._column(n, "toTensor")));
+    const n = this.length, k = cols.length;
+    const flat = new Float64Array(n * k);
+    for (let j = 0; j < k; j++) {
+      const c = cols[j];
+      for (let i = 0; i < n; i++) flat[i * k + j] = c[i];
+    }
+    if (dtype === "int32" || dtype === "bool") {
+      for (let i = 0; i < flat.length; i++) if (!Number.isInteger(flat[i])) throw new ArgumentError("toTensor", `${dtype} needs whole numbers; column "${names[i % k]}" row ${Math.floor(i / k)} holds ${flat[i]}`);
+    }
+    return ds.tensor(flat, { dtype }).reshape([n, k]);
+  }
+  /**
+   * A frame from a 1-D or 2-D tensor (or anything with shape and dataSync), one column per
+   * tensor column. @example DataFrame.fromTensor(x, ["a", "b"])
+   */
+  static fromTensor(t: Tensor, columns?: string[]): DataFrame {
+    if (t.ndim !== 1 && t.ndim !== 2) throw new ShapeError("fromTensor", `expected a 1-D or 2-D tensor, got shape [${t.shape.join(",")}]`);
+    const [n, k] = t.ndim === 1 ? [t.shape[0], 1] : [t.shape[0], t.shape[1]];
+    const names = columns ?? Array.from({ length: k }, (_, j) => String(j));
+    if (names.length !== k) throw new ArgumentError("fromTensor", `${names.length} column names for ${k} columns`);
+    const flat = t.dataSync();
+    const cols = names.map((_, j): Column => {
+      if (t.dtype === "bool") return Array.from({ length: n }, (_, i) => flat[i * k + j] !== 0);
+      const Ctor = flat.constructor as Float64ArrayConstructor;
+      const c = new Ctor(n);
+      for (let i = 0; i < n; i++) c[i] = flat[i * k + j];
+      return c;
+    });
+    return DataFrame._of(names, cols);
+  }
+  /** An Arquero table over the same columns (no copy), for Arquero's own verbs. */
+  toArquero(): ColumnTable {
+    return aq.table(Object.fromEntries(this.data) as Record<string, unknown[]>);
+  }
+  /** A frame from an Arquero table (its filter and order applied). */
+  static fromArquero(t: ColumnTable): DataFrame {
+    const names = t.columnNames();
+    return DataFrame._of(names, names.map((n) => toColumn(t.array(n) as ArrayLike<unknown>)));
+  }
+  /**
+   * CSV text (no index column, missing values empty, dates ISO), or written to `path` when given
+   * (through a temporary file and a rename).
+   */
+  toCsv(path?: string, opts: ToCsvOptions = {}): string {
+    const d = opts.delimiter ?? ",", na = opts.naRep ?? "", eol = opts.lineTerminator ?? "\n";
+    const cols = [...this.data.values()];
+    const times = cols.map((c) => !isNumericArray(c) && hasTimeOfDay(c));
+    const lines: string[] = [];
+    if (opts.header !== false) lines.push(this.columns.map((c) => csvCell(c, d, na)).join(d));
+    for (let i = 0; i < this.length; i++) {
+      let line = "";
+      for (let j = 0; j < cols.length; j++) line += (j ? d : "") + csvCell(cols[j][i], d, na, times[j]);
+      lines.push(line);
+    }
+    const text = lines.join(eol) + eol;
+    if (path !== undefined) {
+      mkdirSync(dirname(path), { recursive: true });
+      const tmp = `${path}.tmp-${process.pid}`;
+      writeFileSync(tmp, text);
+      renameSync(tmp, path);
+    }
+    return text;
+  }
+  /** pandas-style text; long frames show their first and last five rows. */
+  toString(opts: { maxRows?: number } = {}): string {
+    return formatFrame(this.columns, [...this.data.values()], this.length, opts);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** Rows stacked (pd.concat): columns are the union, missing cells where a frame lacks one. */
+export function concat(frames: readonly DataFrame[]): DataFrame {
+  const names = [...new Set(frames.flatMap((f) => f.columns))];
+  const cols = names.map((n) => toColumn(frames.flatMap((f) => (f.has(n) ? Array.from(f._column(n) as ArrayLike<unknown>) : new Array<unknown>(f.length).fill(null)))));
+  return DataFrame._of(names, cols);
+}
+
+const NUMERIC_ONLY = new Set<AggFn>(["mean", "sum", "prod", "std", "var", "median"]);
+
+/** Group number per row for one key column (a Map is quicker than Arquero's general hashing here). */
+function hashOne(c: Column): { keys: Uint32Array; rows: number[]; size: number } {
+  const ids = new Map<unknown, number>(), keys = new Uint32Array(c.length), rows: number[] = [];
+  for (let i = 0; i < c.length; i++) {
+    const v = c[i];
+    const k = v instanceof Date ? v.getTime() : v !== v ? null : v;
+    let id = ids.get(k);
+    if (id === undefined) { id = rows.length; ids.set(k, id); rows.push(i); }
+    keys[i] = id;
+  }
+  return { keys, rows, size: rows.length };
+}
+
+/** `df.groupBy(keys)`: aggregations per group; keys come back as the first columns. */
+export class GroupBy {
+  private groups: (Groups & { keyCols: Column[] }) | null = null;
+  constructor(private readonly df: DataFrame, readonly keys: string[], private readonly dropna: boolean, private readonly sorted: boolean) {
+    for (const k of keys) df._column(k, "groupBy");
+  }
+
+  /** Group id per row (Arquero hashes several keys), renumbered in key order. */
+  private compute(): Groups & { keyCols: Column[] } {
+    if (this.groups) return this.groups;
+    const keyCols = this.keys.map((k) => this.df._column(k));
+    const g = keyCols.length === 1 ? hashOne(keyCols[0]) : this.df.length
+      ? aq.table(Object.fromEntries(this.keys.map((k, i) => [k, keyCols[i]])) as Record<string, unknown[]>).groupby(this.keys).groups()
+      : { keys: new Uint32Array(0), rows: [] as number[], size: 0 };
+    const reps = Array.from(g.rows as ArrayLike<number>);
+    let order = reps.map((_, i) => i).filter((i) => !this.dropna || keyCols.every((c) => !isMissing(c[reps[i]])));
+    if (this.sorted) {
+      order.sort((a, b) => {
+        for (const c of keyCols) {
+          const r = compareCells(c[reps[a]], c[reps[b]]);
+          if (r) return r;
+        }
+        return 0;
+      });
+    } else order = order.sort((a, b) => reps[a] - reps[b]);
+    const renum = new Int32Array(g.size).fill(-1);
+    order.forEach((old, i) => (renum[old] = i));
+    const gk = g.keys as Uint32Array, ids = new Int32Array(gk.length);
+    for (let i = 0; i < gk.length; i++) ids[i] = renum[gk[i]];
+    const first = order.map((o) => reps[o]);
+    this.groups = { ids, count: order.length, keyCols: keyCols.map((c) => take(c, first)) };
+    return this.groups;
+  }
+  /** Number of groups. */
+  get ngroups(): number {
+    return this.compute().count;
+  }
+  /** Group id (0-based, in result order) of each row; -1 for rows with a missing key. */
+  groupIds(): Int32Array {
+    return this.compute().ids;
+  }
+
+  /**
+   * Aggregations by column: `{ x: "mean", y: ["min", "max"] }` (several give columns y_min,
+   * y_max), or one aggregation for every non-key column.
+   */
+  agg(spec: AggFn | Record<string, AggFn | AggFn[]>): DataFrame {
+    const g = this.compute();
+    const names = [...this.keys], cols: Column[] = [...g.keyCols];
+    const entries: [string, AggFn[], boolean][] = typeof spec === "object"
+      ? Object.entries(spec).map(([c, f]) => [c, Array.isArray(f) ? f : [f], Array.isArray(f)])
+      : this.df.columns.filter((c) => !this.keys.includes(c)).filter((c) => !NUMERIC_ONLY.has(spec) || isNumericDType(dtypeOf(this.df._column(c)))).map((c) => [c, [spec], false]);
+    for (const [c, fns, many] of entries) {
+      const col = this.df._column(c, "agg");
+      for (const f of fns) {
+        names.push(many ? `${c}_${typeof f === "string" ? f : f.name || "fn"}` : c);
+        cols.push(aggregate(col, g, f, c));
+      }
+    }
+    return DataFrame._of(names, cols);
+  }
+  mean(): DataFrame { return this.agg("mean"); }
+  sum(): DataFrame { return this.agg("sum"); }
+  min(): DataFrame { return this.agg("min"); }
+  max(): DataFrame { return this.agg("max"); }
+  std(): DataFrame { return this.agg("std"); }
+  var(): DataFrame { return this.agg("var"); }
+  median(): DataFrame { return this.agg("median"); }
+  count(): DataFrame { return this.agg("count"); }
+  first(): DataFrame { return this.agg("first"); }
+  last(): DataFrame { return this.agg("last"); }
+  nunique(): DataFrame { return this.agg("nunique"); }
+  /** Rows per group, as column "size". */
+  size(): DataFrame {
+    const g = this.compute();
+    return DataFrame._of([...this.keys, "size"], [...g.keyCols, aggregate(new Int32Array(this.df.length), g, "size", "size")]);
+  }
+}
+
+/** `df.rolling(window)`: each statistic gives a frame of the numeric columns (and the `on` column, kept as is). */
+export class FrameRolling {
+  constructor(private readonly df: DataFrame, private readonly window: number, private readonly opts: RollingOptions & { on?: string }) {
+    checkWindow(window, opts);
+  }
+  private run(agg: RollingAgg | ((v: number[]) => number)): DataFrame {
+    const names: string[] = [], cols: Column[] = [];
+    for (const n of this.df.columns) {
+      const c = this.df._column(n);
+      if (n === this.opts.on) { names.push(n); cols.push(c); continue; }
+      const d = dtypeOf(c);
+      if (!isNumericDType(d)) continue;
+      names.push(n);
+      cols.push(rollingStat(asNumbers("rolling", n, c), this.window, agg, this.opts));
+    }
+    return DataFrame._of(names, cols);
+  }
+  mean(): DataFrame { return this.run("mean"); }
+  sum(): DataFrame { return this.run("sum"); }
+  min(): DataFrame { return this.run("min"); }
+  max(): DataFrame { return this.run("max"); }
+  std(): DataFrame { return this.run("std"); }
+  var(): DataFrame { return this.run("var"); }
+  median(): DataFrame { return this.run("median"); }
+  count(): DataFrame { return this.run("count"); }
+  /** Any function of a window's non-missing values. */
+  apply(fn: (values: number[]) => number): DataFrame { return this.run(fn); }
+}
+
+/** `df.resample(rule, { on })`: aggregations per time bin; the bin labels form the `on` column. */
+export class Resampler {
+  constructor(private readonly df: DataFrame, private readonly on: string, private readonly rule: string) {
+    if (dtypeOf(df._column(on, "resample")) !== "datetime") throw new ArgumentError("resample", `column "${on}" holds ${dtypeOf(df._column(on))}, not dates`);
+    parseRule(rule);
+  }
+  /** One aggregation for every other column, or { column: aggregation }. */
+  agg(spec: AggFn | Record<string, AggFn>): DataFrame {
+    const times = asNumbers("resample", this.on, this.df._column(this.on));
+    const { ids, labels } = resampleBins(times, this.rule);
+    const g: Groups = { ids, count: labels.length };
+    const names = [this.on], cols: Column[] = [labels];
+    const entries: [string, AggFn][] = typeof spec === "object"
+      ? Object.entries(spec)
+      : this.df.columns.filter((c) => c !== this.on && (!NUMERIC_ONLY.has(spec) || isNumericDType(dtypeOf(this.df._column(c))))).map((c) => [c, spec]);
+    for (const [c, f] of entries) {
+      names.push(c);
+      cols.push(aggregate(this.df._column(c, "resample"), g, f, c));
+    }
+    return DataFrame._of(names, cols);
+  }
+  mean(): DataFrame { return this.agg("mean"); }
+  sum(): DataFrame { return this.agg("sum"); }
+  min(): DataFrame { return this.agg("min"); }
+  max(): DataFrame { return this.agg("max"); }
+  median(): DataFrame { return this.agg("median"); }
+  std(): DataFrame { return this.agg("std"); }
+  count(): DataFrame { return this.agg("count"); }
+  first(): DataFrame { return this.agg("first"); }
+  last(): DataFrame { return this.agg("last"); }
+  /** Rows per bin, as column "size". */
+  size(): DataFrame {
+    const { ids, labels } = resampleBins(asNumbers("resample", this.on, this.df._column(this.on)), this.rule);
+    return DataFrame._of([this.on, "size"], [labels, aggregate(new Int32Array(ids.length), { ids, count: labels.length }, "size", "size")]);
+  }
+}
+
+export type { AggFn, AggName };
