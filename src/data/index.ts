@@ -4,3 +4,5 @@ export { DataLoader, defaultCollate, type DataLoaderOptions } from "./loader.js"
 export { readIdx } from "./idx.js";
 export { trainTestSplit, type SplitOptions } from "./split.js";
 export * as datasets from "./datasets.js";
+export { windowSeries, StandardScaler, MinMaxScaler, type WindowOptions, type SeriesLike } from "./timeseries.js";
+export { Vocab, CharVocab, WordVocab, tokenize, padSequences, nextTokenPairs, type VocabOptions, type PadOptions } from "./text.js";

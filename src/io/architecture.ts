@@ -116,10 +116,40 @@ const TABLE = new Map<string, Entry>([
     dropout: c.num("dropout"), bias: c.bool("bias"), addBiasKv: c.bool("addBiasKv"), addZeroAttn: c.bool("addZeroAttn"),
     kdim: c.int("kdim"), vdim: c.int("vdim"), batchFirst: c.bool("batchFirst"),
   })),
+  ...(["RNN", "LSTM", "GRU"] as const).map((name) => entry(nn[name] as typeof nn.RNN, (m) => ({
+    inputSize: m.inputSize, hiddenSize: m.hiddenSize, numLayers: m.numLayers, bias: m.bias, batchFirst: m.batchFirst,
+    dropout: m.dropout, bidirectional: m.bidirectional, ...(m instanceof nn.RNN ? { nonlinearity: m.nonlinearity } : {}),
+  }), (c) => new nn[name](c.int("inputSize"), c.int("hiddenSize"), {
+    numLayers: c.int("numLayers"), bias: c.bool("bias"), batchFirst: c.bool("batchFirst"), dropout: c.num("dropout"), bidirectional: c.bool("bidirectional"),
+    ...(name === "RNN" ? { nonlinearity: c.oneOf("nonlinearity", ["tanh", "relu"] as const) } : {}),
+  }) as nn.RNN)),
+  entry(nn.RNNCell, (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, bias: m.bias, nonlinearity: m.nonlinearity }),
+    (c) => new nn.RNNCell(c.int("inputSize"), c.int("hiddenSize"), { bias: c.bool("bias"), nonlinearity: c.oneOf("nonlinearity", ["tanh", "relu"] as const) })),
+  entry(nn.LSTMCell, (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, bias: m.bias }),
+    (c) => new nn.LSTMCell(c.int("inputSize"), c.int("hiddenSize"), { bias: c.bool("bias") })),
+  entry(nn.GRUCell, (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, bias: m.bias }),
+    (c) => new nn.GRUCell(c.int("inputSize"), c.int("hiddenSize"), { bias: c.bool("bias") })),
+  entry(nn.TransformerEncoderLayer, (m) => encoderLayerConfig(m), (c) => encoderLayer(c)),
+  entry(nn.TransformerEncoder, (m) => ({
+    layer: encoderLayerConfig(m.layers.items[0]), numLayers: m.numLayers,
+    norm: m.norm ? { normalizedShape: [...m.norm.normalizedShape], opts: plain(m.norm.opts) } : null,
+  }), (c) => {
+    const norm = c.c.norm === null || c.c.norm === undefined ? null : new ConfigReader(`${c.layer} norm`, c.opts<Config>("norm"));
+    return new nn.TransformerEncoder(encoderLayer(new ConfigReader(`${c.layer} layer`, c.opts<Config>("layer"))), c.int("numLayers"),
+      norm ? new nn.LayerNorm(intList(norm, "normalizedShape"), norm.opts("opts")) : null);
+  }),
+  entry(nn.PositionalEncoding, (m) => ({ dModel: m.dModel, dropout: m.dropout.p, maxLen: m.maxLen, batchFirst: m.batchFirst }),
+    (c) => new nn.PositionalEncoding(c.int("dModel"), { dropout: c.num("dropout"), maxLen: c.int("maxLen"), batchFirst: c.bool("batchFirst") })),
   entry(nn.Sequential, () => ({}), (_c, children) => new nn.Sequential(...(children as unknown as Module[])), true),
   entry(nn.ModuleList, () => ({}), (_c, children) => new nn.ModuleList(children), true),
 ]);
 
+function encoderLayerConfig(m: nn.TransformerEncoderLayer): Config {
+  return { dModel: m.dModel, nhead: m.nhead, opts: plain(m.opts) };
+}
+function encoderLayer(c: ConfigReader): nn.TransformerEncoderLayer {
+  return new nn.TransformerEncoderLayer(c.int("dModel"), c.int("nhead"), c.opts("opts"));
+}
 function batchNormConfig(m: nn.BatchNorm1d | nn.BatchNorm2d): Config {
   return { numFeatures: m.numFeatures, eps: m.eps, momentum: m.momentum, affine: m.weight !== null, trackRunningStats: m.runningMean !== null };
 }

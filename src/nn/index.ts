@@ -13,4 +13,10 @@ export { Dropout, Embedding, Flatten } from "./layers/misc.js";
 export { Sequential, ModuleList } from "./layers/container.js";
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, BCELoss, BCEWithLogitsLoss } from "./layers/loss.js";
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from "./layers/attention.js";
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type RecurrentForwardOptions } from "./layers/recurrent.js";
+export * as rnn from "./rnn.js";
+export {
+  TransformerEncoderLayer, TransformerEncoder, PositionalEncoding, sinusoidalPositionalEncoding,
+  type TransformerEncoderLayerOptions, type TransformerEncoderLayerForwardOptions, type TransformerEncoderForwardOptions,
+} from "./layers/transformer.js";
 export * as utils from "./utils.js";

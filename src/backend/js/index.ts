@@ -60,10 +60,19 @@ export class JsBackend implements Backend {
       const keptShape = keptDims.map((d) => shape[d]);
       const redShape = axes.map((d) => shape[d]);
       const kept = inputs.map((v) => offsetTable(keptShape, keptDims.map((d) => v.strides[d])));
-      const red = inputs.map((v) => offsetTable(redShape, axes.map((d) => v.strides[d])));
-      const K = sizeOf(keptShape), R = sizeOf(redShape);
+      // Reduced dims that walk memory as one run collapse; the innermost is looped by stride, so a
+      // full reduction needs no offset table. Arg-reductions keep their single axis as is.
+      const rc = redShape.length > 1
+        ? collapseDims(redShape, inputs.map((v) => axes.map((d) => v.strides[d])))
+        : { shape: redShape.slice(), strides: inputs.map((v) => axes.map((d) => v.strides[d])) };
+      const inner = rc.shape.length ? rc.shape.length - 1 : -1;
+      const Rn = inner >= 0 ? rc.shape[inner] : 1;
+      const outerShape = rc.shape.slice(0, Math.max(inner, 0));
+      const red = rc.strides.map((st) => offsetTable(outerShape, st.slice(0, Math.max(inner, 0))));
+      const rs = rc.strides.map((st) => (inner >= 0 ? st[inner] : 0));
+      const K = sizeOf(keptShape), R0 = sizeOf(outerShape);
       const result = new JsStorage(kernel.dtype, arrayFor(kernel.dtype, K));
-      this.kernels.getReduce(kernel, inputs.length)(result.data!, arrs, offs, kept, red, K, R);
+      this.kernels.getReduce(kernel, inputs.length)(result.data!, arrs, offs, kept, red, K, sizeOf(redShape) === 0 ? 0 : R0, Rn, rs);
       if (!out) return result;
       const t = offsetTable(out.shape, out.strides, out.offset);
       const o = dataOf(out.storage);

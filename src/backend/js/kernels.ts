@@ -12,10 +12,13 @@ export type ElementwiseFn = (
   arrs: readonly TypedArray[], offs: readonly number[], strs: readonly (readonly number[])[],
 ) => void;
 
-/** (out, inputs, inputOffsets, keptTables, reducedTables): out[o] = reduce over r of expr. */
+/**
+ * out[o] = reduce of expr over the reduced elements: kept[i][o] locates output o in input i,
+ * red[i][t] the start of outer reduced block t, then Rn elements with stride rs[i].
+ */
 export type ReduceFn = (
   out: TypedArray, arrs: readonly TypedArray[], offs: readonly number[],
-  kept: readonly Int32Array[], red: readonly Int32Array[], K: number, R: number,
+  kept: readonly Int32Array[], red: readonly Int32Array[], K: number, R0: number, Rn: number, rs: readonly number[],
 ) => void;
 
 const list = (n: number, f: (i: number) => string, sep = ", ") => Array.from({ length: n }, (_, i) => f(i)).join(sep);
@@ -60,16 +63,20 @@ const REDUCE_STEP: Record<ReduceOp, { init: string; step: string; result: string
 
 function reduceSource(expr: string, n: number, op: ReduceOp): string {
   const s = REDUCE_STEP[op];
+  // Outer reduced dims by offset table, the innermost (collapsed) reduced dim by stride.
   return `"use strict";
-return function kernel(out, arrs, offs, kept, red, K, R) {
-  ${list(n, (i) => `const a${i} = arrs[${i}], k${i} = kept[${i}], r${i} = red[${i}], o${i} = offs[${i}];`, "\n  ")}
+return function kernel(out, arrs, offs, kept, red, K, R0, Rn, rs) {
+  ${list(n, (i) => `const a${i} = arrs[${i}], k${i} = kept[${i}], r${i} = red[${i}], o${i} = offs[${i}], s${i} = rs[${i}];`, "\n  ")}
   for (let o = 0; o < K; o++) {
     ${list(n, (i) => `const b${i} = o${i} + k${i}[o];`, " ")}
-    let acc = ${s.init}, ai = 0;
-    for (let r = 0; r < R; r++) {
-      ${list(n, (i) => `const v${i} = a${i}[b${i} + r${i}[r]];`, " ")}
-      const v = ${expr};
-      ${s.step}
+    let acc = ${s.init}, ai = 0, r = 0;
+    for (let t = 0; t < R0; t++) {
+      ${list(n, (i) => `let p${i} = b${i} + r${i}[t];`, " ")}
+      for (let j = 0; j < Rn; j++, r++) {
+        ${list(n, (i) => `const v${i} = a${i}[p${i}]; p${i} += s${i};`, " ")}
+        const v = ${expr};
+        ${s.step}
+      }
     }
     out[o] = ${s.result};
   }
@@ -92,18 +99,20 @@ function closureElementwise(kernel: Kernel): ElementwiseFn {
 function closureReduce(kernel: Kernel): ReduceFn {
   const f = exprClosure(kernel.expr);
   const op = kernel.reduce!.op;
-  return (out, arrs, offs, kept, red, K, R) => {
+  return (out, arrs, offs, kept, red, K, R0, Rn, rs) => {
     const v = new Float64Array(arrs.length);
     for (let o = 0; o < K; o++) {
       let acc = op === "sum" ? 0 : op === "prod" ? 1 : op === "max" || op === "argmax" ? -Infinity : Infinity;
-      let ai = 0;
-      for (let r = 0; r < R; r++) {
-        for (let k = 0; k < arrs.length; k++) v[k] = arrs[k][offs[k] + kept[k][o] + red[k][r]];
-        const x = f(v);
-        if (op === "sum") acc += x;
-        else if (op === "prod") acc *= x;
-        else if (op === "max" || op === "argmax") { if (x > acc || (x !== x && (op === "max" || acc === acc))) { acc = x; ai = r; } }
-        else if (x < acc || (x !== x && (op === "min" || acc === acc))) { acc = x; ai = r; }
+      let ai = 0, r = 0;
+      for (let t = 0; t < R0; t++) {
+        for (let j = 0; j < Rn; j++, r++) {
+          for (let k = 0; k < arrs.length; k++) v[k] = arrs[k][offs[k] + kept[k][o] + red[k][t] + j * rs[k]];
+          const x = f(v);
+          if (op === "sum") acc += x;
+          else if (op === "prod") acc *= x;
+          else if (op === "max" || op === "argmax") { if (x > acc || (x !== x && (op === "max" || acc === acc))) { acc = x; ai = r; } }
+          else if (x < acc || (x !== x && (op === "min" || acc === acc))) { acc = x; ai = r; }
+        }
       }
       out[o] = op === "argmax" || op === "argmin" ? ai : acc;
     }
