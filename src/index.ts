@@ -6,5 +6,6 @@ export * as data from "./data/index.js";
 export * as io from "./io/index.js";
 export { version } from "./core/version.js";
 export * as train from "./train/index.js";
+export * as ml from "./ml/index.js";
 export * as frame from "./frame/index.js";
 export * as plot from "./plot/index.js";
