@@ -90,6 +90,13 @@ test("GridSearchCV with classifiers: stratified folds, string labels, refit fals
   const noRefit = new ml.GridSearchCV(new ml.GaussianNB(), { varSmoothing: [1e-9, 1e-3] }, { refit: false, scoring: "roc_auc_ovr" }).fit(X, iris.target);
   assert.ok(noRefit.bestScore_ > 0.95);
   assert.throws(() => noRefit.predict(X), ml.NotFittedError);
+  // A failing candidate scores NaN (errorScore) and ranks last; when every fit fails the error is thrown.
+  const pts = [[0, 0], [0, 1], [5, 5], [5, 6], [9, 9]];
+  const km = new ml.GridSearchCV(new ml.KMeans({ seed: 0 }), { nClusters: [2, 3] }, { cv: 2 }).fit(pts);
+  assert.deepEqual(km.bestParams_, { nClusters: 2 });
+  assert.ok(Number.isNaN(km.cvResults_!.meanTestScore[1]) && km.cvResults_!.rankTestScore[1] === 2);
+  assert.throws(() => new ml.GridSearchCV(new ml.KMeans(), { nClusters: [3] }, { cv: 2, errorScore: "raise" }).fit(pts), /needs at least 3 samples/);
+  assert.throws(() => ml.crossValScore(new ml.KMeans({ nClusters: 4 }), pts, undefined, { cv: 2 }), /all 2 fits failed/);
   assert.throws(() => new ml.GridSearchCV(new ml.Ridge(), { alpha: [] }), /empty/);
   assert.throws(() => new ml.GridSearchCV(new ml.Ridge(), { nope: [1] }).fit(diabetes.data, diabetes.target), /unknown option "nope"/);
   assert.throws(() => ml.crossValScore(new ml.Ridge(), diabetes.data, diabetes.target, { scoring: "bogus" }), /unknown scorer/);
