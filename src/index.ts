@@ -9,3 +9,4 @@ export * as train from "./train/index.js";
 export * as ml from "./ml/index.js";
 export * as frame from "./frame/index.js";
 export * as plot from "./plot/index.js";
+export * as explain from "./explain/index.js";

@@ -54,6 +54,12 @@ describe("wasm kernels agree with js", { skip: !hasWasm && "no WebAssembly SIMD 
   same("matmul with edge tiles", () => r([37, 53]).matmul(r([53, 29])));
   same("matmul with K and N past one block", () => r([70, 600]).matmul(r([600, 300])), { rtol: 1e-4, atol: 1e-4 });
   same("matmul of transposed operands", () => r([53, 37]).transpose(0, 1).matmul(r([29, 53]).transpose(0, 1)));
+  same("matmul of large transposed operands (SIMD packing)", () => r([300, 70]).transpose(0, 1).matmul(r([41, 300]).transpose(0, 1)), { rtol: 1e-4, atol: 1e-4 });
+  same("matmul of row-major A and transposed B with k tails", () => r([45, 263]).matmul(r([27, 263]).transpose(0, 1)), { rtol: 1e-4, atol: 1e-4 });
+  same("float64 matmul of transposed operands", () => r([70, 33], "float64").transpose(0, 1).matmul(r([19, 70], "float64").transpose(0, 1)), { rtol: 1e-12, atol: 1e-12 });
+  same("matmul of 1 to 3 rows (unpacked small-M path, column tails)", () => r([1, 70]).matmul(r([70, 37])).add(r([3, 70]).matmul(r([70, 37])).sum(0)));
+  same("float64 matmul of 2 rows, batched", () => r([4, 2, 33], "float64").matmul(r([4, 33, 11], "float64")), { rtol: 1e-12, atol: 1e-12 });
+  same("small product with B read in place (unpacked), row edge", () => r([30, 100]).matmul(r([100, 48])));
   same("batched matmul, broadcast right operand", () => r([3, 5, 7]).matmul(r([7, 9])));
   same("float64 matmul is exact to rounding", () => r([33, 65], "float64").matmul(r([65, 17], "float64")), { rtol: 1e-12, atol: 1e-12 });
   same("int32 matmul", () => ds.tensor([[1, 2], [3, 4]], { dtype: "int32" }).matmul(ds.tensor([[5, 6], [7, 8]], { dtype: "int32" })));
@@ -62,10 +68,25 @@ describe("wasm kernels agree with js", { skip: !hasWasm && "no WebAssembly SIMD 
   same("SIMD mul with scalar broadcast and tail", () => r([3, 13]).mul(r([3, 1])).sqrt());
   same("scalar path on strided input", () => r([9, 6]).transpose(0, 1).mul(2).add(1));
   same("transcendentals in float64 math", () => r([40]).exp().add(r([40]).tanh()).add(r([40]).sigmoid()).add(r([40]).erf()));
+  same("SIMD exp, tanh, sigmoid (within 2 ulp), special values and subnormal results", () => {
+    const x = ds.tensor([NaN, Infinity, -Infinity, 0, -0, 1e-30, -1e-7, 0.3, -0.624, 0.626, 5, -9, 88.7, 88.8, -87.5, -103, -104, 20, -120, 44]);
+    return ds.stack([x.exp(), x.tanh(), x.sigmoid(), x.mul(0.5).exp()]);
+  }, { rtol: 3e-7, atol: 1e-44 });
   same("comparison and where", () => ds.where(r([5, 5]).gt(0), r([5, 5]), r([5])));
   same("casts to int32 and bool", () => r([20]).mul(10).to("int32").add(r([20]).to("bool").to("int32")));
   same("sum over a middle axis (strided)", () => r([4, 5, 6]).sum(1));
   same("sum over two axes (table)", () => r([4, 5, 6]).permute([2, 0, 1]).sum([0, 2]));
+  same("sum over the batch axis (four outputs per vector)", () => r([37, 11]).sum(0));
+  same("max and argmax over a leading axis with NaN and ties, strided kept dim", () => {
+    const x = ds.tensor([[1, NaN, 3, 2, 2, 0, -1], [2, 5, NaN, 2, 7, 0, -1], [2, 1, 4, 9, NaN, -0, -2]]);
+    return x.transpose(0, 1).max(1).add(x.argmax(0)).add(x.argmin(0)).add(x.min(0));
+  });
+  same("max pooling windows (strided kept dim, small reduced nest)", () => ds.nn.F.maxPool2d(r([2, 3, 9, 10]), 2, { stride: 2, padding: 1 }));
+  same("relu backward: a fused where over an f32x4 comparison mask", () => {
+    const x = r([5, 37]).requiresGrad_();
+    x.relu().mul(r([5, 37])).sum().backward();
+    return x.grad!;
+  });
   same("max, argmax and NaN", () => ds.tensor([[1, NaN, 3], [2, 5, 4]]).max(1).add(ds.tensor([[1, NaN, 3], [2, 5, 4]]).argmax(1)));
   same("cumsum, gather and scatter-add", () => {
     const x = r([4, 6]);

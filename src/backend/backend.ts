@@ -23,8 +23,11 @@ export type Target = View;
 
 export interface Backend {
   readonly name: string;
-  /** Zero-filled storage. */
-  alloc(dtype: DType, length: number): Storage;
+  /**
+   * Zero-filled storage; with `zero` false, storage whose contents are unspecified (for results
+   * the caller overwrites entirely, so no fill is paid).
+   */
+  alloc(dtype: DType, length: number, zero?: boolean): Storage;
   /** Storage holding a copy of `data`, converted to `dtype`. */
   fromArray(dtype: DType, data: ArrayLike<number>): Storage;
   /** A copy of the storage's contents. */
@@ -54,4 +57,7 @@ export interface Backend {
 
   /** Inclusive cumulative sum along dim; contiguous result of `dtype`. */
   cumsum(x: View, dim: number, dtype: DType): Storage;
+
+  /** Threads to use (this one included), for backends that run work in parallel. */
+  setThreads?(n: number): void;
 }

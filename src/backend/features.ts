@@ -22,12 +22,20 @@ export interface RuntimeFeatures {
   sharedMemory: boolean;
 }
 
+/** Logical cores, where the runtime says (Node: os.availableParallelism; browsers: navigator.hardwareConcurrency). */
+export function availableCores(): number {
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
+  const os = g.process?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
+  return Math.max(1, os?.availableParallelism?.() ?? os?.cpus().length ?? g.navigator?.hardwareConcurrency ?? 1);
+}
+
 /** Feature detection for the current runtime. */
 export function runtimeFeatures(): RuntimeFeatures {
   return {
     webassembly: typeof WebAssembly === "object",
     simd: validates(SIMD),
     relaxedSimd: validates(RELAXED_SIMD),
-    sharedMemory: typeof SharedArrayBuffer === "function",
+    // Workers share memory only where SharedArrayBuffer and Atomics exist (Node; browsers when cross-origin isolated).
+    sharedMemory: typeof SharedArrayBuffer === "function" && typeof Atomics === "object" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false,
   };
 }

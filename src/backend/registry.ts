@@ -3,13 +3,14 @@ import type { Backend } from "./backend.js";
 import { ArgumentError } from "../core/errors.js";
 import { JsBackend } from "./js/index.js";
 import { WasmBackend } from "./wasm/index.js";
-import { runtimeFeatures } from "./features.js";
+import { availableCores, runtimeFeatures } from "./features.js";
 
+/** Threads backends may use (this one included): all cores until `setThreads` says otherwise. */
+let threads = availableCores();
 const available = new Map<string, () => Backend>([["js", () => new JsBackend()]]);
-if (runtimeFeatures().simd) available.set("wasm", () => new WasmBackend());
+if (runtimeFeatures().simd) available.set("wasm", () => new WasmBackend({ threads }));
 const instances = new Map<string, Backend>();
 let current: Backend | undefined;
-let threads = 1;
 
 function instance(name: string): Backend {
   let b = instances.get(name);
@@ -58,12 +59,19 @@ export function registerBackend(name: string, make: () => Backend): void {
   instances.delete(name);
 }
 
-/** Sets the number of worker threads for backends that use them (the js backend is single-threaded). */
+/**
+ * Sets the number of threads backends may use, this one included (default: the number of cores).
+ * The wasm backend runs large matrix products on n threads (workers over its shared memory; in
+ * browsers only on cross-origin-isolated pages); the js backend is single-threaded.
+ * @example ds.setThreads(1) // everything on the calling thread
+ */
 export function setThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new ArgumentError("setThreads", `expected a positive integer, got ${n}`);
   threads = n;
+  for (const b of instances.values()) b.setThreads?.(n);
 }
 
+/** Threads backends may use (see setThreads). */
 export function getThreads(): number {
   return threads;
 }

@@ -24,7 +24,7 @@ export function evaluateCommand(modelPath: string, opts: { dataset: string; back
 }
 
 // INPUT: "digits:I" or "digits:I-J" (test digits), an IDX file of images, or a JSON array of samples.
-function readInput(spec: string): { x: Tensor; labels?: number[] } {
+export function readInput(spec: string): { x: Tensor; labels?: number[] } {
   const m = /^digits:(\d+)(?:-(\d+))?$/.exec(spec);
   if (m) {
     const { test } = datasets.digits();

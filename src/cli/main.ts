@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The `deepscript` command: train, evaluate, predict, plot, info, demo.
+// The `deepscript` command: train, evaluate, predict, plot, pretrain, explain, info, demo.
 import { Command, InvalidArgumentError } from "commander";
 import { info } from "./info.js";
 import { demo } from "./demo.js";
 import { trainCommand } from "./train.js";
 import { evaluateCommand, predictCommand } from "./evaluate.js";
 import { plotCommand } from "./plot.js";
+import { pretrainCommand } from "./pretrain.js";
+import { explainCommand } from "./explain.js";
 import { version } from "../core/version.js";
 import { defaultBackend } from "../backend/registry.js";
 
@@ -76,6 +78,36 @@ program
   .option("--out <file>", "output file (default: FILE's name with .png)")
   .action(async (file: string, opts) => {
     console.log(`wrote ${await plotCommand(file, opts)}`);
+  });
+
+program
+  .command("pretrain")
+  .description("SimCLR self-supervised pretraining on the bundled digits; probes the encoder with 1% of the labels vs a random one")
+  .option("--epochs <n>", "passes over the unlabelled training digits", int("--epochs"), 8)
+  .option("--batch-size <n>", "pairs of views per step", int("--batch-size"), 256)
+  .option("--temperature <x>", "NT-Xent temperature", num("--temperature"), 0.5)
+  .option("--labels <fraction>", "share of the training labels the probes may use", num("--labels"), 0.01)
+  .option("--backend <name>", "backend to run on", defaultBackend())
+  .option("--out <dir>", "folder for encoder.safetensors, probe.json, embeddings-pca.png", "out/pretrain")
+  .option("--seed <n>", "random seed", int("--seed"), 0)
+  .option("--limit <n>", "use only the first N training digits (quick runs)", int("--limit"))
+  .action(async (opts) => {
+    await pretrainCommand(opts);
+  });
+
+program
+  .command("explain")
+  .description("saliency, integrated-gradients and occlusion pictures of a saved model's predictions")
+  .argument("<model>", "a model file written by `deepscript train`")
+  .argument("<input>", "digits:I or digits:I-J (bundled test digits), an IDX image file, or a JSON array of samples")
+  .option("--target <t>", "class to explain: predicted, label, or a class index", "predicted")
+  .option("--methods <list>", "comma-separated: saliency, ig, occlusion", "saliency,ig,occlusion")
+  .option("--steps <n>", "integrated-gradients path steps", int("--steps"), 64)
+  .option("--window <n>", "occlusion window side (pixels)", int("--window"), 6)
+  .option("--backend <name>", "backend to run on", defaultBackend())
+  .option("--out <dir>", "folder for the PNGs", "out/explain")
+  .action(async (model: string, input: string, opts) => {
+    await explainCommand(model, input, opts);
   });
 
 program

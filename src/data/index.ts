@@ -6,3 +6,4 @@ export { trainTestSplit, type SplitOptions } from "./split.js";
 export * as datasets from "./datasets.js";
 export { windowSeries, StandardScaler, MinMaxScaler, type WindowOptions, type SeriesLike } from "./timeseries.js";
 export { Vocab, CharVocab, WordVocab, tokenize, padSequences, nextTokenPairs, type VocabOptions, type PadOptions } from "./text.js";
+export * as transforms from "./transforms.js";

@@ -5,6 +5,7 @@ import { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import { windows } from "../prims/movement.js";
 import { bmm } from "../prims/matmul.js";
+import { argmaxLast } from "../prims/reduce.js";
 
 export { softmax, logSoftmax, relu, gelu, sigmoid, tanh, leakyRelu, elu, softplus } from "../tensor/index.js";
 
@@ -43,7 +44,9 @@ function paddingFor(op: string, padding: Conv2dOptions["padding"], kernel: [numb
 
 /**
  * 2-d convolution (cross-correlation, as PyTorch): x [N,C,H,W], weight [O, C/groups, KH, KW].
- * Lowered to sliding windows + one batched matrix product per group.
+ * Lowered to sliding windows + one batched matrix product per group: W [O, C·KH·KW] times the
+ * columns [C·KH·KW, N·OH·OW] gives [O, N, OH, OW], an NCHW tensor up to a free permutation, and the
+ * columns are copied in runs along OW (contiguous for stride 1).
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const op = "conv2d";
@@ -66,9 +69,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const win = windows(xp, [KH, KW], stride, dilation); // [N, C, OH, OW, KH, KW]
   const [OH, OW] = win.shape.slice(2, 4);
   const G = groups, Og = O / G;
-  const cols = win.reshape([N, G, Cg, OH, OW, KH, KW]).permute([1, 0, 3, 4, 2, 5, 6]).reshape([G, N * OH * OW, Cg * KH * KW]);
-  const w = weight.reshape([G, Og, Cg * KH * KW]).transpose(1, 2);
-  const out = bmm(cols, w).reshape([G, N, OH, OW, Og]).permute([1, 0, 4, 2, 3]).reshape([N, O, OH, OW]);
+  const cols = win.reshape([N, G, Cg, OH, OW, KH, KW]).permute([1, 2, 5, 6, 0, 3, 4]).reshape([G, Cg * KH * KW, N * OH * OW]);
+  const w = weight.reshape([G, Og, Cg * KH * KW]);
+  const out = bmm(w, cols).reshape([G, Og, N, OH, OW]).permute([2, 0, 1, 3, 4]).reshape([N, O, OH, OW]);
   return bias ? out.add(bias.reshape([1, O, 1, 1])) : out;
 }
 
@@ -103,7 +106,7 @@ export interface Pool2dOptions {
   ceilMode?: boolean;
 }
 
-interface PoolGeometry { win: Tensor; k: [number, number]; pads: [number, number]; extra: [number, number] }
+interface PoolGeometry { win: Tensor; xp: Tensor; k: [number, number]; stride: [number, number]; dilation: [number, number]; pads: [number, number]; extra: [number, number] }
 
 // Pads (padValue; `extra` more at the bottom/right in ceil mode) and cuts [..., OH, OW, KH, KW] windows.
 function poolWindows(op: string, x: Tensor, kernelSize: Pair, opts: Pool2dOptions, padValue: number): PoolGeometry {
@@ -126,16 +129,22 @@ function poolWindows(op: string, x: Tensor, kernelSize: Pair, opts: Pool2dOption
   }
   const [ph, pw] = pads;
   const xp = ph || pw || extra[0] || extra[1] ? x.pad([pw, pw + extra[1], ph, ph + extra[0]], padValue) : x;
-  return { win: windows(xp, k, stride, dilation), k, pads, extra };
+  return { win: windows(xp, k, stride, dilation), xp, k, stride, dilation, pads, extra };
 }
 
 /** Max over k×k windows (padding counts as -inf). */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
-  const { win, k } = poolWindows("maxPool2d", x, kernelSize, opts, -Infinity);
-  const flat = win.reshape([...win.shape.slice(0, -2), k[0] * k[1]]);
-  // Picked at the first maximum, so the gradient goes there alone, as PyTorch's max_pool2d does
-  // (max() would share it among tied maxima).
-  return flat.gather(-1, flat.argmax(-1, true)).squeeze(-1);
+  const { win, xp, k, stride, dilation } = poolWindows("maxPool2d", x, kernelSize, opts, -Infinity);
+  // The first maximum of each window (so the gradient goes there alone, as PyTorch's max_pool2d
+  // does; max() would share it among ties), as a flat index into the padded plane, then one
+  // gather: [..., OH, OW] windows of [..., Hp, Wp] inputs.
+  const lead = win.shape.slice(0, -4), [OH, OW] = win.shape.slice(-4, -2), [Hp, Wp] = xp.shape.slice(-2);
+  const int = { dtype: "int32" as const };
+  const at = ds.arange(0, k[0], 1, int).mul(dilation[0] * Wp).reshape([k[0], 1]).add(ds.arange(0, k[1], 1, int).mul(dilation[1])).reshape([k[0] * k[1]]);
+  const origin = ds.arange(0, OH, 1, int).mul(stride[0] * Wp).reshape([OH, 1]).add(ds.arange(0, OW, 1, int).mul(stride[1]));
+  const r = argmaxLast(win, 2);
+  const idx = ds.indexSelect(at, 0, r.reshape([r.size])).reshape(r.shape).add(origin);
+  return xp.reshape([...lead, Hp * Wp]).gather(-1, idx.reshape([...lead, OH * OW])).reshape([...lead, OH, OW]);
 }
 
 export interface AvgPool2dOptions extends Omit<Pool2dOptions, "dilation"> {
@@ -272,3 +281,6 @@ export {
   crossEntropy, nllLoss, mse, mseLoss, l1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   type Reduction, type CrossEntropyOptions, type NllOptions, type BceOptions, type BceWithLogitsOptions,
 } from "./losses.js";
+
+export { convTranspose2d, interpolate, type ConvTranspose2dOptions, type InterpolateOptions, type InterpolateMode } from "./resample.js";
+export { cosineSimilarity, pairwiseDistance, normalize, ntXent, gaussianKl, vaeLoss, type VaeLossOptions } from "./embedding_fns.js";

@@ -6,6 +6,8 @@ export { Module, toSnake, type StateDict, type LoadStateDictOptions } from "./mo
 export { Parameter } from "./parameter.js";
 export { Linear, Identity } from "./layers/linear.js";
 export { Conv1d, Conv2d, type ConvOptions } from "./layers/conv.js";
+export { ConvTranspose2d, Upsample, type ConvTranspose2dLayerOptions, type UpsampleOptions } from "./layers/upsampling.js";
+export { Unflatten } from "./layers/reshape.js";
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d } from "./layers/pooling.js";
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions } from "./layers/normalization.js";
 export { ReLU, LeakyReLU, GELU, ELU, Softplus, Tanh, Sigmoid, Softmax, LogSoftmax } from "./layers/activation.js";

@@ -1,8 +1,11 @@
 // Adam (Kingma & Ba) with L2 weight decay, AMSGrad and maximize (PyTorch's torch.optim.Adam);
 // also the update shared with AdamW, which differs only in how it decays weights.
 import { ArgumentError } from "../core/errors.js";
+import { shapesEqual } from "../core/shape.js";
+import * as ir from "../ir/expr.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { maximum } from "../ops/math.js";
+import { assignExpr } from "../prims/movement.js";
 import { Optimizer, checkNonNegative, type Group, type ParamsInput } from "./optimizer.js";
 
 /** Adam's and AdamW's hyperparameters (each group has all of them). */
@@ -42,7 +45,7 @@ export class Adam extends Optimizer<AdamHyper, AdamState> {
   }
 
   protected update(p: Tensor, grad: Tensor, g: Group<AdamHyper>, st: AdamState): void {
-    adamUpdate(p, grad, g, st, false, () => this.stateLike(p));
+    if (!adamFused(p, grad, g, st, false)) adamUpdate(p, grad, g, st, false, () => this.stateLike(p));
   }
 }
 
@@ -74,6 +77,39 @@ export function adamUpdate(p: Tensor, grad: Tensor, g: AdamHyper, st: AdamState,
   }
   const denom = second.sqrt().div(Math.sqrt(biasCorrection2)).add(g.eps);
   p.copy_(p.add(st.expAvg.mul(-stepSize).div(denom)));
+}
+
+/**
+ * @internal adamUpdate as three in-place kernels (m, v, then p) instead of about a dozen ops, each
+ * expression a term-for-term copy of adamUpdate's ops with a rounding to the parameter's dtype
+ * after every op, so the result is the same to the last bit on every backend (test/optim-fused.test.ts).
+ * Returns false, having done nothing, where it does not apply (amsgrad, mixed dtypes or shapes):
+ * adamUpdate is the definition and the fallback.
+ */
+export function adamFused(p: Tensor, grad: Tensor, g: AdamHyper, st: AdamState, decoupled: boolean): boolean {
+  const dt = p.dtype;
+  if (g.amsgrad || (dt !== "float32" && dt !== "float64")) return false;
+  for (const t of [grad, st.expAvg, st.expAvgSq]) if (t.dtype !== dt || !shapesEqual(t.shape, p.shape)) return false;
+  const [beta1, beta2] = g.betas;
+  const round = (e: ir.Expr): ir.Expr => (dt === "float32" ? ir.cast("float32", e) : e);
+  const c = (v: number): ir.Expr => ir.constant(dt === "float32" ? Math.fround(v) : v);
+  const op = (o: ir.BinaryOp, a: ir.Expr, b: ir.Expr): ir.Expr => round(ir.binary(o, a, b));
+  st.step += 1;
+  const stepSize = g.lr / (1 - beta1 ** st.step);
+  const biasCorrection2 = 1 - beta2 ** st.step;
+  // The gradient as adamUpdate's `d`, reading the state at input 0, grad at 1 and p at 2.
+  const l2 = !decoupled && g.weightDecay !== 0;
+  const gIn = ir.input(1);
+  const d0 = g.maximize ? ir.unary("neg", gIn) : gIn;
+  const d = l2 ? op("add", d0, op("mul", ir.input(2), c(g.weightDecay))) : d0;
+  const ins = (state: Tensor) => (l2 ? [state, grad, p] : [state, grad]);
+  assignExpr(st.expAvg, op("add", op("mul", ir.input(0), c(beta1)), op("mul", d, c(1 - beta1))), ins(st.expAvg));
+  assignExpr(st.expAvgSq, op("add", op("mul", ir.input(0), c(beta2)), op("mul", op("mul", d, c(1 - beta2)), d)), ins(st.expAvgSq));
+  // p (input 0) from m (1) and v (2).
+  const pd = decoupled ? op("mul", ir.input(0), c(1 - g.lr * g.weightDecay)) : ir.input(0);
+  const denom = op("add", op("div", round(ir.unary("sqrt", ir.input(2))), c(Math.sqrt(biasCorrection2))), c(g.eps));
+  assignExpr(p, op("add", pd, op("div", op("mul", ir.input(1), c(-stepSize)), denom)), [p, st.expAvg, st.expAvgSq]);
+  return true;
 }
 
 /** @internal Hyperparameter checks shared by Adam and AdamW. */

@@ -1,7 +1,7 @@
 // AdamW (Loshchilov & Hutter): Adam with weight decay decoupled from the gradient (PyTorch's torch.optim.AdamW).
 import type { Tensor } from "../tensor/tensor.js";
 import { Optimizer, type Group, type ParamsInput } from "./optimizer.js";
-import { adamUpdate, checkAdam, newAdamState, type AdamHyper, type AdamOptions, type AdamState } from "./adam.js";
+import { adamFused, adamUpdate, checkAdam, newAdamState, type AdamHyper, type AdamOptions, type AdamState } from "./adam.js";
 
 /** Options of `new optim.AdamW(params, opts)`: Adam's, with weightDecay defaulting to 1e-2. */
 export type AdamWOptions = AdamOptions;
@@ -26,6 +26,6 @@ export class AdamW extends Optimizer<AdamHyper, AdamState> {
   }
 
   protected update(p: Tensor, grad: Tensor, g: Group<AdamHyper>, st: AdamState): void {
-    adamUpdate(p, grad, g, st, true, () => this.stateLike(p));
+    if (!adamFused(p, grad, g, st, true)) adamUpdate(p, grad, g, st, true, () => this.stateLike(p));
   }
 }

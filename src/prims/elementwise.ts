@@ -37,7 +37,8 @@ const UNARY_VJP: Record<UnaryOp, ((g: Tensor, x: Tensor, y: Tensor) => Tensor) |
   cos: (g, x) => mul(g, neg(unary("sin", x))),
   tanh: (g, _x, y) => mul(g, sub(1, mul(y, y))),
   sigmoid: (g, _x, y) => mul(g, mul(y, sub(1, y))),
-  relu: (g, x) => mul(g, cast(binary("gt", x, 0), g.dtype)),
+  // One kernel, g where x > 0 else 0 (PyTorch's threshold_backward): no mask tensor is made.
+  relu: (g, x) => runKernel("relu", { expr: ir.where(ir.binary("gt", ir.input(1), ir.constant(0)), ir.input(0), ir.constant(0)), dtype: g.dtype }, [g, x], g.shape),
   sign: (g) => zerosLike(g),
   floor: (g) => zerosLike(g),
   ceil: (g) => zerosLike(g),
@@ -69,8 +70,8 @@ type BinaryVjp = (g: Tensor, a: Tensor, b: TensorLike, y: Tensor) => [Tensor | n
 const BINARY_VJP: Record<BinaryOp, BinaryVjp | null> = {
   add: (g) => [g, g],
   sub: (g) => [g, neg(g)],
-  mul: (g, a, b) => [mul(g, b), mul(g, a)],
-  div: (g, _a, b, y) => [div(g, b), neg(div(mul(g, y), b))],
+  mul: (g, a, b) => [a.requiresGrad ? mul(g, b) : null, needsGrad(b) ? mul(g, a) : null],
+  div: (g, a, b, y) => [a.requiresGrad ? div(g, b) : null, needsGrad(b) ? neg(div(mul(g, y), b)) : null],
   pow: (g, a, b, y) => {
     // d/da a^b = b a^(b-1), defined as 0 where b == 0 (0 * 0^-1 would be NaN at a == 0), as PyTorch does.
     const da = typeof b === "number"
@@ -85,6 +86,9 @@ const BINARY_VJP: Record<BinaryOp, BinaryVjp | null> = {
   minimum: (g, a, b) => minMaxVjp(g, a, b, "lt"),
   eq: null, ne: null, lt: null, le: null, gt: null, ge: null, logicalAnd: null, logicalOr: null,
 };
+
+// Whether an operand receives a gradient (rules skip the work for those that do not).
+const needsGrad = (v: TensorLike): boolean => v instanceof Tensor && v.requiresGrad;
 
 // Ties split the gradient evenly between both inputs, as PyTorch does.
 function minMaxVjp(g: Tensor, a: Tensor, b: TensorLike, wins: "gt" | "lt"): [Tensor, Tensor] {
@@ -185,9 +189,9 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const y = runKernel("where", { expr: ir.where(ir.input(0), ea, eb), dtype }, ts, shape);
   const inputs = [ta, tb].filter((t): t is Tensor => t !== undefined);
   return record(y, "where", inputs, (g) => {
-    const out: Tensor[] = [];
-    if (ta) out.push(where(cond, g, 0));
-    if (tb) out.push(where(cond, 0, g));
+    const out: (Tensor | null)[] = [];
+    if (ta) out.push(ta.requiresGrad ? where(cond, g, 0) : null);
+    if (tb) out.push(tb.requiresGrad ? where(cond, 0, g) : null);
     return out;
   });
 }

@@ -6,7 +6,7 @@ import { record } from "../autograd/node.js";
 import { Tensor } from "../tensor/tensor.js";
 import { backendOf, filled, viewOf, wrap } from "./kernel.js";
 import { cast } from "./elementwise.js";
-import { flip, pad } from "./movement.js";
+import { expand, flip, pad, reshape } from "./movement.js";
 
 function checkIndex(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): number {
   if (!(index instanceof Tensor)) throw new DTypeError(op, `index must be an int32 Tensor`);
@@ -25,7 +25,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = checkIndex("gather", x, dim, index);
   const be = backendOf("gather", [x, index]);
   const y = wrap(be, be.gather(viewOf(x), d, viewOf(index)), index.shape);
-  return record(y, "gather", [x], (g) => [scatter(filled(be, x.shape, g.dtype, 0), d, index, g, "add")]);
+  // Scatter-added into a broadcast zero: the backend's copy of the base is then a plain fill.
+  return record(y, "gather", [x], (g) => [scatter(expand(reshape(filled(be, [], g.dtype, 0), x.shape.map(() => 1)), x.shape), d, index, g, "add")]);
 }
 
 /** A copy of x with src written (or added) at index along dim, as torch.scatter / scatter_add. */

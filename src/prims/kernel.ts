@@ -45,7 +45,12 @@ export function runKernel(op: string, kernel: Kernel, inputs: readonly Tensor[],
 
 /** A fresh storage of `dtype` filled with `value`, as a tensor. */
 export function filled(be: Backend, shape: readonly number[], dtype: Tensor["dtype"], value: number): Tensor {
-  const st = be.alloc(dtype, sizeOf(shape));
+  const st = be.alloc(dtype, sizeOf(shape), value === 0);
   if (value !== 0) be.run({ expr: { kind: "const", value }, dtype }, [], shape, { storage: st, shape, strides: contiguousStrides(shape), offset: 0 });
   return wrap(be, st, shape);
+}
+
+/** A fresh storage whose every element the caller writes before anyone reads it (no fill paid). */
+export function uninitialized(be: Backend, shape: readonly number[], dtype: Tensor["dtype"]): Tensor {
+  return wrap(be, be.alloc(dtype, sizeOf(shape), false), shape);
 }

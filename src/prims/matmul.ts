@@ -19,5 +19,9 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   const be = backendOf("matmul", [a, b]);
   const y = wrap(be, be.matmul(viewOf(a), viewOf(b), dtype), [a.shape[0], a.shape[1], b.shape[2]]);
   const ta = a, tb = b;
-  return record(y, "matmul", [a, b], (g) => [bmm(g, permute(tb, [0, 2, 1])), bmm(permute(ta, [0, 2, 1]), g)]);
+  // Only the gradients that flow somewhere are computed (x @ W with a data x needs no dx).
+  return record(y, "matmul", [a, b], (g) => [
+    ta.requiresGrad ? bmm(g, permute(tb, [0, 2, 1])) : null,
+    tb.requiresGrad ? bmm(permute(ta, [0, 2, 1]), g) : null,
+  ]);
 }

@@ -6,7 +6,7 @@ import * as ir from "../ir/expr.js";
 import { record } from "../autograd/node.js";
 import { isGradEnabled } from "../autograd/mode.js";
 import { Tensor } from "../tensor/tensor.js";
-import { backendOf, filled, viewOf, viewTensor, wrap } from "./kernel.js";
+import { backendOf, filled, uninitialized, viewOf, viewTensor, wrap } from "./kernel.js";
 import { reduce } from "./reduce.js";
 
 /** A contiguous copy (always new storage). */
@@ -202,7 +202,7 @@ export function cat(ts: readonly Tensor[], dim: number): Tensor {
   shape[d] = ts.reduce((acc, t) => acc + t.shape[d], 0);
   const be = backendOf("concat", ts);
   const dtype = first.dtype;
-  const out = filled(be, shape, dtype, 0);
+  const out = uninitialized(be, shape, dtype); // the parts cover it
   const os = contiguousStrides(shape);
   let at = 0;
   for (const t of ts) {
@@ -251,5 +251,21 @@ export function assign(dst: Tensor, src: Tensor | number): Tensor {
     const expr = src.dtype === dst.dtype ? ir.input(0) : ir.cast(dst.dtype, ir.input(0));
     be.run({ expr, dtype: dst.dtype }, [viewOf(src, dst.shape)], dst.shape, target);
   }
+  return dst;
+}
+
+/**
+ * dst = expr(inputs) elementwise, in place (dst itself may be among the inputs, which are
+ * broadcast to dst's shape): one kernel for a chain of ops, as fused optimizer updates need.
+ * Records no gradient, and is refused on a tensor that records gradients, as assign is.
+ */
+export function assignExpr(dst: Tensor, expr: ir.Expr, inputs: readonly Tensor[]): Tensor {
+  if (dst.requiresGrad && isGradEnabled()) {
+    throw new GradError("copy_", "in-place write to a tensor that requires grad; wrap it in ds.noGrad(() => …)");
+  }
+  for (const t of inputs) broadcastShapes("copy_", dst.shape, t.shape);
+  const be = backendOf("copy_", [dst, ...inputs]);
+  const target = { storage: viewOf(dst).storage, shape: dst.shape, strides: dst.strides, offset: dst.offset };
+  be.run({ expr, dtype: dst.dtype }, inputs.map((t) => viewOf(t, dst.shape)), dst.shape, target);
   return dst;
 }

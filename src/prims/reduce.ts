@@ -69,6 +69,17 @@ function prodGradFactor(x: Tensor, yKeep: Tensor, axes: number[]): Tensor {
 
 export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce("sum", x, dim, keepdim);
 
+/**
+ * Position of the first maximum over the last `n` dims taken together, as a row-major flat index
+ * into them (int32, no gradient): what max pooling needs to pick one element per window.
+ */
+export function argmaxLast(x: Tensor, n: number): Tensor {
+  const axes = Array.from({ length: n }, (_, i) => x.ndim - n + i);
+  if (axes.some((a) => x.shape[a] === 0)) throw new ShapeError("argmax", `cannot reduce an empty dimension of a tensor of shape ${fmtShape(x.shape)}`);
+  const keep = runKernel("argmax", { expr: ir.input(0), dtype: "int32", reduce: { op: "argmax", axes } }, [x], x.shape);
+  return reshape(keep, x.shape.slice(0, x.ndim - n));
+}
+
 /** Number of elements reduced over `dim`. */
 export function countOver(x: Tensor, dim: Dims): number {
   return sizeOf(normDims("mean", dim, x.ndim).map((a) => x.shape[a]));

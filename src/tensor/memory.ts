@@ -30,6 +30,10 @@ const stats = { tensors: 0, storages: 0, bytes: 0 };
 export interface Tracked {
   disposeOnce(): void;
   scopeSet: Set<Tracked> | null;
+  /** The storage reference a garbage-collected handle releases (null once disposed). */
+  heldOwned(): Owned | null;
+  /** Whether the FinalizationRegistry watches the handle: only once no scope holds it. */
+  gcWatched: boolean;
 }
 
 const finalizer = new FinalizationRegistry<Owned>((owned) => {
@@ -39,21 +43,38 @@ const finalizer = new FinalizationRegistry<Owned>((owned) => {
 
 const scopes: Set<Tracked>[] = [];
 
-/** Called once per new tensor handle: count it, put it in the innermost scope, release on GC. */
+/**
+ * Release on GC for a handle no scope holds. A scope keeps its tensors reachable until it ends
+ * and disposes them, so those are registered only if they outlive it (returned to no enclosing
+ * scope, or kept): registering every handle at birth costs as much as a small op itself.
+ */
+function watch(t: Tracked): void {
+  const owned = t.gcWatched ? null : t.heldOwned();
+  if (!owned) return;
+  finalizer.register(t, owned, t);
+  t.gcWatched = true;
+}
+
+/** Called once per new tensor handle: count it, put it in the innermost scope (or release on GC). */
 export function trackTensor(t: Tracked, owned: Owned): void {
   stats.tensors++;
   owned.retain();
-  finalizer.register(t, owned, t);
   const top = scopes[scopes.length - 1];
   if (top) {
     top.add(t);
     t.scopeSet = top;
+  } else {
+    finalizer.register(t, owned, t);
+    t.gcWatched = true;
   }
 }
 
 /** Called by dispose(): stop the GC hook and release the storage reference. */
 export function untrackTensor(t: Tracked, owned: Owned): void {
-  finalizer.unregister(t);
+  if (t.gcWatched) {
+    finalizer.unregister(t);
+    t.gcWatched = false;
+  }
   stats.tensors--;
   t.scopeSet?.delete(t);
   t.scopeSet = null;
@@ -69,6 +90,7 @@ export function memory(): { tensors: number; storages: number; bytes: number } {
 export function keep<T extends Tracked>(t: T): T {
   t.scopeSet?.delete(t);
   t.scopeSet = null;
+  watch(t);
   return t;
 }
 
@@ -111,7 +133,8 @@ export function scope<T>(fn: () => T): T {
   for (const t of set) {
     if (escaping.has(t)) {
       t.scopeSet = parent;
-      parent?.add(t);
+      if (parent) parent.add(t);
+      else watch(t);
     } else t.disposeOnce();
   }
   return result;

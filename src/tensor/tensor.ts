@@ -35,6 +35,8 @@ export class Tensor implements Tracked {
   grad: Tensor | null = null;
   /** @internal */
   scopeSet: Set<Tracked> | null = null;
+  /** @internal */
+  gcWatched = false;
   private owned: Owned | null;
 
   /** @internal Use ds.tensor / ds.zeros / … to create tensors. */
@@ -126,6 +128,10 @@ export class Tensor implements Tracked {
     untrackTensor(this, this.owned);
     this.owned = null;
     this._node = null;
+  }
+  /** @internal */
+  heldOwned(): Owned | null {
+    return this.owned;
   }
   /** @internal */
   disposeOnce(): void {

@@ -7,3 +7,4 @@ export { modelCheckpoint, type ModelCheckpointOptions } from "./checkpoint.js";
 export { accuracy, topKAccuracy, mae, mse, resolveMetric, type Metric, type MetricSpec } from "./metrics.js";
 export { permutation, type Data, type Dataset } from "./batches.js";
 export type { LossFn, LossSpec } from "./loss.js";
+export { fitContrastive, embed, labelledSubset, linearProbe, knnAccuracy, type ContrastiveOptions } from "./contrastive.js";

@@ -11,12 +11,13 @@ export const op = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
   call: 0x10, drop: 0x1a, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  i32Load: 0x28, f32Load: 0x2a, f64Load: 0x2b, i32Load8u: 0x2d,
-  i32Store: 0x36, f32Store: 0x38, f64Store: 0x39, i32Store8: 0x3a,
+  i32Load: 0x28, i64Load: 0x29, f32Load: 0x2a, f64Load: 0x2b, i32Load8u: 0x2d,
+  i32Store: 0x36, i64Store: 0x37, f32Store: 0x38, f64Store: 0x39, i32Store8: 0x3a,
   i32Const: 0x41, f32Const: 0x43, f64Const: 0x44,
-  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32LtU: 0x49, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e,
+  i32Eqz: 0x45, i32Eq: 0x46, i32Ne: 0x47, i32LtS: 0x48, i32LtU: 0x49, i32GtS: 0x4a, i32LeS: 0x4c, i32GeS: 0x4e, i32GeU: 0x4f,
   f64Eq: 0x61, f64Ne: 0x62, f64Lt: 0x63, f64Gt: 0x64, f64Le: 0x65, f64Ge: 0x66,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32DivU: 0x6e, i32And: 0x71, i32Or: 0x72, i32Shl: 0x74, i32ShrU: 0x76,
+  f32Add: 0x92,
   f64Abs: 0x99, f64Neg: 0x9a, f64Ceil: 0x9b, f64Floor: 0x9c, f64Nearest: 0x9e, f64Sqrt: 0x9f,
   f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
   i32WrapI64: 0xa7, f32DemoteF64: 0xb6, f64ConvertI32S: 0xb7, f64ConvertI32U: 0xb8, f64PromoteF32: 0xbb,
@@ -24,8 +25,13 @@ export const op = {
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const simd = {
-  load: 0x00, load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b,
-  f32x4Splat: 0x13, f64x2Splat: 0x14,
+  load: 0x00, load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b, i8x16Shuffle: 0x0d,
+  i32x4Splat: 0x11, i64x2Splat: 0x12, f32x4Splat: 0x13, f64x2Splat: 0x14, f32x4ReplaceLane: 0x20, f64x2ExtractLane: 0x21,
+  f64x2Lt: 0x49, f64x2Nearest: 0x94, i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4TruncSatF32x4S: 0xf8, i64x2ExtendLowI32x4S: 0xc7, i64x2Shl: 0xcb, i64x2Add: 0xce,
+  f64x2Abs: 0xec, f64x2Neg: 0xed, f64x2Sub: 0xf1, f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5, i32x4TruncSatF64x2SZero: 0xfc,
+  f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44, f32x4Le: 0x45, f32x4Ge: 0x46,
+  v128And: 0x4e, v128Or: 0x50, v128Bitselect: 0x52,
+  f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f,
   f32x4Ceil: 0x67, f32x4Floor: 0x68, f32x4Nearest: 0x6a,
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3, f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6,
   f32x4Div: 0xe7, f32x4Min: 0xe8, f32x4Max: 0xe9,
@@ -61,7 +67,24 @@ const utf8 = (s: string): number[] => [...uleb(s.length), ...new TextEncoder().e
 export class Fn {
   readonly code: number[] = [];
   private readonly locals: ValType[] = [];
+  /** Code run once at entry, before `code` (constants hoisted out of loops). */
+  private readonly prologue: number[] = [];
+  private readonly splats = new Map<string, number>();
   constructor(readonly name: string, readonly params: ValType[], readonly results: ValType[] = []) {}
+
+  /** Pushes a constant f64x2 (or f32x4) splat, materialised once at function entry into a local. */
+  splat(v: number, lanes: "f64x2" | "f32x4" = "f64x2"): this {
+    const key = `${lanes}:${Object.is(v, -0) ? "-0" : v}`;
+    let l = this.splats.get(key);
+    if (l === undefined) {
+      l = this.local(V128);
+      this.splats.set(key, l);
+      if (lanes === "f64x2") this.prologue.push(op.f64Const, ...new Uint8Array(new Float64Array([v]).buffer), 0xfd, ...uleb(simd.f64x2Splat));
+      else this.prologue.push(op.f32Const, ...new Uint8Array(new Float32Array([v]).buffer), 0xfd, ...uleb(simd.f32x4Splat));
+      this.prologue.push(op.localSet, ...uleb(l));
+    }
+    return this.get(l);
+  }
 
   local(type: ValType): number {
     this.locals.push(type);
@@ -119,7 +142,7 @@ export class Fn {
       if (last && last[1] === t) last[0]++;
       else groups.push([1, t]);
     }
-    const body = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n), t]), ...this.code, op.end];
+    const body = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n), t]), ...this.prologue, ...this.code, op.end];
     return [...uleb(body.length), ...body];
   }
 }

@@ -20,8 +20,9 @@ export class Heap {
   private inUse = 0;
   private views: { buffer: ArrayBuffer; u8: Uint8Array; i32: Int32Array; f32: Float32Array; f64: Float64Array } | null = null;
 
-  constructor(initialPages = 256) {
-    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES });
+  /** `shared`: a memory that worker threads can share (SharedArrayBuffer-backed). */
+  constructor(initialPages = 256, readonly shared = false) {
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared });
   }
 
   /** Typed views of the whole memory (recreated after the memory grows). */
@@ -31,7 +32,7 @@ export class Heap {
   get f64(): Float64Array { return this.view().f64; }
 
   private view() {
-    const buffer = this.memory.buffer as ArrayBuffer;
+    const buffer = this.memory.buffer as ArrayBuffer; // a SharedArrayBuffer when shared; typed arrays take either
     if (this.views?.buffer !== buffer) {
       this.views = { buffer, u8: new Uint8Array(buffer), i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
     }

@@ -5,31 +5,20 @@ import type { Kernel } from "../../ir/expr.js";
 import { bytesPer, type DType, type TypedArray } from "../../core/dtype.js";
 import { contiguousStrides, sizeOf } from "../../core/shape.js";
 import { runtimeFeatures } from "../features.js";
-import { collapseDims, offsetTable } from "../js/strided.js";
+import { IndexError } from "../../core/errors.js";
+import * as ir from "../../ir/expr.js";
 import { vectorizable } from "./emit.js";
 import { Heap } from "./heap.js";
-import { WasmKernels } from "./kernels.js";
+import { WasmKernels, type IndexFn } from "./kernels.js";
+import { forEachLeading, layout, MAX_DIMS, nestBytes, orderBy, writeTable, type Layout } from "./nest.js";
 import { WasmMatmul } from "./matmul.js";
 import * as routines from "./routines.js";
-import { base, heapArray, live, storageArray, WasmStorage } from "./storage.js";
+import { live, storageArray, WasmStorage } from "./storage.js";
 
 export { WasmStorage } from "./storage.js";
 
-/** Walks every index of `shape` (row-major), calling `f` with per-list byte offsets from the start. */
-function forEachOuter(shape: readonly number[], strides: readonly (readonly number[])[], f: (offs: number[]) => void): void {
-  const n = sizeOf(shape), nd = shape.length;
-  const idx = new Array<number>(nd).fill(0);
-  const offs = strides.map(() => 0);
-  for (let i = 0; i < n; i++) {
-    f(offs);
-    for (let d = nd - 1; d >= 0; d--) {
-      for (let k = 0; k < offs.length; k++) offs[k] += strides[k][d];
-      if (++idx[d] < shape[d]) break;
-      for (let k = 0; k < offs.length; k++) offs[k] -= strides[k][d] * shape[d];
-      idx[d] = 0;
-    }
-  }
-}
+/** Bytes of the scratch block that holds loop-nest tables (and a gather/scatter error word at its end). */
+const SCRATCH_BYTES = 4096;
 
 export class WasmBackend implements Backend {
   readonly name = "wasm";
@@ -38,14 +27,30 @@ export class WasmBackend implements Backend {
   private readonly mm: WasmMatmul;
   private readonly allocFn = (dtype: DType, n: number) => this.alloc(dtype, n) as WasmStorage;
 
-  constructor(opts: { fma?: boolean } = {}) {
-    this.heap = new Heap();
-    this.kernels = new WasmKernels(this.heap.memory);
-    this.mm = new WasmMatmul(this.heap, this.allocFn, opts.fma ?? runtimeFeatures().relaxedSimd);
+  /** Address of the scratch block for loop-nest tables. */
+  private readonly scratch: number;
+
+  /**
+   * `fma`: relaxed-SIMD multiply-add in the GEMM (default: where the runtime has it). `threads`:
+   * threads for large products (default 1; the registry passes `ds.setThreads`'s value); workers
+   * need a shared memory, used wherever the runtime offers one.
+   */
+  constructor(opts: { fma?: boolean; threads?: number } = {}) {
+    const f = runtimeFeatures();
+    this.heap = new Heap(256, f.sharedMemory);
+    this.scratch = this.heap.alloc(SCRATCH_BYTES);
+    this.kernels = new WasmKernels(this.heap.memory, f.sharedMemory);
+    this.mm = new WasmMatmul(this.heap, (dtype, n) => this.allocRaw(dtype, n), opts.fma ?? f.relaxedSimd, f.sharedMemory);
+    this.mm.setThreads(opts.threads ?? 1);
   }
 
-  alloc(dtype: DType, length: number): Storage {
-    return new WasmStorage(dtype, length, this.heap.alloc(Math.max(1, length * bytesPer(dtype))));
+  /** Threads for large matrix products (this one included). */
+  setThreads(n: number): void {
+    this.mm.setThreads(n);
+  }
+
+  alloc(dtype: DType, length: number, zero = true): Storage {
+    return new WasmStorage(dtype, length, this.heap.alloc(Math.max(1, length * bytesPer(dtype)), zero));
   }
 
   fromArray(dtype: DType, data: ArrayLike<number>): Storage {
@@ -67,77 +72,122 @@ export class WasmBackend implements Backend {
     this.heap.release(s.ptr, s.bytes);
   }
 
+  /** Storage whose contents the caller overwrites entirely (no zero fill). */
+  private allocRaw(dtype: DType, length: number): WasmStorage {
+    return new WasmStorage(dtype, length, this.heap.alloc(Math.max(1, length * bytesPer(dtype)), false));
+  }
+
   run(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out?: Target): Storage {
     if (kernel.reduce) return this.reduce(kernel, inputs, shape, out);
-    const target = out ?? { storage: this.alloc(kernel.dtype, sizeOf(shape)), shape, strides: contiguousStrides(shape), offset: 0 };
-    if (sizeOf(shape) === 0) return target.storage;
-    const ts = live(target.storage, "run"), ins = inputs.map((v) => live(v.storage, "run"));
-    const c = collapseDims(shape, [target.strides, ...inputs.map((v) => v.strides)]);
-    while (c.shape.length < 2) {
-      c.shape.unshift(1);
-      c.strides.forEach((s) => s.unshift(0));
-    }
-    const nd = c.shape.length;
-    const elems = [ts, ...ins].map((s) => bytesPer(s.dtype));
-    const bstr = c.strides.map((s, k) => s.map((x) => x * elems[k]));
-    const inDt = ins.map((s) => s.dtype);
-    let mask: number | null = null;
-    if (kernel.dtype === "float32" && c.strides[0][nd - 1] === 1 && inDt.every((d) => d === "float32") && c.strides.slice(1).every((s) => s[nd - 1] <= 1 && s[nd - 1] >= 0) && vectorizable(kernel.expr, inDt)) {
-      mask = c.strides.slice(1).reduce((m, s, k) => (s[nd - 1] === 0 ? m | (1 << k) : m), 0);
-    }
-    const fn = this.kernels.elementwise(kernel, inDt, mask);
-    const ptrs = [ts.ptr + target.offset * elems[0], ...ins.map((s, k) => s.ptr + inputs[k].offset * elems[k + 1])];
-    const args = new Array<number>(5 + 3 * ins.length);
-    args[1] = bstr[0][nd - 2]; args[2] = bstr[0][nd - 1]; args[3] = c.shape[nd - 2]; args[4] = c.shape[nd - 1];
-    for (let k = 0; k < ins.length; k++) {
-      args[6 + 3 * k] = bstr[k + 1][nd - 2];
-      args[7 + 3 * k] = bstr[k + 1][nd - 1];
-    }
-    forEachOuter(c.shape.slice(0, nd - 2), bstr.map((s) => s.slice(0, nd - 2)), (offs) => {
-      args[0] = ptrs[0] + offs[0];
-      for (let k = 0; k < ins.length; k++) args[5 + 3 * k] = ptrs[k + 1] + offs[k + 1];
-      fn(...args);
-    });
+    const size = sizeOf(shape);
+    const target = out ?? { storage: this.allocRaw(kernel.dtype, size), shape, strides: contiguousStrides(shape), offset: 0 };
+    if (size > 0) this.elementwise(kernel, target, inputs, shape);
     return target.storage;
+  }
+
+  /**
+   * target = expr(inputs) over `shape`, walking dims in `order` (outermost first; default as
+   * given). Elements are visited one after another, so a target that is also an input, even
+   * overlapping itself (accumulate), sees every earlier write.
+   */
+  private elementwise(kernel: Kernel, target: View, inputs: readonly View[], shape: readonly number[], order?: readonly number[]): void {
+    const K = 1 + inputs.length;
+    const ptrs = new Array<number>(K), strides = new Array<readonly number[]>(K), bytes = new Array<number>(K);
+    const inDt = new Array<DType>(inputs.length);
+    const ts = live(target.storage, "run");
+    bytes[0] = bytesPer(ts.dtype);
+    ptrs[0] = ts.ptr + target.offset * bytes[0];
+    strides[0] = target.strides;
+    for (let k = 1; k < K; k++) {
+      const v = inputs[k - 1], s = live(v.storage, "run");
+      inDt[k - 1] = s.dtype;
+      bytes[k] = bytesPer(s.dtype);
+      ptrs[k] = s.ptr + v.offset * bytes[k];
+      strides[k] = v.strides;
+    }
+    const l = layout(shape, strides, bytes, order);
+    const nd = l.shape.length, D = Math.min(nd, MAX_DIMS);
+    let mask: number | null = null;
+    if (kernel.dtype === "float32" && l.strides[0][nd - 1] === 4) {
+      mask = 0;
+      for (let k = 1; k < K; k++) {
+        const st = l.strides[k][nd - 1];
+        if (inDt[k - 1] !== "float32" || (st !== 0 && st !== 4)) { mask = null; break; }
+        if (st === 0) mask |= 1 << (k - 1);
+      }
+      if (mask !== null && !vectorizable(kernel.expr, inDt)) mask = null;
+    }
+    const args: number[] = [this.scratch, ...ptrs];
+    const fn = this.kernels.elementwise(kernel, inDt, D, mask, args);
+    writeTable(this.heap.i32, this.scratch, l, D);
+    if (nd === D) fn(...args);
+    else {
+      forEachLeading(l, D, (offs) => {
+        for (let k = 0; k < K; k++) args[1 + k] = ptrs[k] + offs[k];
+        fn(...args);
+      });
+    }
   }
 
   private reduce(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out?: Target): Storage {
     const axes = kernel.reduce!.axes;
-    const keptDims = shape.map((_, d) => d).filter((d) => !axes.includes(d));
-    const keptShape = keptDims.map((d) => shape[d]);
-    const redShape = axes.map((d) => shape[d]);
-    const K = sizeOf(keptShape), R = sizeOf(redShape);
-    const result = this.alloc(kernel.dtype, K) as WasmStorage;
-    const ins = inputs.map((v) => live(v.storage, "run"));
-    const elems = ins.map((s) => bytesPer(s.dtype));
-    const redStrides = inputs.map((v, k) => axes.map((d) => v.strides[d] * elems[k]));
-    const c = collapseDims(redShape, redStrides);
-    const table = c.shape.length > 1;
-    const temps: [number, number][] = [];
-    const tableOf = (t: Int32Array): number => {
-      const p = this.heap.alloc(t.length * 4, false);
-      temps.push([p, t.length * 4]);
-      this.heap.i32.set(t, p / 4);
-      return p;
-    };
-    try {
-      if (K > 0) {
-        const args = [result.ptr, K, R];
-        inputs.forEach((v, k) => {
-          args.push(ins[k].ptr + v.offset * elems[k]);
-          args.push(tableOf(offsetTable(keptShape, keptDims.map((d) => v.strides[d] * elems[k]))));
-          args.push(table ? tableOf(offsetTable(redShape, redStrides[k])) : (c.strides[k][0] ?? 0));
+    const keptDims: number[] = [], redDims: number[] = [];
+    for (let d = 0; d < shape.length; d++) (axes.includes(d) ? redDims : keptDims).push(d);
+    const keptShape = keptDims.map((d) => shape[d]), redShape = redDims.map((d) => shape[d]);
+    const K = sizeOf(keptShape);
+    const result = this.allocRaw(kernel.dtype, K);
+    if (K > 0) {
+      const ins = inputs.map((v) => live(v.storage, "run"));
+      const inDt = ins.map((s) => s.dtype);
+      const bytes = ins.map((s) => bytesPer(s.dtype));
+      const outBytes = bytesPer(kernel.dtype);
+      const kl = layout(keptShape, [contiguousStrides(keptShape), ...inputs.map((v) => keptDims.map((d) => v.strides[d]))], [outBytes, ...bytes]);
+      const rl = layout(redShape, inputs.map((v) => redDims.map((d) => v.strides[d])), bytes);
+      if (rl.shape.length > MAX_DIMS) {
+        // Reduced dims that do not collapse into MAX_DIMS: reduce a copy with the reduced dims last.
+        const perm = [...keptDims, ...redDims];
+        const copies = inputs.map((v, k) => {
+          const st = this.allocRaw(inDt[k], sizeOf(shape));
+          const pshape = perm.map((d) => shape[d]);
+          this.elementwise({ expr: ir.input(0), dtype: inDt[k] }, { storage: st, shape: pshape, strides: contiguousStrides(pshape), offset: 0 }, [{ storage: v.storage, shape: pshape, strides: perm.map((d) => v.strides[d]), offset: v.offset }], pshape);
+          return st;
         });
-        this.kernels.reduce(kernel, ins.map((s) => s.dtype), table)(...args);
+        const flat = [K, sizeOf(redShape)];
+        const r = <WasmStorage>this.reduce({ ...kernel, reduce: { op: kernel.reduce!.op, axes: [1] } }, copies.map((st) => ({ storage: st, shape: flat, strides: [flat[1], 1], offset: 0 })), flat);
+        copies.forEach((st) => this.free(st));
+        this.free(result);
+        return out ? this.copyInto(r, out) : r;
       }
-    } finally {
-      for (const [p, n] of temps) this.heap.release(p, n);
+      const Dk = Math.min(kl.shape.length, MAX_DIMS), Dr = rl.shape.length;
+      // SIMD variants for a float32 input read as is: along a contiguous reduced run (sum), or four
+      // outputs at once along the innermost kept dim (small or strided reductions: pooling windows,
+      // sums over the batch axis).
+      const red = kernel.reduce!.op;
+      const plain = ins.length === 1 && inDt[0] === "float32" && kernel.expr.kind === "input";
+      const vecSum = plain && red === "sum" && rl.strides[0][Dr - 1] === 4 && rl.shape[Dr - 1] >= 16;
+      const outOk = red === "argmax" || red === "argmin" ? kernel.dtype === "int32" : kernel.dtype === "float32";
+      const vecKept = plain && !vecSum && red !== "prod" && outOk && kl.shape[kl.shape.length - 1] >= 4;
+      const ptrs = [result.ptr, ...inputs.map((v, k) => ins[k].ptr + v.offset * bytes[k])];
+      const args: number[] = [this.scratch, ...ptrs];
+      const fn = this.kernels.reduce(kernel, inDt, Dk, Dr, vecSum, vecKept, args);
+      const i32 = this.heap.i32;
+      writeTable(i32, this.scratch, kl, Dk);
+      writeTable(i32, this.scratch + nestBytes(Dk, ptrs.length), rl, Dr);
+      if (kl.shape.length === Dk) fn(...args);
+      else {
+        forEachLeading(kl, Dk, (offs) => {
+          for (let k = 0; k < ptrs.length; k++) args[1 + k] = ptrs[k] + offs[k];
+          fn(...args);
+        });
+      }
     }
-    if (!out) return result;
+    return out ? this.copyInto(result, out) : result;
+  }
+
+  // Copies a contiguous result into the target view (converting dtype) and frees the result.
+  private copyInto(result: WasmStorage, out: Target): Storage {
     const os = live(out.storage, "run");
-    const t = offsetTable(out.shape, out.strides, base(os, out.offset));
-    const O = heapArray(this.heap, os.dtype), S = heapArray(this.heap, result.dtype), src = base(result);
-    for (let i = 0; i < t.length; i++) O[t[i]] = S[src + i];
+    this.elementwise({ expr: ir.input(0), dtype: os.dtype }, out, [{ storage: result, shape: out.shape, strides: contiguousStrides(out.shape), offset: 0 }], out.shape);
     this.free(result);
     return out.storage;
   }
@@ -147,15 +197,55 @@ export class WasmBackend implements Backend {
   }
 
   gather(x: View, dim: number, index: View): Storage {
-    return routines.gather(this.heap, this.allocFn, x, dim, index);
+    const xs = live(x.storage, "gather"), is = live(index.storage, "gather");
+    if (is.dtype !== "int32") return routines.gather(this.heap, this.allocFn, x, dim, index);
+    const n = sizeOf(index.shape);
+    const out = this.allocRaw(xs.dtype, n);
+    if (n === 0) return out;
+    const b = bytesPer(xs.dtype);
+    const l = layout(index.shape, [contiguousStrides(index.shape), x.strides.map((s, d) => (d === dim ? 0 : s)), index.strides], [b, b, 4]);
+    const D = Math.min(l.shape.length, MAX_DIMS);
+    const ptrs = [out.ptr, xs.ptr + x.offset * b, is.ptr + index.offset * 4];
+    this.runIndexed("gather", this.kernels.gather(xs.dtype, D), l, D, ptrs, x.shape[dim], x.strides[dim] * b, dim);
+    return out;
   }
 
   scatter(baseView: View, dim: number, index: View, src: View, mode: "set" | "add"): Storage {
-    return routines.scatter(this.heap, this.allocFn, baseView, dim, index, src, mode);
+    const bs = live(baseView.storage, "scatter"), is = live(index.storage, "scatter"), ss = live(src.storage, "scatter");
+    if (is.dtype !== "int32" || ss.dtype !== bs.dtype) return routines.scatter(this.heap, this.allocFn, baseView, dim, index, src, mode);
+    const out = this.run({ expr: ir.input(0), dtype: bs.dtype }, [baseView], baseView.shape) as WasmStorage;
+    if (sizeOf(index.shape) === 0) return out;
+    const b = bytesPer(bs.dtype);
+    const strides = contiguousStrides(baseView.shape);
+    const l = layout(index.shape, [strides.map((s, d) => (d === dim ? 0 : s)), index.strides, src.strides], [b, 4, b]);
+    const D = Math.min(l.shape.length, MAX_DIMS);
+    const ptrs = [out.ptr, is.ptr + index.offset * 4, ss.ptr + src.offset * b];
+    try {
+      this.runIndexed(mode === "add" ? "scatterAdd" : "scatter", this.kernels.scatter(bs.dtype, mode, D), l, D, ptrs, baseView.shape[dim], strides[dim] * b, dim);
+    } catch (e) {
+      this.free(out);
+      throw e;
+    }
+    return out;
+  }
+
+  // Runs a gather/scatter kernel over the nest `l` (leading dims from JS); throws on a bad index.
+  private runIndexed(op: string, fn: IndexFn, l: Layout, D: number, ptrs: number[], nDim: number, sd: number, dim: number): void {
+    const err = this.scratch + SCRATCH_BYTES - 4;
+    writeTable(this.heap.i32, this.scratch, l, D);
+    const args = [this.scratch, ...ptrs, nDim, sd, err];
+    forEachLeading(l, D, (offs) => {
+      for (let k = 0; k < 3; k++) args[1 + k] = ptrs[k] + offs[k];
+      if (fn(...args)) {
+        throw new IndexError(op, `index ${this.heap.i32[err >> 2]} is out of range for dim ${dim} of size ${nDim}`);
+      }
+    });
   }
 
   accumulate(target: Target, src: View): void {
-    routines.accumulate(this.heap, target, src);
+    const ts = live(target.storage, "accumulate");
+    // Walk src in its memory order; the adds into overlapping target elements stay sequential.
+    this.elementwise({ expr: ir.binary("add", ir.input(0), ir.input(1)), dtype: ts.dtype }, target, [{ ...target, shape: src.shape }, src], src.shape, orderBy(src.strides, src.shape));
   }
 
   cumsum(x: View, dim: number, dtype: DType): Storage {
