@@ -6,8 +6,10 @@ import type { Timing } from "./timer.js";
 
 export interface Row {
   c: Case;
-  /** Timing per peer name; a missing entry means the peer failed on this case. */
+  /** Timing per peer name. */
   t: Map<string, Timing>;
+  /** Peers that failed on this case (a peer absent from both did not run it: shown as "–"). */
+  failed?: Set<string>;
 }
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
@@ -20,15 +22,16 @@ export function table(rows: readonly Row[], ours: string, peers: readonly string
   for (const p of peers) head.push(`${p} ms`, "rate");
   for (const p of peers) head.push(`vs ${p}`);
   const lines = [head];
-  for (const { c, t } of rows) {
+  for (const { c, t, failed } of rows) {
+    const missing = (p: string) => (failed?.has(p) ? "failed" : "–");
     const work = c.unit === "GFLOP/s" ? `${(c.flops / 1e9).toFixed(3)} GFLOP` : `${(c.bytes / 1e6).toFixed(1)} MB`;
     const o = t.get(ours);
     const unit = c.unit === "GFLOP/s" ? " GFLOP/s" : " GB/s";
-    const line = [c.id, work, o ? ms(o.medianMs) : "failed", o ? num(rate(c, o.medianMs)) + unit : "–"];
+    const line = [c.id, work, o ? ms(o.medianMs) : missing(ours), o ? num(rate(c, o.medianMs)) + unit : "–"];
     line.push(o && ceiling && c.group === "matmul" ? ((100 * rate(c, o.medianMs)) / ceiling.best1T).toFixed(1) + "%" : "");
     for (const p of peers) {
       const q = t.get(p);
-      line.push(q ? ms(q.medianMs) : "failed", q ? num(rate(c, q.medianMs)) + unit : "–");
+      line.push(q ? ms(q.medianMs) : missing(p), q ? num(rate(c, q.medianMs)) + unit : "–");
     }
     for (const p of peers) {
       const q = t.get(p);

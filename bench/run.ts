@@ -86,7 +86,7 @@ async function runCases(cases: readonly Case[], all: readonly Peer[], opts: Opts
   const loadNote = (f: number) => `${(100 * f).toFixed(0)}% of the cores busy with other work`;
   const rows: Row[] = [];
   for (const c of cases) {
-    const row: Row = { c, t: new Map() };
+    const row: Row = { c, t: new Map(), failed: new Set() };
     const othersInCase = watchOthers();
     let reference: number | undefined;
     for (const p of all) {
@@ -115,6 +115,7 @@ async function runCases(cases: readonly Case[], all: readonly Peer[], opts: Opts
             (note.length ? "  " + note.join("; ") : ""),
         );
       } catch (e) {
+        row.failed!.add(p.name);
         console.log(`  ${c.id.padEnd(24)} ${p.name.padEnd(18)} FAILED: ${(e as Error).message.split("\n")[0]}`);
       }
     }

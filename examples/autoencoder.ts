@@ -72,14 +72,13 @@ export function fitAutoencoder(model: nn.Module, x: ds.Tensor, opts: FitOptions)
 /** Mean squared error per pixel between model(input) and target, in eval mode. */
 export function reconstructionError(model: nn.Module, input: ds.Tensor, target = input): number {
   model.eval();
-  return ds.noGrad(() => ds.scope(() => {
-    let sum = 0;
-    for (let i = 0; i < input.shape[0]; i += 500) {
-      const n = Math.min(500, input.shape[0] - i);
-      sum += model.call(input.narrow(0, i, n)).sub(target.narrow(0, i, n)).square().sum().item();
-    }
-    return sum / input.size;
-  }));
+  let sum = 0;
+  for (let i = 0; i < input.shape[0]; i += 250) {
+    const n = Math.min(250, input.shape[0] - i);
+    // One scope per batch, so each batch's activations are freed before the next.
+    sum += ds.noGrad(() => ds.scope(() => model.call(input.narrow(0, i, n)).sub(target.narrow(0, i, n)).square().sum().item()));
+  }
+  return sum / input.size;
 }
 
 export interface AutoencoderResults { dense: number; conv: number; noisyInput: number; denoised: number; grid: string }

@@ -95,13 +95,17 @@ describe("ConvTranspose2d and Upsample beyond the fixtures", () => {
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     ds.seed(3);
-    const model = new nn.Sequential(new nn.ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }));
+    const model = new nn.Sequential(
+      new nn.ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.Upsample({ scaleFactor: 2, mode: "bilinear" }),
+      new nn.Flatten(), new nn.Unflatten(1, [3, 16, 16]),
+    );
     const path = join(mkdtempSync(join(tmpdir(), "ds-ae-")), "m.safetensors");
     io.save(model, path);
     const back = io.load(path) as unknown as nn.Sequential;
     const x = ds.randn([1, 2, 4, 4]);
     assertClose(back.call(x), model.call(x).toArray(), { rtol: 1e-6 });
     assert.match(String(back), /ConvTranspose2d\(2, 3/);
+    assert.deepEqual(back.call(x).shape, [1, 3, 16, 16]);
   });
 });
 

@@ -2,6 +2,7 @@
 // occlusion on toy models; permutation importance finds the informative feature (ml estimators,
 // nn models, functions); tree importances pass through; overlays render.
 import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 import * as ds from "../src/index.js";
 import { explain, ml, nn } from "../src/index.js";
@@ -162,5 +163,23 @@ describe("explain.overlay", () => {
     const signed = explain.overlay(imgs.index(0), attr.index(0).sub(32), { mode: "signed" });
     assert.match(await signed.toSVG(), /<svg/);
     assert.throws(() => explain.overlay(imgs, ds.zeros([2, 1, 8, 8])), /do not match/);
+  });
+});
+
+describe("explain.tsne and trustworthiness vs scikit-learn", () => {
+  const fx = (JSON.parse(readFileSync(new URL("./fixtures/ae.json", import.meta.url), "utf8")) as { tsne: { X: number[][]; y: number[]; tsne: number[][]; pca: number[][]; trustTsne: number; trustPca: number; trustTsne10: number } }).tsne;
+  it("trustworthiness equals sklearn.manifold.trustworthiness", () => {
+    assertClose(explain.trustworthiness(fx.X, fx.tsne, 5), fx.trustTsne, { rtol: 1e-12 });
+    assertClose(explain.trustworthiness(fx.X, fx.tsne, 10), fx.trustTsne10, { rtol: 1e-12 });
+    assertClose(explain.trustworthiness(fx.X, fx.pca, 5), fx.trustPca, { rtol: 1e-12 });
+  });
+  it("our exact t-SNE of 300 digits is as trustworthy as scikit-learn's (and far more than PCA)", () => {
+    const y2 = explain.tsne(fx.X, { seed: 0 });
+    assert.deepEqual(y2.shape, [300, 2]);
+    const t = explain.trustworthiness(fx.X, y2, 5);
+    assert.ok(t > fx.trustTsne - 0.01 && t > fx.trustPca + 0.08, `ours ${t}, sklearn ${fx.trustTsne}, PCA ${fx.trustPca}`);
+    const p = explain.projector(ds.tensor(fx.X), fx.y, { method: "tsne", tsne: { nIter: 300 } });
+    assert.deepEqual(p.points.shape, [300, 2]);
+    assert.throws(() => explain.tsne(fx.X.slice(0, 10)), /perplexity/);
   });
 });

@@ -43,10 +43,11 @@ describe("examples (tiny runs)", () => {
     const r = await quiet(() => simclr({ epochs: 1, limit: 256, out }));
     for (const s of [r.pretrained, r.random]) for (const v of [s.linearProbe, s.knn]) assert.ok(v > 0.1 && v <= 1, `accuracy ${v}`);
     assert.equal(r.labelled, 80);
-    const p = await quiet(() => projector({ encoderPath: r.encoderPath, out, limit: 200 }));
-    assert.equal(p.files.length, 3);
+    const p = await quiet(() => projector({ encoderPath: r.encoderPath, out, limit: 120 }));
+    assert.equal(p.files.length, 5);
     for (const f of p.files) assert.ok(existsSync(f), f);
-    assert.ok(p.knn2d.pixels > 0.2, JSON.stringify(p.knn2d));
+    assert.ok(p.knn2d["pixels pca"] > 0.2, JSON.stringify(p.knn2d));
+    assert.ok(p.trustworthiness["simclr tsne"] > p.trustworthiness["simclr pca"], JSON.stringify(p.trustworthiness));
   });
 });
 
@@ -85,13 +86,13 @@ describe("deepscript pretrain and explain", () => {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
 
-  it("pretrain writes the encoder, the probe report and the PCA picture", () => {
+  it("pretrain writes the encoder, the probe report and the PCA and t-SNE pictures", () => {
     const dir = tmp();
     const r = cli("pretrain", "--epochs", "1", "--limit", "256", "--batch-size", "64", "--out", dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /random encoder: +linear probe [\d.]+%, kNN [\d.]+%/);
     assert.match(r.stdout, /pretrained encoder: linear probe [\d.]+%, kNN [\d.]+%/);
-    for (const f of ["encoder.safetensors", "probe.json", "embeddings-pca.png"]) assert.ok(existsSync(join(dir, f)), f);
+    for (const f of ["encoder.safetensors", "probe.json", "embeddings-pca.png", "embeddings-tsne.png"]) assert.ok(existsSync(join(dir, f)), f);
     const report = JSON.parse(readFileSync(join(dir, "probe.json"), "utf8")) as { labelled: number; ntXent: number[] };
     assert.equal(report.labelled, 80);
     assert.equal(report.ntXent.length, 1);

@@ -11,6 +11,8 @@ Function cases record {"fn": name in nn.F, "args": [...], "opts": {...}} with te
 same way, the output, an upstream tensor and the gradients of sum(out * upstream) for the floating
 arguments listed in "gradArgs". The reference implementations of NT-Xent (SimCLR, Chen et al.
 2020) and of the VAE loss (PyTorch's examples/vae) are written below in PyTorch.
+The "tsne" entry holds scikit-learn's exact t-SNE of 300 jittered 8×8 digits and trustworthiness
+scores (sklearn.manifold.trustworthiness) of it and of a PCA picture.
 Everything is seeded: the file is reproducible.
 """
 import json
@@ -155,11 +157,35 @@ def function_cases():
             [randn(1, 2, 3, 4)], {"size": [5, 9], "mode": "bilinear", "alignCorners": False})
 
 
+def tsne_case():
+    """scikit-learn's exact t-SNE on 300 jittered 8×8 digits and its trustworthiness (k = 5), plus the
+    trustworthiness of a PCA picture: deepscript's trustworthiness must equal these, and its t-SNE
+    must be about as trustworthy."""
+    import numpy as np
+    import sklearn
+    from sklearn.datasets import load_digits
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE, trustworthiness
+
+    rng = np.random.RandomState(0)
+    X = load_digits().data[:300] + rng.normal(0, 0.01, (300, 64))  # jitter: no tied distances
+    X = np.round(X, 6)
+    emb = TSNE(n_components=2, method="exact", init="pca", learning_rate="auto", perplexity=30, random_state=0).fit_transform(X)
+    pca = PCA(n_components=2).fit_transform(X)
+    return {
+        "sklearn": sklearn.__version__,
+        "X": X.tolist(), "y": load_digits().target[:300].tolist(),
+        "tsne": emb.astype(float).tolist(), "trustTsne": float(trustworthiness(X, emb, n_neighbors=5)),
+        "pca": pca.tolist(), "trustPca": float(trustworthiness(X, pca, n_neighbors=5)),
+        "trustTsne10": float(trustworthiness(X, emb, n_neighbors=10)),
+    }
+
+
 def main():
     conv_transpose_cases()
     upsample_cases()
     function_cases()
-    doc = {"generator": "tools/gen_explain_fixtures.py", "torch": torch.__version__, "cases": g.CASES, "functions": FN_CASES}
+    doc = {"generator": "tools/gen_explain_fixtures.py", "torch": torch.__version__, "cases": g.CASES, "functions": FN_CASES, "tsne": tsne_case()}
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "fixtures", "ae.json")
     text = json.dumps(doc, allow_nan=False, separators=(",", ":"))
     with open(out, "w") as f:

@@ -63,10 +63,16 @@ export async function explainCommand(modelPath: string, input: string, opts: Exp
       log(`integrated gradients (${opts.steps} steps): largest completeness gap |Σ attributions - (f(x) - f(0))| = ${Math.max(...completeness.map(Math.abs)).toExponential(2)}`);
     }
     const file = join(outDir, `${method}.png`);
-    const title = { saliency: "Saliency |∂ output / ∂ input|", ig: "Integrated gradients (baseline: black)", occlusion: `Occlusion (${opts.window}×${opts.window} window)` }[method];
+    const title = { saliency: "Saliency |∂ output / ∂ input|", ig: `Integrated gradients (baseline: ${isImage ? "black" : "zeros"})`, occlusion: isImage ? `Occlusion (${opts.window}×${opts.window} window)` : "Occlusion (one feature at a time)" }[method];
+    const strongest = attr.abs().max().item() || 1;
     const fig = isImage
       ? explain.overlay(x, attr, { labels: caption, columns: Math.min(8, x.shape[0]), title, pixelSize: 4, mode: method === "ig" ? "signed" : "abs" })
-      : heatmap(attr.reshape([x.shape[0], -1]), { title, yLabels: caption, xLabel: "feature", annotate: attr.size <= 200 });
+      : heatmap(attr.reshape([x.shape[0], -1]), {
+        title, yLabels: caption, xLabel: "feature",
+        // Signed attributions on a diverging map centred on 0 (unannotated: the heatmap's text
+        // colours assume a sequential map).
+        ...(method === "saliency" ? { annotate: attr.size <= 200 } : { cmap: "redblue", vmin: -strongest, vmax: strongest, annotate: false }),
+      });
     await fig.save(file, { scale: 2 });
     files.push(file);
   }

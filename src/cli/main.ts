@@ -88,7 +88,7 @@ program
   .option("--temperature <x>", "NT-Xent temperature", num("--temperature"), 0.5)
   .option("--labels <fraction>", "share of the training labels the probes may use", num("--labels"), 0.01)
   .option("--backend <name>", "backend to run on", defaultBackend())
-  .option("--out <dir>", "folder for encoder.safetensors, probe.json, embeddings-pca.png", "out/pretrain")
+  .option("--out <dir>", "folder for encoder.safetensors, probe.json, embeddings-pca.png, embeddings-tsne.png", "out/pretrain")
   .option("--seed <n>", "random seed", int("--seed"), 0)
   .option("--limit <n>", "use only the first N training digits (quick runs)", int("--limit"))
   .action(async (opts) => {

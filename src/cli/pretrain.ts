@@ -1,6 +1,6 @@
 // `deepscript pretrain`: SimCLR on the bundled digits' training images (no labels), then the
 // frozen encoder judged with 1% of the labels (linear probe and kNN) against a randomly initialised
-// one; writes the encoder, a probe report and a PCA picture of the embeddings.
+// one; writes the encoder, a probe report and PCA and t-SNE pictures of the embeddings.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ArgumentError } from "../core/errors.js";
@@ -83,10 +83,13 @@ export async function pretrainCommand(opts: PretrainOptions): Promise<PretrainRe
   io.save(encoder, join(outDir, "encoder.safetensors"));
   writeFileSync(join(outDir, "probe.json"), JSON.stringify(report, null, 2) + "\n");
   await projector(train.embed(encoder, test.x), test.y, { title: "SimCLR embeddings of the test digits (PCA)" }).figure.save(join(outDir, "embeddings-pca.png"));
+  const nt = Math.min(1000, opts.limit ?? 1000); // exact t-SNE is O(N²): 1,000 points take ~10 s
+  await projector(train.embed(encoder, test.x.narrow(0, 0, nt)), test.y.narrow(0, 0, nt), { method: "tsne", tsne: { seed: opts.seed }, title: `SimCLR embeddings of ${nt} test digits (t-SNE)` })
+    .figure.save(join(outDir, "embeddings-tsne.png"));
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   log(`with ${yl.shape[0]} labels (${pct(opts.labels)}), test accuracy on ${test.x.shape[0]} digits:`);
   log(`  random encoder:     linear probe ${pct(random.linearProbe)}, kNN ${pct(random.knn)}`);
   log(`  pretrained encoder: linear probe ${pct(pretrained.linearProbe)}, kNN ${pct(pretrained.knn)}`);
-  log(`saved encoder.safetensors, probe.json, embeddings-pca.png to ${outDir}`);
+  log(`saved encoder.safetensors, probe.json, embeddings-pca.png, embeddings-tsne.png to ${outDir}`);
   return report;
 }

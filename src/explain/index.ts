@@ -10,3 +10,4 @@ export {
 } from "./importance.js";
 export { overlay, type OverlayOptions } from "./overlay.js";
 export { projector, type ProjectorOptions, type Projection } from "./projector.js";
+export { tsne, trustworthiness, type TsneOptions } from "./tsne.js";

@@ -5,13 +5,11 @@ import { PCG32 } from "../core/rng.js";
 import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import type { Module } from "../nn/module.js";
-import { ntXent } from "../nn/embedding_fns.js";
-import { normalize } from "../nn/embedding_fns.js";
+import { normalize, ntXent } from "../nn/embedding_fns.js";
 import { Adam } from "../optim/adam.js";
 import { LogisticRegression } from "../ml/logistic.js";
 import type { Transform } from "../data/transforms.js";
 import { History } from "./history.js";
-import { predict } from "./evaluate.js";
 import type { OptimizerLike } from "./fit.js";
 
 type Net = Module<[Tensor], Tensor>;
@@ -95,7 +93,21 @@ export async function fitContrastive(encoder: Net, x: Tensor, opts: ContrastiveO
 
 /** The model's outputs for every row of x, batched, in eval mode without gradients: the frozen embeddings. */
 export function embed(model: Net, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
-  return predict(model, x, { batchSize: opts.batchSize ?? 256 });
+  const bs = opts.batchSize ?? 256;
+  if (!Number.isInteger(bs) || bs < 1) throw new ArgumentError("embed", `batchSize must be a positive integer, got ${bs}`);
+  const was = model.training;
+  model.eval();
+  try {
+    // One scope per batch: each batch's activations are freed before the next one runs.
+    const parts: Tensor[] = [];
+    for (let i = 0; i < x.shape[0]; i += bs) parts.push(ds.noGrad(() => ds.scope(() => model.call(x.narrow(0, i, Math.min(bs, x.shape[0] - i))))));
+    if (parts.length === 1) return parts[0];
+    const out = ds.concat(parts, 0);
+    for (const p of parts) p.dispose();
+    return out;
+  } finally {
+    model.train(was);
+  }
 }
 
 /**
@@ -152,8 +164,18 @@ export function knnAccuracy(zTrain: Tensor, yTrain: Tensor, zTest: Tensor, yTest
   const s = sim.dataSync(), ytr = Array.from(yTrain.dataSync(), Number), yte = Array.from(yTest.dataSync(), Number);
   const m = zTrain.shape[0];
   let hits = 0;
+  const row: number[] = [];
   for (let i = 0; i < yte.length; i++) {
-    const row = Array.from({ length: m }, (_, j) => j).sort((a, b) => s[i * m + b] - s[i * m + a]).slice(0, k);
+    // The k most similar, nearest first (insertion into a short sorted list: O(m·k)).
+    row.length = 0;
+    for (let j = 0; j < m; j++) {
+      const v = s[i * m + j];
+      if (row.length === k && v <= s[i * m + row[k - 1]]) continue;
+      let at = row.length;
+      while (at > 0 && s[i * m + row[at - 1]] < v) at--;
+      row.splice(at, 0, j);
+      if (row.length > k) row.pop();
+    }
     const votes = new Map<number, number>();
     for (const j of row) votes.set(ytr[j], (votes.get(ytr[j]) ?? 0) + 1);
     const best = Math.max(...votes.values());

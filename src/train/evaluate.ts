@@ -1,6 +1,6 @@
 // evaluate() and predict(): batched, in eval mode, without recording gradients.
 import type { Tensor } from "../tensor/tensor.js";
-import { scope, keep } from "../tensor/memory.js";
+import { scope } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
 import { concat } from "../ops/shape.js";
 import type { Module } from "../nn/module.js";
@@ -65,11 +65,13 @@ export function evaluate(model: Model, data: Data, opts: EvaluateOptions = {}): 
 /** Model outputs for every row of x, batched, concatenated along dim 0. */
 export function predict(model: Model, x: Tensor, opts: { batchSize?: number } = {}): Tensor {
   const bs = opts.batchSize ?? 32;
-  return inEval(model, () => scope(() => {
+  return inEval(model, () => {
+    // One scope per batch, so each batch's activations die before the next batch runs.
     const parts: Tensor[] = [];
-    for (let i = 0; i < x.shape[0]; i += bs) parts.push(keep(model.call(x.narrow(0, i, Math.min(bs, x.shape[0] - i)))));
-    const out = parts.length === 1 ? parts[0] : concat(parts, 0);
-    if (out !== parts[0]) for (const p of parts) p.dispose();
+    for (let i = 0; i < x.shape[0]; i += bs) parts.push(scope(() => model.call(x.narrow(0, i, Math.min(bs, x.shape[0] - i)))));
+    if (parts.length === 1) return parts[0];
+    const out = scope(() => concat(parts, 0));
+    for (const p of parts) p.dispose();
     return out;
-  }));
+  });
 }

@@ -22,8 +22,14 @@ export const mathFunctions: Record<string, (...a: number[]) => number> = Object.
 const callMath = (f: Fn, name: string) => f.call(MATH_INDEX.get(name)!);
 const TRUNC_SAT_I64_F64 = [0xfc, 0x06];
 
-/** Leaves ToInt32(top of stack) (JavaScript's `x | 0`: truncate, wrap mod 2^32) as an i32. */
+/**
+ * Leaves ToInt32(top of stack) (JavaScript's `x | 0`: truncate, wrap mod 2^32) as an i32. ±Infinity
+ * and NaN give 0 (x·(x − x == 0) is NaN for them, and a saturating truncation takes NaN to 0);
+ * finite values past ±2^63 saturate instead of wrapping (JS wraps them; nothing here makes them).
+ */
 function toInt32(f: Fn): void {
+  const x = f.local(F64);
+  f.tee(x).get(x).get(x).emit(op.f64Sub).f64(0).emit(op.f64Eq, op.f64ConvertI32U, op.f64Mul);
   f.emit(...TRUNC_SAT_I64_F64, op.i32WrapI64);
 }
 

@@ -341,14 +341,6 @@ function smallMFn(elem: number, fma: boolean): Fn {
   return f;
 }
 
-/** Assembles the GEMM module for float32 (elem 4) or float64 (elem 8) against `memory`. */
-export function gemmKernels(memory: WebAssembly.Memory, elem: 4 | 8, fma: boolean, mr = 4): GemmKernels {
-  const bytes = gemmModule(elem, fma, mr, !(memory.buffer instanceof ArrayBuffer));
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const e = inst.exports as unknown as GemmKernels;
-  return { packA: e.packA, packB: e.packB, kernel: e.kernel, gemm: e.gemm, smallM: e.smallM, mr, nr: elem === 4 ? 8 : 4, elem };
-}
-
 /** The bytes of the GEMM module (packA, packB, kernel, gemm), importing a memory (shared or not). */
 export function gemmModule(elem: 4 | 8, fma: boolean, mr = 4, shared = false): Uint8Array<ArrayBuffer> {
   const nr = elem === 4 ? 8 : 4;

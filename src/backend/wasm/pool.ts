@@ -5,14 +5,13 @@
 //
 // Control block (i32 words, one 16-word slot per worker): CMD (job number, bumped by the caller),
 // DONE (last job finished), FIRST, COUNT (its tasks), APACK, BPACK, TILE (its scratch), READY,
-// STOP, ERROR. Tasks are rows of TASK_WORDS words after the slots. Static assignment of tasks to
+// ERROR. Tasks are rows of TASK_WORDS words after the slots. Static assignment of tasks to
 // slots means no shared counters, so a worker that starts late can never take part of a job it
 // was not given.
 import type { Heap } from "./heap.js";
 
 const SLOT_WORDS = 16;
-const [CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, STOP, ERROR] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-void STOP; // read by the workers (a stop request ends a worker's loop)
+const [CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, ERROR] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 /** i32 words per task: [module (0 float32, 1 float64), a, saM, saK, b, sbK, sbN, c, ldc, M, N, K, KC, MC, NC, inPlaceB]. */
 export const TASK_WORDS = 16;
 const MAX_WORKERS = 64;
@@ -21,7 +20,7 @@ export const MAX_TASKS = 256;
 /** The worker's whole program, as source (module-free, so it runs from an eval'd string or a Blob). */
 const WORKER_SOURCE = `
 "use strict";
-const SLOT = ${SLOT_WORDS}, TASK = ${TASK_WORDS}, [CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, STOP, ERROR] = [${[CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, STOP, ERROR].join(",")}];
+const SLOT = ${SLOT_WORDS}, TASK = ${TASK_WORDS}, [CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, ERROR] = [${[CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, ERROR].join(",")}];
 function start(d) {
   const gemms = d.modules.map((m) => new WebAssembly.Instance(m, { env: { memory: d.memory } }).exports.gemm);
   const I = new Int32Array(d.memory.buffer, d.ctrl, (SLOT * d.maxWorkers + TASK * d.maxTasks));
@@ -33,7 +32,6 @@ function start(d) {
     const job = Atomics.load(I, s + CMD);
     if (job === seen) continue;
     seen = job;
-    if (Atomics.load(I, s + STOP)) return;
     try {
       const end = I[s + FIRST] + I[s + COUNT];
       for (let t = I[s + FIRST]; t < end; t++) {

@@ -1,6 +1,6 @@
-// gather, scatter, accumulate and cumsum on the wasm backend: plain JS over typed views of the wasm
-// memory (index-driven, memory-bound work; correctness first, wasm kernels later if they show up
-// in profiles). Each takes the views after any allocation, since growing the memory moves them.
+// cumsum, and the fallbacks of gather and scatter (non-int32 indices, mixed dtypes) on the wasm
+// backend: plain JS over typed views of the wasm memory. Each takes the views after any
+// allocation, since growing the memory moves them.
 import type { DType } from "../../core/dtype.js";
 import { contiguousStrides, sizeOf } from "../../core/shape.js";
 import { IndexError } from "../../core/errors.js";
@@ -53,14 +53,6 @@ export function scatter(heap: Heap, alloc: Alloc, baseView: View, dim: number, i
     else O[ot[i] + j * sd] = S[st[i]];
   }
   return out;
-}
-
-export function accumulate(heap: Heap, target: View, src: View): void {
-  const ts = live(target.storage, "accumulate"), ss = live(src.storage, "accumulate");
-  const tt = offsetTable(src.shape, target.strides, base(ts, target.offset));
-  const st = offsetTable(src.shape, src.strides, base(ss, src.offset));
-  const T = heapArray(heap, ts.dtype), S = heapArray(heap, ss.dtype);
-  for (let i = 0; i < tt.length; i++) T[tt[i]] += S[st[i]];
 }
 
 export function cumsum(heap: Heap, alloc: Alloc, x: View, dim: number, dtype: DType): WasmStorage {
