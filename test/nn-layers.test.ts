@@ -8,13 +8,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as ds from "../src/index.js";
-import { nn, Tensor, type DType } from "../src/index.js";
+import { nn, Tensor } from "../src/index.js";
 import { assertClose } from "./helpers/assert.js";
 import { forEachBackend } from "./helpers/backends.js";
+import { buildModule, dec, decOpts, tensorOf, type ModSpec, type TSpec } from "./helpers/torchfix.js";
 
-type Enc = number | "nan" | "inf" | "-inf";
-interface TSpec { shape: number[]; dtype: DType; data: Enc[] }
-interface ModSpec { type: string; args?: unknown[]; opts?: Record<string, unknown>; children?: ModSpec[] }
+type AnyModule = nn.Module<never[], unknown>;
 interface Case {
   name: string;
   module: ModSpec;
@@ -38,49 +37,6 @@ interface Doc {
 }
 
 const doc = JSON.parse(readFileSync(new URL("./fixtures/nn.json", import.meta.url), "utf8")) as Doc;
-
-// ---- decoding -----------------------------------------------------------------------------------
-
-const dec = (v: Enc): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
-
-function nest(flat: number[], shape: number[]): unknown {
-  let pos = 0;
-  const build = (d: number): unknown[] => Array.from({ length: shape[d] }, () => (d === shape.length - 1 ? flat[pos++] : build(d + 1)));
-  return build(0);
-}
-
-function tensorOf(spec: TSpec, requiresGrad = false): Tensor {
-  const vals = spec.data.map(dec);
-  const opts = { dtype: spec.dtype, requiresGrad };
-  if (spec.shape.length === 0) return ds.tensor(vals[0], opts);
-  if (spec.dtype === "bool") return ds.tensor(nest(vals, spec.shape) as number[]).ne(0);
-  return ds.tensor(nest(vals, spec.shape) as number[], opts);
-}
-
-/** Options with {"$tensor": …} turned into tensors. */
-function decOpts(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(decOpts);
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    if ("$tensor" in o) return tensorOf(o.$tensor as TSpec);
-    return Object.fromEntries(Object.entries(o).map(([k, u]) => [k, decOpts(u)]));
-  }
-  return v;
-}
-
-type AnyModule = nn.Module<never[], unknown>;
-type Ctor = new (...args: unknown[]) => AnyModule;
-
-function buildModule(spec: ModSpec): AnyModule {
-  if (spec.type === "Sequential") {
-    return new nn.Sequential(...(spec.children ?? []).map((c) => buildModule(c) as unknown as nn.Module)) as unknown as AnyModule;
-  }
-  const C = (nn as unknown as Record<string, Ctor>)[spec.type];
-  assert.ok(C, `no nn.${spec.type}`);
-  const args = [...(spec.args ?? [])];
-  if (spec.opts) args.push(decOpts(spec.opts));
-  return new C(...args);
-}
 
 function tolFor(c: Case): { rtol: number; atol: number } {
   const base = c.dtype === "float64" ? { rtol: 1e-6, atol: 1e-8 } : { rtol: 1e-4, atol: 1e-5 };

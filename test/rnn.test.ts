@@ -9,13 +9,12 @@ import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ds from "../src/index.js";
-import { nn, optim, io, Tensor, type DType } from "../src/index.js";
+import { nn, optim, io, Tensor } from "../src/index.js";
 import { assertClose } from "./helpers/assert.js";
 import { forEachBackend } from "./helpers/backends.js";
+import { dec, decOpts, tensorOf, type TSpec } from "./helpers/torchfix.js";
 import { gradcheck } from "./helpers/gradcheck.js";
 
-type Enc = number | "nan" | "inf" | "-inf";
-interface TSpec { shape: number[]; dtype: DType; data: Enc[] }
 interface ModSpec { type: string; args?: unknown[]; opts?: Record<string, unknown>; layer?: ModSpec; numLayers?: number; norm?: boolean }
 interface Case {
   name: string;
@@ -34,26 +33,6 @@ interface Case {
 /** The backend tests start with (forEachBackend suites switch it). */
 const DEFAULT_BACKEND = ds.getBackend();
 const doc = JSON.parse(readFileSync(new URL("./fixtures/rnn.json", import.meta.url), "utf8")) as { cases: Case[]; positional: Record<string, TSpec> };
-
-const dec = (v: Enc): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
-
-function tensorOf(spec: TSpec, requiresGrad = false): Tensor {
-  const vals = spec.data.map(dec);
-  if (spec.dtype === "bool") return ds.tensor(Int32Array.from(vals)).reshape(spec.shape).ne(0);
-  const t = ds.tensor(spec.dtype === "float64" ? Float64Array.from(vals) : spec.dtype === "int32" ? Int32Array.from(vals) : Float32Array.from(vals), { dtype: spec.dtype });
-  const r = t.reshape(spec.shape);
-  return requiresGrad ? r.detach().requiresGrad_(true) : r;
-}
-
-function decOpts(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(decOpts);
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    if ("$tensor" in o) return tensorOf(o.$tensor as TSpec);
-    return Object.fromEntries(Object.entries(o).map(([k, u]) => [k, decOpts(u)]));
-  }
-  return v;
-}
 
 type AnyModule = nn.Module<never[], unknown>;
 type Ctor = new (...args: unknown[]) => AnyModule;

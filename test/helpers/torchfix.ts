@@ -53,6 +53,9 @@ type AnyModule = nn.Module<never[], unknown>;
 type Ctor = new (...args: unknown[]) => AnyModule;
 
 export function buildModule(spec: ModSpec): AnyModule {
+  if (spec.type === "Sequential") {
+    return new nn.Sequential(...(spec.children ?? []).map((c) => buildModule(c) as unknown as nn.Module)) as unknown as AnyModule;
+  }
   const C = (nn as unknown as Record<string, Ctor>)[spec.type];
   assert.ok(C, `no nn.${spec.type}`);
   const args = (spec.args ?? []).map(decOpts);
