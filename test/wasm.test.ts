@@ -95,3 +95,23 @@ describe("wasm kernels agree with js", { skip: !hasWasm && "no WebAssembly SIMD 
     return x.cumsum(1).gather(1, idx).add(ds.zeros([4, 6]).scatterAdd(1, idx, ds.ones([4, 2])).sum(1, true));
   });
 });
+
+describe("wasm worker threads", { skip: (!hasWasm || typeof SharedArrayBuffer !== "function") && "no shared WebAssembly memory here" }, () => {
+  test("products split over 2 threads equal the single-threaded ones bit for bit", async () => {
+    ds.setBackend("wasm");
+    const before = ds.getThreads();
+    try {
+      ds.setThreads(2);
+      ds.seed(11);
+      const a = ds.randn([3, 130, 301]), b = ds.randn([301, 203]), c = ds.randn([203, 70]).transpose(0, 1);
+      a.matmul(b); // starts the pool; its worker boots asynchronously
+      await new Promise((r) => setTimeout(r, 500));
+      const two = [a.matmul(b), c.matmul(b.transpose(0, 1))].map((t) => Array.from(t.dataSync()));
+      ds.setThreads(1);
+      const one = [a.matmul(b), c.matmul(b.transpose(0, 1))].map((t) => Array.from(t.dataSync()));
+      assert.deepEqual(two, one);
+    } finally {
+      ds.setThreads(before);
+    }
+  });
+});

@@ -20,10 +20,11 @@ const NC = 2048; // column block: the KC×NC B block stays in L2/L3; A is repack
  */
 const IN_PLACE_B = { rows: 32, depth: 256 };
 /**
- * Products below this many FLOPs stay on the calling thread: waking a worker costs tens of µs.
- * Measured on 2 cores (1T vs 2T): 4.2 MFLOP 0.13 vs 0.19 ms, 8.4 MFLOP 0.22 vs 0.19 ms, 51 MFLOP 1.25 vs 0.77 ms.
+ * Products below this many FLOPs stay on the calling thread (waking a worker costs µs to tens of
+ * µs). Measured on 2 cores, 1 vs 2 threads, workers spinning: 0.26 MFLOP 10 vs 11 µs, 0.52 MFLOP
+ * 16 vs 14 µs, 1 MFLOP 29 vs 23 µs, 4.2 MFLOP 125 vs 68 µs, 51 MFLOP 1.25 vs 0.67 ms.
  */
-export const PARALLEL_FLOPS = 6e6;
+export const PARALLEL_FLOPS = 1e6;
 
 const roundUp = (x: number, m: number) => Math.ceil(x / m) * m;
 

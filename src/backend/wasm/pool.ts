@@ -16,11 +16,13 @@ const [CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, ERROR] = [0, 1, 2, 3,
 export const TASK_WORDS = 16;
 const MAX_WORKERS = 64;
 export const MAX_TASKS = 256;
+/** How long a thread spins on its flag before sleeping in Atomics.wait (ms). */
+const SPIN_MS = 0.5;
 
 /** The worker's whole program, as source (module-free, so it runs from an eval'd string or a Blob). */
 const WORKER_SOURCE = `
 "use strict";
-const SLOT = ${SLOT_WORDS}, TASK = ${TASK_WORDS}, [CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, ERROR] = [${[CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, ERROR].join(",")}];
+const SLOT = ${SLOT_WORDS}, TASK = ${TASK_WORDS}, SPIN_MS = ${SPIN_MS}, [CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, ERROR] = [${[CMD, DONE, FIRST, COUNT, APACK, BPACK, TILE, READY, ERROR].join(",")}];
 function start(d) {
   const gemms = d.modules.map((m) => new WebAssembly.Instance(m, { env: { memory: d.memory } }).exports.gemm);
   const I = new Int32Array(d.memory.buffer, d.ctrl, (SLOT * d.maxWorkers + TASK * d.maxTasks));
@@ -28,6 +30,10 @@ function start(d) {
   let seen = 0;
   Atomics.store(I, s + READY, 1);
   for (;;) {
+    // Spin a little before sleeping: a training step hands out its products a few hundred µs
+    // apart, and waking a sleeping thread (a halted vCPU, in a VM) can cost as much as the work.
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(I, s + CMD) === seen && performance.now() < until) for (let i = 0; i < 64; i++) Atomics.load(I, s + CMD);
     Atomics.wait(I, s + CMD, seen);
     const job = Atomics.load(I, s + CMD);
     if (job === seen) continue;
@@ -146,11 +152,12 @@ export class GemmPool {
     let failed = false;
     for (let g = 1; g < T; g++) {
       const s = SLOT_WORDS * workers[g - 1];
+      const spinUntil = performance.now() + SPIN_MS;
       for (;;) {
         const d = Atomics.load(I, s + DONE);
         if (d === job) break;
         if (this.broken) throw new Error("wasm backend: a worker thread failed; run ds.setThreads(1) to continue single-threaded");
-        if (canBlock()) Atomics.wait(I, s + DONE, d, 100);
+        if (canBlock() && performance.now() > spinUntil) Atomics.wait(I, s + DONE, d, 100);
       }
       if (Atomics.load(I, s + ERROR)) failed = true;
     }
