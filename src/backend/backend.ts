@@ -30,8 +30,8 @@ export interface Backend {
   alloc(dtype: DType, length: number, zero?: boolean): Storage;
   /** Storage holding a copy of `data`, converted to `dtype`. */
   fromArray(dtype: DType, data: ArrayLike<number>): Storage;
-  /** A copy of the storage's contents. */
-  read(storage: Storage): TypedArray;
+  /** A copy of `length` elements from `start` (default: the whole storage). */
+  read(storage: Storage, start?: number, length?: number): TypedArray;
   /** Releases the storage; it must not be used afterwards. */
   free(storage: Storage): void;
 

@@ -89,8 +89,8 @@ export class Tensor implements Tracked {
   /** A typed-array copy of the elements in row-major order. */
   dataSync(): TypedArray {
     const c = this.isContiguous() ? this : s.contiguous(this);
-    const all = c._owned().backend.read(c._storage());
-    const out = c.offset === 0 && all.length === c.size ? all : all.slice(c.offset, c.offset + c.size);
+    // Only the viewed range is copied: one element of a large tensor costs one element.
+    const out = c._owned().backend.read(c._storage(), c.offset, c.size);
     if (c !== this) c.dispose();
     return out;
   }

@@ -43,8 +43,8 @@ export class JsBackend implements Backend {
     return new JsStorage(dtype, arr);
   }
 
-  read(storage: Storage): TypedArray {
-    return dataOf(storage).slice();
+  read(storage: Storage, start = 0, length = storage.length - start): TypedArray {
+    return dataOf(storage).slice(start, start + length);
   }
 
   free(storage: Storage): void {

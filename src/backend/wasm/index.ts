@@ -61,8 +61,8 @@ export class WasmBackend implements Backend {
     return s;
   }
 
-  read(storage: Storage): TypedArray {
-    return storageArray(this.heap, live(storage)).slice();
+  read(storage: Storage, start = 0, length = storage.length - start): TypedArray {
+    return storageArray(this.heap, live(storage)).slice(start, start + length);
   }
 
   free(storage: Storage): void {
