@@ -115,3 +115,24 @@ describe("wasm worker threads", { skip: (!hasWasm || typeof SharedArrayBuffer !=
     }
   });
 });
+
+describe("wasm heap reuse across shapes", { skip: !hasWasm && "no WebAssembly SIMD here" }, () => {
+  test("freed blocks merge, split for other sizes, and hand the top back", () => {
+    const h = new Heap(1);
+    const blocks = Array.from({ length: 8 }, () => h.alloc(4096));
+    const reserved = h.stats().reserved;
+    for (const p of blocks.slice(0, 4)) h.release(p, 4096); // four neighbours → one 16 KiB free block
+    const big = h.alloc(3 * 4096);
+    assert.equal(big, blocks[0], "the merged block serves a larger request");
+    const small = h.alloc(4096);
+    assert.equal(small, blocks[3], "the rest of the split block serves the next one");
+    h.u8.fill(9, small, small + 4096);
+    for (const p of [big, small, ...blocks.slice(4)]) h.release(p, p === big ? 3 * 4096 : 4096);
+    assert.equal(h.stats().inUse, 0);
+    assert.equal(h.stats().reserved, blocks[0], "everything freed: the top falls back to the first block");
+    const again = h.alloc(8 * 4096);
+    assert.equal(again, blocks[0]);
+    assert.equal(h.u8[small + 5], 0, "memory handed out again below the old high-water mark is zeroed");
+    assert.ok(h.stats().reserved <= reserved);
+  });
+});

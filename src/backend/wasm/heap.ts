@@ -1,5 +1,8 @@
 // The wasm backend's memory: one growable WebAssembly.Memory shared by every kernel module, and a
-// size-class free-list allocator over it. Blocks are 64-byte aligned (whole cache lines, v128 loads).
+// size-class allocator over it. Blocks are 64-byte aligned (whole cache lines, v128 loads). Freed
+// blocks merge with free neighbours and with the unallocated top, and a request that finds no
+// block of its class splits the smallest larger free block, so memory freed by one shape of
+// workload serves the next instead of the heap growing forever.
 import { MemoryError } from "../../core/errors.js";
 
 const PAGE = 65536;
@@ -16,7 +19,12 @@ export function sizeClass(bytes: number): number {
 export class Heap {
   readonly memory: WebAssembly.Memory;
   private top = MIN_BLOCK; // address 0..63 stays unused so that 0 never names a live block
-  private readonly free = new Map<number, number[]>();
+  /** Highest address ever handed out: memory at or above it is still zero as the runtime gave it. */
+  private everTop = MIN_BLOCK;
+  /** Free blocks by exact size, and by start and end address (for merging neighbours). */
+  private readonly free = new Map<number, Set<number>>();
+  private readonly freeStart = new Map<number, number>();
+  private readonly freeEnd = new Map<number, number>();
   private inUse = 0;
   private views: { buffer: ArrayBuffer; u8: Uint8Array; i32: Int32Array; f32: Float32Array; f64: Float64Array } | null = null;
 
@@ -42,29 +50,15 @@ export class Heap {
   /** A block of at least `bytes` bytes, zero-filled unless `zero` is false; returns its address. */
   alloc(bytes: number, zero = true): number {
     const size = sizeClass(bytes);
-    const list = this.free.get(size);
-    let ptr = list?.pop();
+    let ptr = this.takeFree(size);
     if (ptr === undefined) {
       ptr = this.top;
       const end = ptr + size;
-      const have = this.memory.buffer.byteLength;
-      if (end > have) {
-        const pages = Math.ceil((end - have) / PAGE);
-        const total = have / PAGE + pages;
-        if (total > MAX_PAGES) {
-          throw new MemoryError("wasm backend", `allocating ${bytes} bytes would pass the 4 GiB limit of WebAssembly memory (${this.inUse} bytes in use, ${have} reserved); free tensors (dispose, ds.scope) or use smaller batches`);
-        }
-        try {
-          this.memory.grow(Math.max(pages, Math.min(have / PAGE, MAX_PAGES - have / PAGE)));
-        } catch {
-          try {
-            this.memory.grow(pages);
-          } catch {
-            throw new MemoryError("wasm backend", `the runtime refused to grow WebAssembly memory to ${end} bytes (${this.inUse} bytes in use)`);
-          }
-        }
-      }
+      this.ensureCapacity(end, bytes);
       this.top = end;
+      // Memory below the old high-water mark may hold old data (the top can move down).
+      if (zero && ptr < this.everTop) this.u8.fill(0, ptr, Math.min(end, this.everTop));
+      this.everTop = Math.max(this.everTop, end);
     } else if (zero) {
       this.u8.fill(0, ptr, ptr + bytes);
     }
@@ -72,13 +66,76 @@ export class Heap {
     return ptr;
   }
 
-  /** Returns a block of `bytes` (the size it was allocated with) to its free list. */
+  private ensureCapacity(end: number, bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / PAGE);
+    const total = have / PAGE + pages;
+    if (total > MAX_PAGES) {
+      throw new MemoryError("wasm backend", `allocating ${bytes} bytes would pass the 4 GiB limit of WebAssembly memory (${this.inUse} bytes in use, ${have} reserved); free tensors (dispose, ds.scope) or use smaller batches`);
+    }
+    try {
+      this.memory.grow(Math.max(pages, Math.min(have / PAGE, MAX_PAGES - have / PAGE)));
+    } catch {
+      try {
+        this.memory.grow(pages);
+      } catch {
+        throw new MemoryError("wasm backend", `the runtime refused to grow WebAssembly memory to ${end} bytes (${this.inUse} bytes in use)`);
+      }
+    }
+  }
+
+  /** A free block of exactly `size` bytes: the same size if free, else split the smallest larger one. */
+  private takeFree(size: number): number | undefined {
+    const exact = this.free.get(size);
+    if (exact && exact.size) {
+      const ptr = exact.values().next().value as number;
+      this.unlinkFree(ptr, size);
+      return ptr;
+    }
+    let best = Infinity;
+    for (const [s, set] of this.free) if (s > size && s < best && set.size) best = s;
+    if (best === Infinity) return undefined;
+    const ptr = this.free.get(best)!.values().next().value as number;
+    this.unlinkFree(ptr, best);
+    this.linkFree(ptr + size, best - size);
+    return ptr;
+  }
+
+  private linkFree(ptr: number, size: number): void {
+    let set = this.free.get(size);
+    if (!set) this.free.set(size, (set = new Set()));
+    set.add(ptr);
+    this.freeStart.set(ptr, size);
+    this.freeEnd.set(ptr + size, ptr);
+  }
+
+  private unlinkFree(ptr: number, size: number): void {
+    const set = this.free.get(size)!;
+    set.delete(ptr);
+    if (set.size === 0) this.free.delete(size); // merged blocks have arbitrary sizes: keep the map small
+    this.freeStart.delete(ptr);
+    this.freeEnd.delete(ptr + size);
+  }
+
+  /** Returns a block of `bytes` (the size it was allocated with), merging it with free neighbours. */
   release(ptr: number, bytes: number): void {
-    const size = sizeClass(bytes);
-    let list = this.free.get(size);
-    if (!list) this.free.set(size, (list = []));
-    list.push(ptr);
+    let size = sizeClass(bytes);
     this.inUse -= size;
+    const before = this.freeEnd.get(ptr);
+    if (before !== undefined) {
+      const bs = this.freeStart.get(before)!;
+      this.unlinkFree(before, bs);
+      ptr = before;
+      size += bs;
+    }
+    const afterSize = this.freeStart.get(ptr + size);
+    if (afterSize !== undefined) {
+      this.unlinkFree(ptr + size, afterSize);
+      size += afterSize;
+    }
+    if (ptr + size === this.top) this.top = ptr; // give the space back to the bump region
+    else this.linkFree(ptr, size);
   }
 
   /** Bytes in live blocks, and bytes reserved from the memory so far. */
