@@ -3,7 +3,7 @@ export * from "./tensor/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
-export * as io from "./io/index.js";
+export * as io from "./io-namespace.js";
 export { version } from "./core/version.js";
 export * as train from "./train/index.js";
 export * as ml from "./ml/index.js";

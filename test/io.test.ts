@@ -252,7 +252,7 @@ test("every layer class that nn exports has an architecture entry (losses aside)
     .filter(([name, v]) => typeof v === "function" && v.prototype instanceof nn.Module && !name.endsWith("Loss"))
     .map(([name]) => name);
   const missing = layers.filter((name) => !io.rebuildableLayers().includes(name));
-  assert.deepEqual(missing, [], `add these layers to the table in src/io/architecture.ts: ${missing.join(", ")}`);
+  assert.deepEqual(missing, [], `add these layers to the table in src/nn/architecture.ts: ${missing.join(", ")}`);
 });
 
 class TwoTower extends nn.Module {

@@ -4,7 +4,7 @@ import { ArgumentError, FileError } from "../core/errors.js";
 import * as ds from "../tensor/index.js";
 import type { Tensor } from "../tensor/tensor.js";
 import * as train from "../train/index.js";
-import * as io from "../io/index.js";
+import * as io from "../io-namespace.js";
 import { datasets, readIdx } from "../data/index.js";
 import { loadDataset } from "./datasets.js";
 

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { ArgumentError, FileError } from "../core/errors.js";
 import * as ds from "../tensor/index.js";
 import * as train from "../train/index.js";
-import * as io from "../io/index.js";
+import * as io from "../io-namespace.js";
 import * as explain from "../explain/index.js";
 import { heatmap } from "../plot/index.js";
 import { readInput } from "./evaluate.js";

@@ -7,7 +7,7 @@ import { ArgumentError } from "../core/errors.js";
 import * as ds from "../tensor/index.js";
 import * as nn from "../nn/index.js";
 import * as train from "../train/index.js";
-import * as io from "../io/index.js";
+import * as io from "../io-namespace.js";
 import { datasets, transforms as T } from "../data/index.js";
 import { projector } from "../explain/index.js";
 

@@ -6,7 +6,7 @@ import { ArgumentError } from "../core/errors.js";
 import * as ds from "../tensor/index.js";
 import * as optim from "../optim/index.js";
 import * as train from "../train/index.js";
-import * as io from "../io/index.js";
+import * as io from "../io-namespace.js";
 import { buildModel } from "./models.js";
 import { head, loadDataset } from "./datasets.js";
 import { writeTrainingFigures } from "./figures.js";

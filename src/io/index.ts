@@ -1,4 +1,4 @@
-// Save/load (PyTorch's torch.save/torch.load, Keras' save/load_model): safetensors weights, JSON architecture.
-export { save, load, saveStateDict, loadStateDict, readSafetensors, MODEL_KEY, type LoadOptions, type ModelInfo } from "./model.js";
+// The io layer: the safetensors format and state dicts as files. Whole-model save/load needs the
+// nn layers, so it lives in nn/persist.ts; the public `io` namespace joins both (src/io-namespace.ts).
+export { saveStateDict, loadStateDict, readSafetensors } from "./statedict.js";
 export { encodeSafetensors, decodeSafetensors, MAX_HEADER_BYTES, type SafetensorsContents } from "./safetensors.js";
-export { describeModel, buildModel, rebuildableLayers, type LayerSpec } from "./architecture.js";

@@ -1,6 +1,6 @@
 // modelCheckpoint: saves the model after epochs (every one, or only on improvement), atomically.
 import { ArgumentError } from "../core/errors.js";
-import { save } from "../io/model.js";
+import { save } from "../nn/persist.js";
 import { resolveMode, type Callback, type Mode } from "./callbacks.js";
 import type { Logs } from "./history.js";
 

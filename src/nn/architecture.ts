@@ -1,11 +1,12 @@
 // Model architecture as JSON: for each built-in layer, how to read its configuration from the
 // instance's public fields and how to construct it again. Sequential and ModuleList nest.
 // A new built-in layer needs an entry here (test/io.test.ts checks that every nn layer has one).
+// Used by nn/persist.ts (io.save / io.load).
 // Classes are matched by identity, not by name, so a user's subclass (or a user class that
 // happens to be called "Linear") is never mistaken for a built-in layer.
 import { ArgumentError } from "../core/errors.js";
-import { Module } from "../nn/module.js";
-import * as nn from "../nn/index.js";
+import { Module } from "./module.js";
+import * as nn from "./index.js";
 
 type AnyModule = Module<never[], unknown>;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -1,13 +1,15 @@
-// Saving and loading: state dicts as safetensors files, and whole models as one safetensors file
-// whose metadata carries the architecture as JSON.
+// Whole models as one safetensors file: the weights plus the architecture as JSON in the
+// file's metadata. Lives in nn/ because rebuilding a model needs the layer classes; the formats
+// underneath are io/'s. Reached by users as io.save / io.load (src/io-namespace.ts).
 import { ArgumentError, DeepScriptError, FileError, fmtShape } from "../core/errors.js";
 import { isFloat } from "../core/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { Module } from "../nn/module.js";
+import type { Module } from "./module.js";
 import { version } from "../core/version.js";
 import { buildModel, describeModel, type LayerSpec } from "./architecture.js";
-import { decodeSafetensors, encodeSafetensors, type SafetensorsContents } from "./safetensors.js";
-import { modelFile, readBytes, writeAtomic } from "./files.js";
+import { encodeSafetensors } from "../io/safetensors.js";
+import { readSafetensors } from "../io/statedict.js";
+import { modelFile, writeAtomic } from "../io/files.js";
 
 type AnyModule = Module<never[], unknown>;
 
@@ -28,30 +30,6 @@ export interface ModelInfo {
   architecture: LayerSpec | null;
   /** For architecture null: the first user-defined module (class and path). */
   custom?: string;
-}
-
-/**
- * Writes tensors to a safetensors file (readable by Python's `safetensors`, so PyTorch can load
- * deepscript weights and vice versa). Atomic: a temp file is written, flushed and renamed.
- * @example io.saveStateDict(model.stateDict(), "weights.safetensors", { epoch: "3" });
- */
-export function saveStateDict(sd: Record<string, Tensor>, path: string, metadata?: Record<string, string>): void {
-  writeAtomic("saveStateDict", path, encodeSafetensors(sd, metadata, "saveStateDict"));
-}
-
-/** The tensors and the string metadata of a safetensors file, everything validated first. */
-export function readSafetensors(path: string, op = "readSafetensors"): SafetensorsContents {
-  return decodeSafetensors(readBytes(op, path), path, op);
-}
-
-/**
- * Reads a safetensors file (from deepscript, PyTorch's `safetensors.torch.save_file`, …) into
- * a state dict for `model.loadStateDict`. int64 values load as int32 (an error if one does not
- * fit), float16/bfloat16 as float32.
- * @example model.loadStateDict(io.loadStateDict("weights.safetensors"));
- */
-export function loadStateDict(path: string): Record<string, Tensor> {
-  return readSafetensors(path, "loadStateDict").tensors;
 }
 
 /**

@@ -1,0 +1,5 @@
+// The public `io` namespace (`ds.io`, `deepscript/io`): io/'s formats and state dicts, plus
+// whole-model save/load from nn/ (which sits above io/, since rebuilding a model needs the layers).
+export * from "./io/index.js";
+export { save, load, MODEL_KEY, type LoadOptions, type ModelInfo } from "./nn/persist.js";
+export { describeModel, buildModel, rebuildableLayers, type LayerSpec } from "./nn/architecture.js";
