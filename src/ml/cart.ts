@@ -94,6 +94,13 @@ export class CartTree {
   }
 
   /** Importances normalised to sum to 1 (all zeros for a single-leaf tree), as scikit-learn's. */
+  /** Number of leaves (nodes without a left child). */
+  get nLeaves(): number {
+    let c = 0;
+    for (const l of this.left) if (l < 0) c++;
+    return c;
+  }
+
   featureImportances(d: number): Float64Array {
     const imp = this.rawImportances(d);
     let s = 0;

@@ -131,9 +131,7 @@ export class DecisionTreeClassifier extends Classifier<DecisionTreeClassifierOpt
   /** Number of leaves. */
   getNLeaves(): number {
     this.checkFitted("getNLeaves");
-    let c = 0;
-    for (const l of this.tree_!.left) if (l < 0) c++;
-    return c;
+    return this.tree_!.nLeaves;
   }
 }
 
@@ -202,8 +200,6 @@ export class DecisionTreeRegressor extends Regressor<DecisionTreeRegressorOption
   }
   getNLeaves(): number {
     this.checkFitted("getNLeaves");
-    let c = 0;
-    for (const l of this.tree_!.left) if (l < 0) c++;
-    return c;
+    return this.tree_!.nLeaves;
   }
 }
