@@ -5,7 +5,9 @@ import { isFloat } from "../core/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { keep, scope, type Owned } from "../tensor/memory.js";
 import { noGrad } from "./mode.js";
-import { contiguous, copy, sumTo } from "../prims/movement.js";
+import { releaseNode } from "./node.js";
+import { assignExpr, contiguous, copy, sumTo } from "../prims/movement.js";
+import * as ir from "../ir/expr.js";
 import { add, cast } from "../prims/elementwise.js";
 import { filled, backendOf } from "../prims/kernel.js";
 
@@ -85,21 +87,35 @@ export function backward(root: Tensor, grad?: Tensor, opts: BackwardOptions = {}
         const prev = grads.get(u);
         grads.set(u, prev ? add(prev, r) : r);
       });
-      if (!opts.retainGraph) node.vjp = null;
       grads.delete(t);
     }
   }));
+  // Without retainGraph the graph is spent: its saved tensors go now (PyTorch frees them too), so a
+  // second backward through it fails with the message above.
+  if (!opts.retainGraph) {
+    for (const t of order) {
+      const node = t._node;
+      if (!node) continue;
+      node.vjp = null;
+      releaseNode(node);
+    }
+  }
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor, assigned: Set<Owned>): void {
   const prev = leaf.grad;
-  let next = prev ? add(prev, g) : contiguous(g);
+  if (prev && !prev.isDisposed && prev.isContiguous() && prev.dtype === g.dtype && !assigned.has(prev._owned())) {
+    // Accumulate in place, as PyTorch does: whoever holds `.grad` sees the sum, and nothing is left over.
+    assignExpr(prev, ir.binary("add", ir.input(0), ir.input(1)), [prev, g]);
+    assigned.add(prev._owned());
+    return;
+  }
+  let next = prev && !prev.isDisposed ? add(prev, g) : contiguous(g);
   // One storage may hold the gradient of two leaves (add's vjp passes g to both, possibly through
   // views such as reshape) or be the caller's own gradient: give each leaf its own copy so
   // disposing or writing to one never touches another. Compared by storage, not by handle.
   if (assigned.has(next._owned())) next = copy(next);
   assigned.add(next._owned());
   // The gradient outlives the backward pass: it belongs to the leaf, not to any scope.
-  // A replaced gradient is left to the garbage collector: the caller may still hold it.
   leaf.grad = keep(next);
 }

@@ -24,6 +24,13 @@ export type Target = View;
 export interface Backend {
   readonly name: string;
   /**
+   * True when storages are ordinary JavaScript typed arrays (the js backend): spilling a storage
+   * (see tensor/memory.ts) then only changes the accounting, nothing is copied.
+   */
+  readonly hostMemory?: boolean;
+  /** Bytes the backend has reserved from the system (the wasm backend: its memory's size). */
+  reservedBytes?(): number;
+  /**
    * Zero-filled storage; with `zero` false, storage whose contents are unspecified (for results
    * the caller overwrites entirely, so no fill is paid).
    */

@@ -48,6 +48,13 @@ export function backendByName(name: string): Backend {
   return instance(name);
 }
 
+/** Bytes reserved from the system by the backends started so far (the wasm backend's memory). */
+export function reservedBytes(): number {
+  let n = 0;
+  for (const b of instances.values()) n += b.reservedBytes?.() ?? 0;
+  return n;
+}
+
 /** Names of the backends this build can run. */
 export function backends(): string[] {
   return [...available.keys()];

@@ -6,6 +6,7 @@ import { tensor } from "../ops/creation.js";
 import { stack } from "../ops/shape.js";
 import { indexSelect } from "../ops/indexing.js";
 import { TensorDataset, type Dataset } from "./dataset.js";
+import { frame, stepBoundary } from "../tensor/memory.js";
 
 export interface DataLoaderOptions<B = Tensor[]> {
   /** Samples per batch (default 1). */
@@ -80,7 +81,9 @@ export class DataLoader<B = Tensor[]> implements Iterable<B> {
     const batches = this.length;
     for (let b = 0; b < batches; b++) {
       const ids = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));
-      yield this.makeBatch(ids);
+      // A new batch starts a step (tensor/memory.ts): an evaluation loop has no optimizer to say so.
+      stepBoundary("loader");
+      yield frame(() => this.makeBatch(ids));
     }
   }
 

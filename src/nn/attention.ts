@@ -3,10 +3,13 @@
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
+import { frame } from "../tensor/memory.js";
 
 /** A bool [L, S] mask that is true above the diagonal: position i may not look at j > i. */
 export function causalMask(L: number, S: number = L): Tensor {
+  return frame(() => {
   return ds.arange(S).unsqueeze(0).gt(ds.arange(L).unsqueeze(1));
+  });
 }
 
 /**
@@ -15,12 +18,14 @@ export function causalMask(L: number, S: number = L): Tensor {
  * "attend" (scaledDotProductAttention, as PyTorch 2).
  */
 export function additiveMask(op: string, mask: Tensor, dtype: "float32" | "float64", trueMeans: "masked" | "attend"): Tensor {
+  return frame(() => {
   if (mask.dtype === "bool") {
     const blocked = trueMeans === "masked" ? mask : mask.logicalNot();
     return ds.zeros(mask.shape, { dtype }).maskedFill(blocked, -Infinity);
   }
   if (mask.dtype !== "float32" && mask.dtype !== "float64") throw new DTypeError(op, `masks must be bool or float, got ${mask.dtype}`);
   return mask.to(dtype);
+  });
 }
 
 export interface ScaledDotProductAttentionOptions {
@@ -42,11 +47,14 @@ export interface ScaledDotProductAttentionOptions {
  * @example const y = F.scaledDotProductAttention(q, k, v, { isCausal: true });
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, opts: ScaledDotProductAttentionOptions = {}): Tensor {
+  return frame(() => {
   return attention("scaledDotProductAttention", q, k, v, opts).output;
+  });
 }
 
 /** @internal scaledDotProductAttention that also returns the attention weights (for MultiheadAttention). */
 export function attention(op: string, q: Tensor, k: Tensor, v: Tensor, opts: ScaledDotProductAttentionOptions & { trueMeans?: "masked" | "attend" }): { output: Tensor; weights: Tensor } {
+  return frame(() => {
   if (q.ndim < 2 || k.ndim < 2 || v.ndim < 2) throw new ShapeError(op, `q, k and v need at least 2 dims, got ${fmtShape(q.shape)}, ${fmtShape(k.shape)}, ${fmtShape(v.shape)}`);
   const [L, E] = q.shape.slice(-2), [S, Ek] = k.shape.slice(-2);
   if (Ek !== E) throw new ShapeError(op, `q ${fmtShape(q.shape)} and k ${fmtShape(k.shape)} must share the last dim`);
@@ -64,4 +72,5 @@ export function attention(op: string, q: Tensor, k: Tensor, v: Tensor, opts: Sca
   // Dropout written out here (not functional.dropout) so functional.ts can re-export this file acyclically.
   if (p > 0) weights = p === 1 ? weights.mul(0) : weights.mul(ds.rand(weights.shape).ge(p)).mul(1 / (1 - p));
   return { output: weights.matmul(v), weights };
+  });
 }

@@ -4,6 +4,7 @@ import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, crossEntropy, mse } from "./losses.js";
+import { frame } from "../tensor/memory.js";
 
 // A clamp whose gradient passes through as if there were none (PyTorch clamps norms in place
 // under no-grad in cosine_similarity, so the gradient ignores the clamp).
@@ -21,6 +22,7 @@ const normDim = (op: string, dim: number, ndim: number): number => {
  * @example F.cosineSimilarity(a, b) // [N, D], [N, D] → [N]
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): Tensor {
+  return frame(() => {
   const ndim = Math.max(x1.ndim, x2.ndim);
   const shape = ds.broadcastTo(x1, broadcastShape("cosineSimilarity", x1, x2)).shape;
   const d = normDim("cosineSimilarity", dim, ndim);
@@ -28,6 +30,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim = 1, eps = 1e-8): T
   const na = clampMinThrough(a.square().sum(d, true), eps * eps).sqrt();
   const nb = clampMinThrough(b.square().sum(d, true), eps * eps).sqrt();
   return a.div(na).mul(b.div(nb)).sum(d);
+  });
 }
 
 function broadcastShape(op: string, a: Tensor, b: Tensor): number[] {
@@ -58,11 +61,13 @@ function pNorm(v: Tensor, p: number, dim: number, keepdim: boolean): Tensor {
  * @example F.pairwiseDistance(a, b) // [N, D], [N, D] → [N]
  */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, opts: { p?: number; eps?: number; keepdim?: boolean } = {}): Tensor {
+  return frame(() => {
   const p = opts.p ?? 2;
   if (!(p > 0)) throw new ArgumentError("pairwiseDistance", `p must be positive, got ${p}`);
   broadcastShape("pairwiseDistance", x1, x2);
   const diff = x1.sub(x2).add(opts.eps ?? 1e-6);
   return pNorm(diff, p, -1, opts.keepdim ?? false);
+  });
 }
 
 /**
@@ -70,10 +75,12 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, opts: { p?: number; eps
  * @example F.normalize(z) // rows of [N, D] to unit length
  */
 export function normalize(x: Tensor, opts: { p?: number; dim?: number; eps?: number } = {}): Tensor {
+  return frame(() => {
   const p = opts.p ?? 2;
   if (!(p > 0)) throw new ArgumentError("normalize", `p must be positive, got ${p}`);
   const d = normDim("normalize", opts.dim ?? 1, x.ndim);
   return x.div(pNorm(x, p, d, true).clamp(opts.eps ?? 1e-12));
+  });
 }
 
 /**
@@ -84,6 +91,7 @@ export function normalize(x: Tensor, opts: { p?: number; dim?: number; eps?: num
  * @example const loss = F.ntXent(encoder.call(aug(x)), encoder.call(aug(x)), 0.5)
  */
 export function ntXent(z1: Tensor, z2: Tensor, temperature = 0.5): Tensor {
+  return frame(() => {
   const op = "ntXent";
   if (z1.ndim !== 2 || fmtShape(z1.shape) !== fmtShape(z2.shape)) throw new ShapeError(op, `expected two [N, D] embeddings of one shape, got ${fmtShape(z1.shape)} and ${fmtShape(z2.shape)}`);
   if (!(temperature > 0)) throw new ArgumentError(op, `temperature must be positive, got ${temperature}`);
@@ -94,6 +102,7 @@ export function ntXent(z1: Tensor, z2: Tensor, temperature = 0.5): Tensor {
   const sim = ds.maskedFill(z.matmul(z.transpose(0, 1)).div(temperature), self, -Infinity);
   const partner = Array.from({ length: 2 * N }, (_, i) => (i + N) % (2 * N));
   return crossEntropy(sim, ds.tensor(partner, { dtype: "int32" }));
+  });
 }
 
 /**
@@ -101,6 +110,7 @@ export function ntXent(z1: Tensor, z2: Tensor, temperature = 0.5): Tensor {
  * over features; "sum" over the batch too, "mean" averages over the batch (dim 0), "none" per sample.
  */
 export function gaussianKl(mu: Tensor, logvar: Tensor, reduction: "sum" | "mean" | "none" = "sum"): Tensor {
+  return frame(() => {
   if (fmtShape(mu.shape) !== fmtShape(logvar.shape)) throw new ShapeError("gaussianKl", `mu ${fmtShape(mu.shape)} and logvar ${fmtShape(logvar.shape)} differ`);
   const per = logvar.add(1).sub(mu.square()).sub(logvar.exp()).mul(-0.5);
   if (reduction === "sum") return per.sum();
@@ -108,6 +118,7 @@ export function gaussianKl(mu: Tensor, logvar: Tensor, reduction: "sum" | "mean"
   if (reduction === "none") return perSample;
   if (reduction === "mean") return perSample.mean();
   throw new ArgumentError("gaussianKl", `reduction must be "sum", "mean" or "none", got ${JSON.stringify(reduction)}`);
+  });
 }
 
 export interface VaeLossOptions {
@@ -126,6 +137,7 @@ export interface VaeLossOptions {
  * @example const loss = F.vaeLoss(decoded, x, mu, logvar, { reduction: "mean" })
  */
 export function vaeLoss(recon: Tensor, x: Tensor, mu: Tensor, logvar: Tensor, opts: VaeLossOptions = {}): Tensor {
+  return frame(() => {
   const op = "vaeLoss";
   const kind = opts.reconstruction ?? "bce", reduction = opts.reduction ?? "sum", beta = opts.beta ?? 1;
   if (reduction !== "sum" && reduction !== "mean") throw new ArgumentError(op, `reduction must be "sum" or "mean", got ${JSON.stringify(reduction)}`);
@@ -137,4 +149,5 @@ export function vaeLoss(recon: Tensor, x: Tensor, mu: Tensor, logvar: Tensor, op
         : (() => { throw new ArgumentError(op, `reconstruction must be "bce", "bceWithLogits" or "mse", got ${JSON.stringify(kind)}`); })();
   const total = rec.add(gaussianKl(mu, logvar, "sum").mul(beta));
   return reduction === "mean" ? total.div(recon.shape[0] ?? 1) : total;
+  });
 }

@@ -6,6 +6,7 @@ import * as ds from "../tensor/index.js";
 import { windows } from "../prims/movement.js";
 import { bmm } from "../prims/matmul.js";
 import { argmaxLast } from "../prims/reduce.js";
+import { frame } from "../tensor/memory.js";
 
 export { softmax, logSoftmax, relu, gelu, sigmoid, tanh, leakyRelu, elu, softplus } from "../tensor/index.js";
 
@@ -18,8 +19,10 @@ const pair = (op: string, name: string, v: Pair): [number, number] => {
 
 /** y = x Wᵀ + b, with W of shape [out, in] as nn.Linear stores it. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  return frame(() => {
   const y = x.matmul(weight.transpose(0, 1));
   return bias ? y.add(bias) : y;
+  });
 }
 
 export interface Conv2dOptions {
@@ -49,6 +52,7 @@ function paddingFor(op: string, padding: Conv2dOptions["padding"], kernel: [numb
  * columns are copied in runs along OW (contiguous for stride 1).
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  return frame(() => {
   const op = "conv2d";
   // An unbatched [C,H,W] input runs as a batch of one, as PyTorch.
   if (x.ndim === 3 && weight.ndim === 4) return conv2d(x.unsqueeze(0), weight, bias, opts).squeeze(0);
@@ -73,6 +77,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const w = weight.reshape([G, Og, Cg * KH * KW]);
   const out = bmm(w, cols).reshape([G, Og, N, OH, OW]).permute([2, 0, 1, 3, 4]).reshape([N, O, OH, OW]);
   return bias ? out.add(bias.reshape([1, O, 1, 1])) : out;
+  });
 }
 
 export interface Conv1dOptions {
@@ -84,6 +89,7 @@ export interface Conv1dOptions {
 
 /** 1-d convolution: x [N,C,L], weight [O, C/groups, K]. */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
+  return frame(() => {
   if (x.ndim === 2 && weight.ndim === 3) return conv1d(x.unsqueeze(0), weight, bias, opts).squeeze(0);
   if (x.ndim !== 3) throw new ShapeError("conv1d", `expected input [N,C,L] or [C,L], got ${fmtShape(x.shape)}`);
   if (weight.ndim !== 3) throw new ShapeError("conv1d", `expected weight [O,C/groups,K], got ${fmtShape(weight.shape)}`);
@@ -95,6 +101,7 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
     groups: opts.groups,
   });
   return y.squeeze(2);
+  });
 }
 
 export interface Pool2dOptions {
@@ -134,6 +141,7 @@ function poolWindows(op: string, x: Tensor, kernelSize: Pair, opts: Pool2dOption
 
 /** Max over k×k windows (padding counts as -inf). */
 export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {}): Tensor {
+  return frame(() => {
   const { win, xp, k, stride, dilation } = poolWindows("maxPool2d", x, kernelSize, opts, -Infinity);
   // The first maximum of each window (so the gradient goes there alone, as PyTorch's max_pool2d
   // does; max() would share it among ties), as a flat index into the padded plane, then one
@@ -145,6 +153,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, opts: Pool2dOptions = {})
   const r = argmaxLast(win, 2);
   const idx = ds.indexSelect(at, 0, r.reshape([r.size])).reshape(r.shape).add(origin);
   return xp.reshape([...lead, Hp * Wp]).gather(-1, idx.reshape([...lead, OH * OW])).reshape([...lead, OH, OW]);
+  });
 }
 
 export interface AvgPool2dOptions extends Omit<Pool2dOptions, "dilation"> {
@@ -157,6 +166,7 @@ export interface AvgPool2dOptions extends Omit<Pool2dOptions, "dilation"> {
  * (countIncludePad, the default) or with the input alone; the ceil-mode tail never counts.
  */
 export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = {}): Tensor {
+  return frame(() => {
   const op = "avgPool2d";
   const { win, k, pads, extra } = poolWindows(op, x, kernelSize, { ...opts, dilation: 1 }, 0);
   const sums = win.reshape([...win.shape.slice(0, -2), k[0] * k[1]]).sum(-1);
@@ -168,6 +178,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = 
   const stride = pair(op, "stride", opts.stride ?? k);
   const cw = windows(counted, k, stride, [1, 1]);
   return sums.div(cw.reshape([...cw.shape.slice(1, -2), k[0] * k[1]]).sum(-1));
+  });
 }
 
 /**
@@ -175,6 +186,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, opts: AvgPool2dOptions = 
  * floor(i·H/out) .. ceil((i+1)·H/out), as PyTorch. `null` keeps that dim's size.
  */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
+  return frame(() => {
   if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError("adaptiveAvgPool2d", `expected [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
   const [H, W] = x.shape.slice(-2);
   const os = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
@@ -193,15 +205,18 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
     return ds.stack(cells, -1);
   });
   return ds.concat(rows.map((r) => r.unsqueeze(-2)), -2);
+  });
 }
 
 /** Zeroes elements with probability p while training and scales the rest by 1/(1-p). */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  return frame(() => {
   if (typeof p !== "number" || p < 0 || p > 1) throw new ArgumentError("dropout", `p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
   const keep = ds.rand(x.shape).ge(p);
   return x.mul(keep).mul(1 / (1 - p));
+  });
 }
 
 export interface BatchNormOptions {
@@ -217,6 +232,7 @@ export interface BatchNormOptions {
  * updates runningMean/runningVar in place (unbiased variance), as torch.nn.functional.batch_norm.
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  return frame(() => {
   if (x.ndim < 2) throw new ShapeError("batchNorm", `expected input [N,C,...], got ${fmtShape(x.shape)}`);
   const C = x.shape[1];
   const eps = opts.eps ?? 1e-5, momentum = opts.momentum ?? 0.1;
@@ -246,10 +262,12 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (opts.weight) y = y.mul(opts.weight.reshape(bshape));
   if (opts.bias) y = y.add(opts.bias.reshape(bshape));
   return y;
+  });
 }
 
 /** Normalises over the last dims given by normalizedShape (biased variance), then scales and shifts. */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[] | number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  return frame(() => {
   const ns = typeof normalizedShape === "number" ? [normalizedShape] : normalizedShape;
   const tail = x.shape.slice(x.ndim - ns.length);
   if (ns.length > x.ndim || fmtShape(tail) !== fmtShape(ns)) throw new ShapeError("layerNorm", `normalizedShape ${fmtShape(ns)} does not match the input's trailing dims ${fmtShape(x.shape)}`);
@@ -260,10 +278,12 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[] | number
   if (weight) y = y.mul(weight);
   if (bias) y = y.add(bias);
   return y;
+  });
 }
 
 /** Rows of `weight` picked by int32 indices; rows at paddingIdx get no gradient. */
 export function embedding(indices: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor {
+  return frame(() => {
   if (indices.dtype !== "int32") throw new DTypeError("embedding", `indices must be int32, got ${indices.dtype}`);
   if (weight.ndim !== 2) throw new ShapeError("embedding", `weight must be [numEmbeddings, dim], got ${fmtShape(weight.shape)}`);
   const rows = ds.indexSelect(weight, 0, indices.reshape([indices.size]));
@@ -272,6 +292,7 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx?: number |
   const pad = paddingIdx < 0 ? paddingIdx + weight.shape[0] : paddingIdx;
   const live = indices.ne(pad).unsqueeze(-1);
   return ds.where(live, out, out.detach());
+  });
 }
 
 export { scaledDotProductAttention, type ScaledDotProductAttentionOptions } from "./attention.js";

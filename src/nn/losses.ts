@@ -3,15 +3,18 @@
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
+import { frame } from "../tensor/memory.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
 /** Applies a reduction; "mean" divides by `denom` when given (weighted means), else by the count. */
 export function reduceLoss(op: string, loss: Tensor, reduction: Reduction, denom?: Tensor): Tensor {
+  return frame(() => {
   if (reduction === "none") return loss;
   if (reduction === "sum") return loss.sum();
   if (reduction === "mean") return denom ? loss.sum().div(denom) : loss.mean();
   throw new ArgumentError(op, `reduction must be "mean", "sum" or "none", got ${JSON.stringify(reduction)}`);
+  });
 }
 
 export interface NllOptions {
@@ -25,7 +28,9 @@ export interface NllOptions {
  * indices [N,...]. With class weights, "mean" divides by the summed weights of the counted targets.
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
+  return frame(() => {
   return nll("nllLoss", input, target, opts).loss;
+  });
 }
 
 // nllLoss plus what crossEntropy's label smoothing needs: the valid-target mask and the summed
@@ -64,6 +69,7 @@ export interface CrossEntropyOptions extends NllOptions {
  * @example F.crossEntropy(logits, ds.tensor([0, 2], { dtype: "int32" }), { labelSmoothing: 0.1 })
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  return frame(() => {
   const op = "crossEntropy";
   const reduction = opts.reduction ?? "mean";
   const eps = opts.labelSmoothing ?? 0;
@@ -89,17 +95,22 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   if (eps > 0) p = p.mul(1 - eps).add(eps / C);
   const terms = w ? logp.mul(p).mul(w.reshape(wshape)) : logp.mul(p);
   return unbatch(reduceLoss(op, terms.sum(1).neg(), reduction));
+  });
 }
 
 /** Mean squared error (reduction "mean" by default). Shapes broadcast. */
 export function mse(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  return frame(() => {
   return reduceLoss("mse", input.sub(target).square(), opts.reduction ?? "mean");
+  });
 }
 export { mse as mseLoss };
 
 /** Mean absolute error. */
 export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  return frame(() => {
   return reduceLoss("l1Loss", input.sub(target).abs(), opts.reduction ?? "mean");
+  });
 }
 
 export interface BceOptions {
@@ -119,6 +130,7 @@ function checkSame(op: string, a: Tensor, b: Tensor): void {
  * derivative of the clamped expression would be NaN there.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  return frame(() => {
   checkSame("binaryCrossEntropy", input, target);
   const needGrad = ds.isGradEnabled() && (input.requiresGrad || target.requiresGrad);
   const terms = (): Tensor[] => {
@@ -133,6 +145,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BceOptio
   let loss = gx ? value.add(input.sub(input.detach()).mul(gx)).add(target.sub(target.detach()).mul(gy)) : value;
   if (opts.weight) loss = loss.mul(opts.weight);
   return reduceLoss("binaryCrossEntropy", loss, opts.reduction ?? "mean");
+  });
 }
 
 export interface BceWithLogitsOptions extends BceOptions {
@@ -142,6 +155,7 @@ export interface BceWithLogitsOptions extends BceOptions {
 
 /** Sigmoid + binary cross-entropy in one stable expression: max(x,0) - x·y + log(1 + e^-|x|). */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  return frame(() => {
   checkSame("binaryCrossEntropyWithLogits", input, target);
   const softplusNeg = input.abs().neg().exp().log1p().add(input.neg().relu()); // log(1 + e^-x)
   let loss: Tensor;
@@ -153,4 +167,5 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
   }
   if (opts.weight) loss = loss.mul(opts.weight);
   return reduceLoss("binaryCrossEntropyWithLogits", loss, opts.reduction ?? "mean");
+  });
 }

@@ -2,7 +2,7 @@
 // named with PyTorch's dotted snake_case keys so state dicts are interchangeable with PyTorch's.
 import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
 import { Tensor } from "../tensor/tensor.js";
-import { keep } from "../tensor/memory.js";
+import { frame, keep } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
 import { Parameter } from "./parameter.js";
 
@@ -26,9 +26,12 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   abstract forward(...args: In): Out;
 
-  /** Runs forward (PyTorch's `module(x)`). */
+  /**
+   * Runs forward (PyTorch's `module(x)`) in a frame: every tensor forward makes and does not return
+   * is disposed when it returns; what autograd saved for backward lives until backward has used it.
+   */
   call(...args: In): Out {
-    return this.forward(...args);
+    return frame(() => this.forward(...args));
   }
 
   /** Registers a non-learnable tensor saved in the state dict (e.g. running statistics). */
@@ -137,7 +140,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Drops every parameter's gradient (PyTorch's zero_grad(set_to_none=True)) and frees it. */
   zeroGrad(): void {
     for (const p of this.parameters()) {
-      p.grad?.dispose();
+      p.grad?.dispose("module.zeroGrad()");
       p.grad = null;
     }
   }

@@ -4,6 +4,7 @@ import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import { conv2d } from "./functional.js";
+import { frame } from "../tensor/memory.js";
 
 type Pair = number | readonly [number, number];
 const pair = (op: string, name: string, v: Pair, min = 0): [number, number] => {
@@ -26,7 +27,9 @@ export interface ConvTranspose2dOptions {
 
 /** Output size of a transposed convolution along one dim. */
 export function convTransposeSize(n: number, k: number, stride: number, padding: number, outputPadding: number, dilation: number): number {
+  return frame(() => {
   return (n - 1) * stride - 2 * padding + dilation * (k - 1) + outputPadding + 1;
+  });
 }
 
 /**
@@ -39,6 +42,7 @@ export function convTransposeSize(n: number, k: number, stride: number, padding:
  * @example F.convTranspose2d(z, w, b, { stride: 2, padding: 1, outputPadding: 1 }) // [N,C,7,7] → [N,O,14,14] for k=3
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
+  return frame(() => {
   const op = "convTranspose2d";
   if (x.ndim === 3 && weight.ndim === 4) return convTranspose2d(x.unsqueeze(0), weight, bias, opts).squeeze(0);
   if (x.ndim !== 4) throw new ShapeError(op, `expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
@@ -80,6 +84,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   // weight [G·Cg, Og, kH, kW] → [G·Og, Cg, kH, kW], flipped in space.
   const w = weight.reshape([groups, Cg, Og, KH, KW]).permute([0, 2, 1, 3, 4]).reshape([O, Cg, KH, KW]).flip([2, 3]);
   return conv2d(z, w, bias, { dilation, groups });
+  });
 }
 
 export type InterpolateMode = "nearest" | "bilinear";
@@ -135,6 +140,7 @@ function linearMatrix(inSize: number, outSize: number, factor: number | null, al
  * @example F.interpolate(x, { scaleFactor: 2, mode: "bilinear" }) // [N,C,14,14] → [N,C,28,28]
  */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
+  return frame(() => {
   const op = "interpolate";
   if (x.ndim === 3) return interpolate(x.unsqueeze(0), opts).squeeze(0);
   if (x.ndim !== 4) throw new ShapeError(op, `expected input [N,C,H,W] or [C,H,W], got ${fmtShape(x.shape)}`);
@@ -166,4 +172,5 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   const mh = ds.tensor(linearMatrix(H, OH, factors[0], align), { dtype: x.dtype }).reshape([OH, H]);
   const mw = ds.tensor(linearMatrix(W, OW, factors[1], align), { dtype: x.dtype }).reshape([OW, W]);
   return mh.matmul(x).matmul(mw.transpose(0, 1));
+  });
 }

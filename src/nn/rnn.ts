@@ -134,6 +134,7 @@ export function recurrentSequence(a: SequenceInputs): { output: Tensor; h: Tenso
   const hns: Tensor[] = [], ns: Tensor[] = []; // gru: h W_hnᵀ + b_hn, and n
   const outs: Tensor[] = new Array(T);
 
+  let saved: Tensor[] = [];
   const Y = noGrad(() => ds.scope(() => {
     const wT = wHh.transpose(0, 1).contiguous();
     // lstm: 1 on the g block, which takes tanh (the others take σ).
@@ -178,11 +179,12 @@ export function recurrentSequence(a: SequenceInputs): { output: Tensor; h: Tenso
     const parts = [ds.stack(outs, 0), h.unsqueeze(0), ...(c ? [c.unsqueeze(0)] : [])];
     const y = ds.concat(parts, 0);
     // Keep what backward needs; the scope frees every other temporary now.
-    return needGrad ? { y, hs, cs, acts, hns, ns } : { y };
+    if (needGrad) saved = [...hs, ...cs, ...acts, ...hns, ...ns];
+    return needGrad ? { y, saved } : { y };
   }).y);
 
   if (needGrad) {
-    record(Y, op, inputs, (gY) => backwardSequence(gY));
+    record(Y, op, inputs, (gY) => backwardSequence(gY), mask ? [...saved, mask] : saved);
   }
   const output = Y.narrow(0, 0, T);
   return { output, h: Y.index(T), c: lstm ? Y.index(T + 1) : null };

@@ -7,6 +7,7 @@ import { backend } from "../backend/registry.js";
 import { Tensor } from "../tensor/tensor.js";
 import { flatten, type NestedInput } from "../tensor/nested.js";
 import { filled, wrap } from "../prims/kernel.js";
+import { frame } from "../tensor/memory.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -30,6 +31,7 @@ function fromValues(op: string, values: ArrayLike<number>, shape: readonly numbe
  * @example ds.tensor([[1, 2], [3, 4]]); ds.tensor([0, 2, 1], { dtype: "int32" })
  */
 export function tensor(data: NestedInput | Tensor, opts: CreateOptions = {}): Tensor {
+  return frame(() => {
   if (data instanceof Tensor) {
     const t = data.detach().to(opts.dtype ?? data.dtype).clone();
     return finish(t, opts);
@@ -45,13 +47,16 @@ export function tensor(data: NestedInput | Tensor, opts: CreateOptions = {}): Te
     throw new ArgumentError("tensor", "int32 data must be whole numbers; round first or use a float dtype");
   }
   return fromValues("tensor", values, shape, dtype, opts);
+  });
 }
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[] | number, value: number | boolean, opts: CreateOptions = {}): Tensor {
+  return frame(() => {
   const s = checkShape("full", shape);
   const dtype = opts.dtype ? checkDType("full", opts.dtype) : typeof value === "boolean" ? "bool" : "float32";
   return finish(filled(backend(), s, dtype, Number(value)), opts);
+  });
 }
 
 export const zeros = (shape: readonly number[] | number, opts: CreateOptions = {}): Tensor => full(shape, 0, opts);
@@ -65,6 +70,7 @@ export const fullLike = (t: Tensor, value: number, opts: CreateOptions = {}): Te
  * arguments give int32 (as PyTorch gives int64), any fractional one float32.
  */
 export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  return frame(() => {
   if (stop === undefined) [start, stop] = [0, start];
   for (const v of [start, stop, step]) if (typeof v !== "number" || !Number.isFinite(v)) throw new ArgumentError("arange", `bounds and step must be finite numbers, got ${String(v)}`);
   if (step === 0) throw new ArgumentError("arange", "step must be nonzero");
@@ -73,24 +79,29 @@ export function arange(start: number, stop?: number, step = 1, opts: CreateOptio
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return fromValues("arange", values, [n], dtype, opts);
+  });
 }
 
 /** `n` evenly spaced values from a to b inclusive. */
 export function linspace(a: number, b: number, n: number, opts: CreateOptions = {}): Tensor {
+  return frame(() => {
   if (!Number.isInteger(n) || n < 0) throw new ArgumentError("linspace", `n must be a non-negative integer, got ${n}`);
   const values = new Float64Array(n);
   const step = n > 1 ? (b - a) / (n - 1) : 0;
   // Fill symmetrically from both ends, as PyTorch does, so both endpoints are exact.
   for (let i = 0; i < n; i++) values[i] = i < n / 2 ? a + i * step : b - (n - 1 - i) * step;
   return fromValues("linspace", values, [n], opts.dtype ?? "float32", opts);
+  });
 }
 
 /** The n×m identity matrix (m defaults to n). */
 export function eye(n: number, m: number = n, opts: CreateOptions = {}): Tensor {
+  return frame(() => {
   checkShape("eye", [n, m]);
   const values = new Float64Array(n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
   return fromValues("eye", values, [n, m], opts.dtype ?? "float32", opts);
+  });
 }
 
 function randomTensor(op: string, shape: readonly number[] | number, opts: CreateOptions, draw: () => number): Tensor {
@@ -104,17 +115,22 @@ function randomTensor(op: string, shape: readonly number[] | number, opts: Creat
 
 /** Uniform numbers in [0, 1), from the seeded generator (see ds.seed). */
 export function rand(shape: readonly number[] | number, opts: CreateOptions = {}): Tensor {
+  return frame(() => {
   const f64 = opts.dtype === "float64";
   return randomTensor("rand", shape, opts, f64 ? () => globalRng.nextDouble() : () => globalRng.nextFloat());
+  });
 }
 
 /** Standard normal numbers, from the seeded generator. */
 export function randn(shape: readonly number[] | number, opts: CreateOptions = {}): Tensor {
+  return frame(() => {
   return randomTensor("randn", shape, opts, () => globalRng.nextNormal());
+  });
 }
 
 /** Integers uniform in [low, high), int32. */
 export function randint(low: number, high: number, shape: readonly number[] | number, opts: CreateOptions = {}): Tensor {
+  return frame(() => {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ArgumentError("randint", `need integers low < high, got ${low} and ${high}`);
   }
@@ -122,4 +138,5 @@ export function randint(low: number, high: number, shape: readonly number[] | nu
   const values = new Float64Array(sizeOf(s));
   for (let i = 0; i < values.length; i++) values[i] = globalRng.nextInt(low, high);
   return fromValues("randint", values, s, opts.dtype ?? "int32", opts);
+  });
 }

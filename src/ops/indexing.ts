@@ -7,6 +7,7 @@ import { gather as gatherP, scatter as scatterP } from "../prims/indexing.js";
 import { binary, cast, where } from "../prims/elementwise.js";
 import { backendOf, filled, wrap } from "../prims/kernel.js";
 import { arange } from "./creation.js";
+import { frame } from "../tensor/memory.js";
 
 /** A slice with optional bounds, as Python's start:stop:step. */
 export interface Slice {
@@ -36,6 +37,7 @@ function parseSlice(s: string): Slice {
 
 /** NumPy-style indexing; supports at most one tensor index per call. */
 export function index(x: Tensor, ...spec: IndexSpec[]): Tensor {
+  return frame(() => {
   const consuming = (s: IndexSpec) => !(s === null || s === "...") ;
   // A bool mask covers as many dims as it has: a 0-d one covers none and adds a dim of size 1 or 0 (as NumPy).
   const dimsUsed = (s: IndexSpec) => (s instanceof Tensor && s.dtype === "bool" ? s.ndim : consuming(s) ? 1 : 0);
@@ -104,6 +106,7 @@ export function index(x: Tensor, ...spec: IndexSpec[]): Tensor {
     }
   }
   return y;
+  });
 }
 
 // Positions of true entries of a bool tensor, flattened, as int32.
@@ -119,8 +122,10 @@ export const gather = (x: Tensor, dim: number, index: Tensor): Tensor => gatherP
 
 /** A copy of x with values from src (a tensor or a number) written at index along dim. */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  return frame(() => {
   const s = typeof src === "number" ? filled(backendOf("scatter", [x]), index.shape, x.dtype, src) : src;
   return scatterP(x, dim, index, s, "set");
+  });
 }
 
 /** A copy of x with src added at index along dim (duplicates accumulate). */
@@ -128,6 +133,7 @@ export const scatterAdd = (x: Tensor, dim: number, index: Tensor, src: Tensor): 
 
 /** Entries of x at the positions `index` (1-d int32) along dim. */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  return frame(() => {
   if (!(index instanceof Tensor) || index.dtype !== "int32") throw new DTypeError("indexSelect", `index must be an int32 tensor, got ${index instanceof Tensor ? index.dtype : typeof index}`);
   if (index.ndim > 1) throw new ShapeError("indexSelect", `index must be 1-d, got shape ${fmtShape(index.shape)}`);
   const d = normDim("indexSelect", dim, x.ndim);
@@ -136,17 +142,21 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   shape[d] = flat.size;
   const lineShape = x.shape.map((_, i) => (i === d ? flat.size : 1));
   return gatherP(x, d, mv.expand(mv.reshape(flat, lineShape), shape));
+  });
 }
 
 /** x with `value` where mask is true. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  return frame(() => {
   if (!(mask instanceof Tensor) || mask.dtype !== "bool") throw new DTypeError("maskedFill", `mask must be a bool tensor, got ${mask instanceof Tensor ? mask.dtype : typeof mask}`);
   const y = where(mask, value, x);
   return y.dtype === x.dtype ? y : cast(y, x.dtype);
+  });
 }
 
 /** One-hot encoding of int32 class indices: shape [...x.shape, numClasses], int32. */
 export function oneHot(x: Tensor, numClasses = -1): Tensor {
+  return frame(() => {
   if (x.dtype !== "int32") throw new DTypeError("oneHot", `class indices must be int32, got ${x.dtype}`);
   const data = x.dataSync();
   let lo = 0, hi = -1;
@@ -155,4 +165,5 @@ export function oneHot(x: Tensor, numClasses = -1): Tensor {
   if (lo < 0 || hi >= n) throw new IndexError("oneHot", `class values must lie in [0, ${n}), got ${lo < 0 ? lo : hi}`);
   const classes = arange(0, n, 1, { dtype: "int32" });
   return cast(binary("eq", mv.reshape(x, [...x.shape, 1]), classes), "int32");
+  });
 }

@@ -6,12 +6,14 @@ import { bmm } from "../prims/matmul.js";
 import { expand, reshape } from "../prims/movement.js";
 import { mul } from "../prims/elementwise.js";
 import { reduce } from "../prims/reduce.js";
+import { frame } from "../tensor/memory.js";
 
 /**
  * Matrix product as numpy.matmul: 1-d operands gain (and then lose) a dim; leading batch dims
  * broadcast. @example ds.randn([8, 2, 3]).matmul(ds.randn([3, 4])) // [8, 2, 4]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  return frame(() => {
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError("matmul", `both operands need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
@@ -25,18 +27,23 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) out.splice(out.length - 2, 1);
   if (b.ndim === 1) out.splice(out.length - 1, 1);
   return reshape(bmm(a3, b3), out);
+  });
 }
 
 /** Inner product of two 1-d tensors. */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  return frame(() => {
   if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
     throw new ShapeError("dot", `expects two 1-d tensors of equal length, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   }
   return reduce("sum", mul(a, b), 0);
+  });
 }
 
 /** Outer product of two 1-d tensors: [n] ⊗ [m] → [n, m]. */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  return frame(() => {
   if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError("outer", `expects two 1-d tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   return mul(reshape(a, [a.shape[0], 1]), reshape(b, [1, b.shape[0]]));
+  });
 }

@@ -3,6 +3,7 @@ import type { DType } from "../core/dtype.js";
 import { ArgumentError } from "../core/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { binary, cast, unary, where as whereP, type TensorLike } from "../prims/elementwise.js";
+import { frame } from "../tensor/memory.js";
 
 export { add, sub, mul, div, pow, neg, where, cast } from "../prims/elementwise.js";
 
@@ -46,35 +47,44 @@ export const isnan = (x: Tensor): Tensor => binary("ne", x, x);
 
 /** max(x, 0) + negativeSlope * min(x, 0). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return frame(() => {
   return whereP(binary("gt", x, 0), x, binary("mul", x, negativeSlope));
+  });
 }
 
 /** x * Φ(x) (exact, with erf) or the tanh approximation, as torch.nn.functional.gelu. */
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  return frame(() => {
   if (approximate === "tanh") {
     const inner = binary("mul", binary("add", x, binary("mul", binary("mul", binary("mul", x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
     return binary("mul", binary("mul", x, 0.5), binary("add", unary("tanh", inner), 1));
   }
   if (approximate !== "none") throw new ArgumentError("gelu", `approximate must be "none" or "tanh", got ${String(approximate)}`);
   return binary("mul", binary("mul", x, 0.5), binary("add", unary("erf", binary("mul", x, Math.SQRT1_2)), 1));
+  });
 }
 
 /** x for x > 0, alpha * (exp(x) - 1) otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
+  return frame(() => {
   return whereP(binary("gt", x, 0), x, binary("mul", unary("expm1", x), alpha));
+  });
 }
 
 /** log(1 + exp(beta x)) / beta, linear above `threshold` (as PyTorch), computed stably. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  return frame(() => {
   const bx = binary("mul", x, beta);
   // log1p(exp(-|bx|)) + max(bx, 0) never overflows. maximum (not relu) splits the gradient at
   // bx = 0 evenly, which gives the exact derivative sigmoid(0) = 1/2 there (abs contributes 0).
   const soft = binary("div", binary("add", unary("log1p", unary("exp", unary("neg", unary("abs", bx)))), binary("maximum", bx, 0)), beta);
   return whereP(binary("gt", bx, threshold), x, soft);
+  });
 }
 
 /** Limits values to [min, max]; either bound may be omitted (null/undefined). */
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+  return frame(() => {
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new ArgumentError("clamp", "at least one of min and max must be given");
   }
@@ -83,4 +93,5 @@ export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Te
   if (min !== undefined && min !== null) y = whereP(binary("lt", y, min), min, y);
   if (max !== undefined && max !== null) y = whereP(binary("gt", y, max), max, y);
   return y;
+  });
 }

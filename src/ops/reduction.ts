@@ -7,6 +7,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { reduce, countOver, type Dims } from "../prims/reduce.js";
 import { binary, cast, unary, where } from "../prims/elementwise.js";
 import { reshape } from "../prims/movement.js";
+import { frame } from "../tensor/memory.js";
 
 export { cumsum } from "../prims/indexing.js";
 
@@ -23,8 +24,10 @@ export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => redu
 
 /** Arithmetic mean (integer input gives float32). */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return frame(() => {
   const n = countOver(x, dim);
   return binary("div", reduce("sum", floaty(x), dim, keepdim), n);
+  });
 }
 
 export interface VarOptions {
@@ -44,17 +47,21 @@ function varOpts(opts: VarOptions | boolean | undefined): { correction: number; 
 
 /** Variance with Bessel's correction by default (as torch.var); `opts` true means keepdim. */
 export function variance(x: Tensor, dim?: Dims, opts?: VarOptions | boolean): Tensor {
+  return frame(() => {
   const { correction, keepdim } = varOpts(opts);
   const xf = floaty(x);
   const n = countOver(x, dim);
   const mu = mean(xf, dim, true);
   const d = binary("sub", xf, mu);
   return binary("div", reduce("sum", binary("mul", d, d), dim, keepdim), Math.max(n - correction, 0));
+  });
 }
 
 /** Standard deviation: sqrt(var). */
 export function std(x: Tensor, dim?: Dims, opts?: VarOptions | boolean): Tensor {
+  return frame(() => {
   return unary("sqrt", variance(x, dim, opts));
+  });
 }
 
 // The per-line maximum as a constant shift; infinite maxima shift by 0 so inf/-inf lines stay exact.
@@ -66,6 +73,7 @@ function stableShift(x: Tensor, dim: Dims): Tensor {
 
 /** log(sum(exp(x))) over dim, without overflow. */
 export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return frame(() => {
   const xf = floaty(x);
   // Over an empty dim the sum of exps is 0 and its log -inf, as PyTorch (other dims may be empty).
   if (normDims("logsumexp", dim, xf.ndim).some((a) => xf.shape[a] === 0)) return binary("add", reduce("sum", xf, dim, keepdim), -Infinity);
@@ -75,29 +83,38 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (keepdim) return out;
   const axes = normDims("logsumexp", dim, xf.ndim);
   return reshape(out, out.shape.filter((_, i) => !axes.includes(i)));
+  });
 }
 
 /** exp(x) / sum(exp(x)) along dim, computed stably. */
 export function softmax(x: Tensor, dim: number): Tensor {
+  return frame(() => {
   const xf = floaty(x);
   const d = normDim("softmax", dim, xf.ndim);
   const e = unary("exp", binary("sub", xf, stableShift(xf, d)));
   return binary("div", e, reduce("sum", e, d, true));
+  });
 }
 
 /** x - logsumexp(x) along dim. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return frame(() => {
   const xf = floaty(x);
   const d = normDim("logSoftmax", dim, xf.ndim);
   return binary("sub", xf, logsumexp(xf, d, true));
+  });
 }
 
 /** True where every element over dim is nonzero (true for an empty reduction). */
 export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return frame(() => {
   return binary("eq", reduce("sum", binary("eq", x, 0), dim, keepdim), 0);
+  });
 }
 
 /** True where any element over dim is nonzero. */
 export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return frame(() => {
   return binary("gt", reduce("sum", binary("ne", x, 0), dim, keepdim), 0);
+  });
 }

@@ -3,7 +3,7 @@
 import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
 import { isFloat } from "../core/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
-import { keep, scope } from "../tensor/memory.js";
+import { keep, scope, stepBoundary } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
 import { backendOf, filled } from "../prims/kernel.js";
 
@@ -140,6 +140,9 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
         }
       }
     }));
+    // The end of a training step: what user code made and has not touched for a whole step moves
+    // off the device (tensor/memory.ts).
+    stepBoundary("optimizer");
     return loss;
   }
 
@@ -152,7 +155,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
       for (const p of group.params) {
         if (!p.grad) continue;
         if (setToNone) {
-          p.grad.dispose();
+          p.grad.dispose("optimizer.zeroGrad()");
           p.grad = null;
         } else noGrad(() => p.grad!.copy_(0));
       }

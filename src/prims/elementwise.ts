@@ -193,7 +193,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     if (ta) out.push(ta.requiresGrad ? where(cond, g, 0) : null);
     if (tb) out.push(tb.requiresGrad ? where(cond, 0, g) : null);
     return out;
-  });
+  }, [cond]);
 }
 
 /** Converts to another dtype (float → int truncates toward zero; nonzero → true). */

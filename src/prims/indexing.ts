@@ -26,7 +26,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const be = backendOf("gather", [x, index]);
   const y = wrap(be, be.gather(viewOf(x), d, viewOf(index)), index.shape);
   // Scatter-added into a broadcast zero: the backend's copy of the base is then a plain fill.
-  return record(y, "gather", [x], (g) => [scatter(expand(reshape(filled(be, [], g.dtype, 0), x.shape.map(() => 1)), x.shape), d, index, g, "add")]);
+  return record(y, "gather", [x], (g) => [scatter(expand(reshape(filled(be, [], g.dtype, 0), x.shape.map(() => 1)), x.shape), d, index, g, "add")], [index]);
 }
 
 /** A copy of x with src written (or added) at index along dim, as torch.scatter / scatter_add. */
@@ -40,7 +40,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor, mode
   return record(y, op, [x, s], (g) => [
     mode === "add" ? g : scatter(g, d, index, filled(be, index.shape, g.dtype, 0), "set"),
     srcGrad(gather(g, d, index), s.shape),
-  ]);
+  ], [index]);
 }
 
 // src may be larger than index along any dim; its elements outside index's extent get zero gradient.

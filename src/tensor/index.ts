@@ -1,7 +1,7 @@
 // The array layer's public entry: Tensor, creation, ops, autograd, memory, backends — the `ds.` API.
 export { Tensor } from "./tensor.js";
 export type { NestedArray, NestedInput } from "./nested.js";
-export { memory, scope, keep } from "./memory.js";
+export { memory, scope, keep, type MemoryInfo } from "./memory.js";
 export * from "../ops/creation.js";
 export * from "../ops/math.js";
 export {

@@ -1,104 +1,172 @@
-// Storage ownership, live-memory accounting, scopes and release on garbage collection.
-// Views share one Owned storage; it is freed when its last tensor is disposed or collected.
+// Storage ownership and the memory model: what frees a tensor's storage, and when.
+//
+// JavaScript never tells a library that a tensor became unreachable inside a synchronous loop
+// (finalizers run only between tasks, and engines do not count WebAssembly memory as pressure),
+// so storage is released by the library itself:
+//  1. Deterministically, by reference counts. Views share one `Owned` storage, freed when its last
+//     handle is disposed. Every op runs in a *frame* (an internal scope) that disposes the handles
+//     it made and does not return; the autograd graph holds its own references to what backward
+//     needs (`graphRefs`) and drops them when backward has used them. So a model's activations,
+//     ops' temporaries, gradients' temporaries and optimizer temporaries are freed as soon as
+//     they are dead, with no scope in user code.
+//  2. What reaches user code (the batch, the logits, the loss, a tensor the user keeps) cannot be
+//     judged: the user may still hold it. Time is cut into intervals by *boundaries* (an optimizer
+//     step, a DataLoader advancing, or allocation pressure); a device storage that no op or read
+//     has touched for a whole interval is *spilled*: its bytes are copied to an ordinary typed
+//     array in the JavaScript heap and the device memory is freed. A spilled tensor stays fully
+//     usable — its next use copies it back — and if it is garbage the engine's collector reclaims
+//     the typed array, which it does count as memory pressure. Device memory therefore stays flat
+//     in any loop, and no tensor the user holds is ever invalidated.
+//  3. Explicitly: `ds.scope`, `dispose()`, `using` and `keep`, as before.
 import type { Backend, Storage } from "../backend/backend.js";
-import { bytesPer } from "../core/dtype.js";
+import { bytesPer, type DType, type TypedArray } from "../core/dtype.js";
 import { ArgumentError } from "../core/errors.js";
+import { reservedBytes } from "../backend/registry.js";
 
-/** A backend storage with the number of tensors that reference it. */
+const stats = { tensors: 0, storages: 0, bytes: 0, spills: 0, restores: 0 };
+
+/** Device-resident storages (candidates for spilling at a boundary). */
+const resident = new Set<Owned>();
+
+/** The current interval; boundaries advance it. */
+let epoch = 1;
+/** Bytes that reached user code (made at depth 0 or returned to it) since the last boundary. */
+let young = 0;
+/** Young bytes past which an allocation at user level is itself a boundary (recomputed at each boundary). */
+let pressureLimit = 4096;
+
+/** A backend storage with the number of handles that reference it; resident on the device or spilled. */
 export class Owned {
   refs = 0;
   freed = false;
-  constructor(readonly backend: Backend, readonly storage: Storage) {
+  readonly dtype: DType;
+  readonly length: number;
+  readonly bytes: number;
+  /** Interval of the last use (any kernel input/output or read). */
+  lastUse = epoch;
+  /** Intervals without use before a spill; doubles at each restore, so hot data stops bouncing. */
+  patience = 1;
+  /** Whether its bytes were counted as reaching user level (see noteUserLevel). */
+  counted = false;
+  private dev: Storage | null;
+  /** The host copy while spilled (for backends whose storage is device memory). */
+  private host: TypedArray | null = null;
+  spilled = false;
+
+  constructor(readonly backend: Backend, storage: Storage) {
+    this.dev = storage;
+    this.dtype = storage.dtype;
+    this.length = storage.length;
+    this.bytes = storage.length * bytesPer(storage.dtype);
     stats.storages++;
-    stats.bytes += storage.length * bytesPer(storage.dtype);
+    stats.bytes += this.bytes;
+    resident.add(this);
   }
+
+  /** The backend storage; a spilled storage is brought back first. Counts as a use. */
+  get storage(): Storage {
+    if (this.spilled) this.restore();
+    this.lastUse = epoch;
+    return this.dev!;
+  }
+
   retain(): void {
     this.refs++;
+    if (!this.spilled) stats.tensors++;
   }
+
   release(): void {
+    if (!this.spilled) stats.tensors--;
     if (--this.refs > 0 || this.freed) return;
     this.freed = true;
+    if (this.spilled) {
+      this.host = null;
+      this.dev = null;
+      return;
+    }
+    resident.delete(this);
     stats.storages--;
-    stats.bytes -= this.storage.length * bytesPer(this.storage.dtype);
-    this.backend.free(this.storage);
+    stats.bytes -= this.bytes;
+    this.backend.free(this.dev!);
+    this.dev = null;
+  }
+
+  /** Moves the bytes to the JavaScript heap and frees the device storage. */
+  spill(): void {
+    if (this.backend.hostMemory) {
+      // The storage already is a JavaScript typed array: only the device accounting changes.
+    } else {
+      this.host = this.backend.read(this.dev!);
+      this.backend.free(this.dev!);
+      this.dev = null;
+    }
+    this.spilled = true;
+    resident.delete(this);
+    stats.tensors -= this.refs;
+    stats.storages--;
+    stats.bytes -= this.bytes;
+    stats.spills++;
+  }
+
+  private restore(): void {
+    if (!this.backend.hostMemory) {
+      this.dev = this.backend.fromArray(this.dtype, this.host!);
+      this.host = null;
+    }
+    this.spilled = false;
+    this.patience = Math.min(this.patience * 2, 64);
+    resident.add(this);
+    stats.tensors += this.refs;
+    stats.storages++;
+    stats.bytes += this.bytes;
+    stats.restores++;
   }
 }
 
-const stats = { tensors: 0, storages: 0, bytes: 0 };
-
-/** Anything that can be disposed and belongs to at most one scope. */
+/** What the memory layer needs of a tensor handle. */
 export interface Tracked {
-  disposeOnce(): void;
-  scopeSet: Set<Tracked> | null;
-  /** The storage reference a garbage-collected handle releases (null once disposed). */
+  /** Depth of the frame that will dispose it at its end; 0: none (user level, kept, or disposed). */
+  _frame: number;
+  /** Owned storage, or null once disposed. */
   heldOwned(): Owned | null;
-  /** Whether the FinalizationRegistry watches the handle: only once no scope holds it. */
-  gcWatched: boolean;
+  dispose(reason?: string): void;
 }
 
-const finalizer = new FinalizationRegistry<Owned>((owned) => {
-  stats.tensors--;
-  owned.release();
-});
+// ---- frames (internal scopes) and ds.scope ---------------------------------------------------------
 
-const scopes: Set<Tracked>[] = [];
+/** Handles made inside open frames, in creation order; `marks[d-1]` is where frame d starts. */
+const items: Tracked[] = [];
+const marks: number[] = [];
+/** Open frames, and how many of them are ops' own (not user scopes). */
+let depth = 0;
+let opDepth = 0;
 
-/**
- * Release on GC for a handle no scope holds. A scope keeps its tensors reachable until it ends
- * and disposes them, so those are registered only if they outlive it (returned to no enclosing
- * scope, or kept): registering every handle at birth costs as much as a small op itself.
- */
-function watch(t: Tracked): void {
-  const owned = t.gcWatched ? null : t.heldOwned();
-  if (!owned) return;
-  finalizer.register(t, owned, t);
-  t.gcWatched = true;
-}
-
-/** Called once per new tensor handle: count it, put it in the innermost scope (or release on GC). */
+/** Called once per new tensor handle: count it, and put it in the innermost frame. */
 export function trackTensor(t: Tracked, owned: Owned): void {
-  stats.tensors++;
   owned.retain();
-  const top = scopes[scopes.length - 1];
-  if (top) {
-    top.add(t);
-    t.scopeSet = top;
+  if (depth > 0) {
+    t._frame = depth;
+    items.push(t);
   } else {
-    finalizer.register(t, owned, t);
-    t.gcWatched = true;
+    noteUserLevel(owned);
   }
 }
 
-/** Called by dispose(): stop the GC hook and release the storage reference. */
+/** Called by dispose(): release the storage reference. */
 export function untrackTensor(t: Tracked, owned: Owned): void {
-  if (t.gcWatched) {
-    finalizer.unregister(t);
-    t.gcWatched = false;
-  }
-  stats.tensors--;
-  t.scopeSet?.delete(t);
-  t.scopeSet = null;
+  t._frame = 0;
   owned.release();
 }
 
-/** Live tensors (handles, views included), storages and bytes not yet disposed or collected. */
-export function memory(): { tensors: number; storages: number; bytes: number } {
-  return { ...stats };
-}
-
-/** Takes a tensor out of its scope so the scope's end does not dispose it. Returns it. */
-export function keep<T extends Tracked>(t: T): T {
-  t.scopeSet?.delete(t);
-  t.scopeSet = null;
-  watch(t);
-  return t;
+function isTracked(v: unknown): v is Tracked {
+  return typeof v === "object" && v !== null && "_frame" in v && "heldOwned" in v;
 }
 
 function collect(value: unknown, out: Set<Tracked>, seen = new Set<unknown>()): void {
   if (value === null || typeof value !== "object" || seen.has(value)) return;
   seen.add(value);
-  if ("scopeSet" in value && "disposeOnce" in value) {
-    out.add(value as Tracked);
+  if (isTracked(value)) {
+    out.add(value);
     return;
   }
   if (Array.isArray(value)) for (const v of value) collect(v, out, seen);
@@ -106,36 +174,164 @@ function collect(value: unknown, out: Set<Tracked>, seen = new Set<unknown>()): 
   else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collect(v, out, seen);
 }
 
+function enter(op: boolean): void {
+  marks.push(items.length);
+  depth++;
+  if (op) opDepth++;
+}
+
+/** Ends the innermost frame: disposes what it made except `result`'s tensors, which move up. */
+function leave(result: unknown, op: boolean, reason: string): void {
+  const mark = marks.pop()!;
+  const d = depth--;
+  if (op) opDepth--;
+  const n = items.length;
+  let escaping: Set<Tracked> | null = null;
+  if (!isTracked(result) && typeof result === "object" && result !== null) collect(result, (escaping = new Set()));
+  const up: Tracked[] = [];
+  for (let i = mark; i < n; i++) {
+    const t = items[i];
+    if (t._frame !== d) continue; // kept, disposed, or already moved
+    if (t === result || (escaping !== null && escaping.has(t))) up.push(t);
+    else t.dispose(reason);
+  }
+  items.length = mark;
+  for (const t of up) {
+    if (depth > 0) {
+      t._frame = depth;
+      items.push(t);
+    } else {
+      t._frame = 0;
+      const o = t.heldOwned();
+      if (o) noteUserLevel(o);
+    }
+  }
+}
+
+function abort(op: boolean, reason: string): void {
+  const mark = marks.pop()!;
+  const d = depth--;
+  if (op) opDepth--;
+  for (let i = mark; i < items.length; i++) if (items[i]._frame === d) items[i].dispose(reason);
+  items.length = mark;
+}
+
 /**
- * Runs `fn` and disposes every tensor it created except those it returns (found in arrays, maps
- * and plain objects) and those passed to `keep`. Returned tensors move to the enclosing scope.
- * Like tf.tidy, but optional: without scopes, tensors are freed when garbage-collected.
+ * Runs an op's body in a frame: the handles it makes and does not return are disposed when it
+ * returns (or throws). What the graph saved for backward survives through its own references.
  */
-export function scope<T>(fn: () => T): T {
-  const set = new Set<Tracked>();
-  scopes.push(set);
+export function frame<T>(fn: () => T): T {
+  enter(true);
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    scopes.pop();
-    for (const t of [...set]) t.disposeOnce();
+    abort(true, "an op that failed");
     throw e;
   }
-  scopes.pop();
+  leave(result, true, "the op that made it");
+  return result;
+}
+
+/** Wraps a function so that each call runs in a frame (see `frame`). */
+export function framed<F extends (...args: never[]) => unknown>(fn: F): F {
+  return function (this: unknown, ...args: Parameters<F>) {
+    enter(true);
+    let result: unknown;
+    try {
+      result = fn.apply(this, args);
+    } catch (e) {
+      abort(true, "an op that failed");
+      throw e;
+    }
+    leave(result, true, "the op that made it");
+    return result;
+  } as F;
+}
+
+/**
+ * Runs `fn` and disposes every tensor it created except those it returns (found in arrays, maps
+ * and plain objects) and those passed to `keep`. Returned tensors move to the enclosing scope.
+ * Optional: without scopes, memory is managed as the header of this file says.
+ */
+export function scope<T>(fn: () => T): T {
+  enter(false);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    abort(false, "the end of the ds.scope that made it (it threw)");
+    throw e;
+  }
   if (result instanceof Promise) {
-    for (const t of [...set]) t.disposeOnce();
+    abort(false, "the end of the ds.scope that made it");
     throw new ArgumentError("scope", "fn returned a Promise; scope() takes a synchronous function (await outside it)");
   }
-  const escaping = new Set<Tracked>();
-  collect(result, escaping);
-  const parent = scopes[scopes.length - 1] ?? null;
-  for (const t of set) {
-    if (escaping.has(t)) {
-      t.scopeSet = parent;
-      if (parent) parent.add(t);
-      else watch(t);
-    } else t.disposeOnce();
-  }
+  leave(result, false, "the end of the ds.scope that made it (return it from the scope, or ds.keep it, to use it afterwards)");
   return result;
+}
+
+/** Takes a tensor out of its scope so the scope's end does not dispose it. Returns it. */
+export function keep<T extends Tracked>(t: T): T {
+  t._frame = 0;
+  return t;
+}
+
+// ---- boundaries and spilling ------------------------------------------------------------------
+
+function noteUserLevel(o: Owned): void {
+  if (o.counted || o.spilled) return;
+  o.counted = true;
+  young += o.bytes;
+  // Pressure is judged only at user level, between ops: no op is holding a raw storage then.
+  if (young > pressureLimit && opDepth === 0) advance(false);
+}
+
+/** The last interval each boundary source advanced, so that two sources in one loop count once. */
+const lastSeen = new Map<string, number>();
+
+/**
+ * Marks the end of a step (`source`: "optimizer", "loader", …). Each loop has one pacemaker: a
+ * source advances the interval only if no other boundary did since its own last call, so a loop
+ * with both a DataLoader and an optimizer cuts one interval per step, not two.
+ */
+export function stepBoundary(source: string): void {
+  const seen = lastSeen.get(source);
+  if (seen === undefined || seen === epoch) advance(true);
+  lastSeen.set(source, epoch);
+}
+
+function advance(explicit: boolean): void {
+  epoch++;
+  // Spill what was not used during the interval that just ended (nor for `patience` intervals).
+  for (const o of resident) if (epoch - o.lastUse > o.patience) o.spill();
+  // The next pressure boundary: a small fraction of what the device holds, and never so soon that
+  // a loop with its own boundaries (an optimizer, a loader) gets extra ones in the middle of a step.
+  const floor = Math.max(1024, stats.bytes / 128);
+  pressureLimit = Math.max(floor, explicit ? 2 * young : pressureLimit / 2);
+  young = 0;
+}
+
+/** What `ds.memory()` reports. */
+export interface MemoryInfo {
+  /** Tensor handles (views included) whose storage is on a device. */
+  tensors: number;
+  /** Storages on the devices, and their bytes. */
+  storages: number;
+  bytes: number;
+  /** Bytes the backends reserved from the system (the wasm backend's WebAssembly memory; it never shrinks). */
+  reserved: number;
+  /** Storages moved to the JavaScript heap since start, and brought back (see the header of tensor/memory.ts). */
+  spills: number;
+  restores: number;
+}
+
+/** Live tensors, storages and bytes on the devices, the memory reserved, and spill counts. */
+export function memory(): MemoryInfo {
+  return { ...stats, reserved: reservedBytes() };
+}
+
+/** @internal The current interval (tests). */
+export function memoryEpoch(): number {
+  return epoch;
 }

@@ -5,7 +5,7 @@ import type { DType, TypedArray } from "../core/dtype.js";
 import { isFloat } from "../core/dtype.js";
 import { DTypeError, GradError, MemoryError } from "../core/errors.js";
 import { isContiguous, sizeOf } from "../core/shape.js";
-import type { GradNode } from "../autograd/node.js";
+import { releaseNode, type GradNode } from "../autograd/node.js";
 import { backward, type BackwardOptions } from "../autograd/backward.js";
 import { Owned, trackTensor, untrackTensor, type Tracked } from "./memory.js";
 import { formatTensor } from "./print.js";
@@ -33,10 +33,14 @@ export class Tensor implements Tracked {
   _requiresGrad = false;
   /** Accumulated gradient after backward() (leaves only). */
   grad: Tensor | null = null;
-  /** @internal */
-  scopeSet: Set<Tracked> | null = null;
-  /** @internal */
-  gcWatched = false;
+  /** @internal depth of the frame or scope that disposes it when it ends (0: none). */
+  _frame = 0;
+  /** @internal references from autograd nodes: disposal waits until backward has used it. */
+  _graphRefs = 0;
+  /** @internal why dispose() was asked while the graph still needed it (null: it was not). */
+  _disposeAsked: string | null = null;
+  /** @internal what disposed it, for the error a later use gets. */
+  private disposedBy: string | null = null;
   private owned: Owned | null;
 
   /** @internal Use ds.tensor / ds.zeros / … to create tensors. */
@@ -49,7 +53,7 @@ export class Tensor implements Tracked {
   }
 
   get dtype(): DType {
-    return this._owned().storage.dtype;
+    return this._owned().dtype;
   }
   get ndim(): number {
     return this.shape.length;
@@ -72,7 +76,9 @@ export class Tensor implements Tracked {
 
   /** @internal */
   _owned(): Owned {
-    if (!this.owned) throw new MemoryError("tensor", "this tensor was disposed and cannot be used");
+    if (!this.owned) {
+      throw new MemoryError("tensor", `this tensor was disposed by ${this.disposedBy ?? "dispose()"} and cannot be used; to use it later, keep a copy that nothing disposes (t.clone(), or ds.keep(t) inside a scope)`);
+    }
     return this.owned;
   }
   /** @internal */
@@ -122,20 +128,27 @@ export class Tensor implements Tracked {
 
   // ---- memory --------------------------------------------------------------------------------
 
-  /** Releases this handle's reference to its storage now (views keep shared storage alive). */
-  dispose(): void {
+  /**
+   * Releases this handle's reference to its storage now (views keep shared storage alive). A
+   * tensor that a recorded graph still needs for backward is released when backward has run.
+   */
+  dispose(reason = "dispose()", /** @internal the caller releases the node */ nodeReleased = false): void {
     if (!this.owned) return;
+    if (this._graphRefs > 0) {
+      this._disposeAsked = reason;
+      this._frame = 0;
+      return;
+    }
     untrackTensor(this, this.owned);
     this.owned = null;
+    // Nothing can reach this tensor's node any more: what it saved for backward can go.
+    if (this._node && !nodeReleased) releaseNode(this._node);
     this._node = null;
+    this.disposedBy = reason;
   }
   /** @internal */
   heldOwned(): Owned | null {
     return this.owned;
-  }
-  /** @internal */
-  disposeOnce(): void {
-    this.dispose();
   }
   [Symbol.dispose](): void {
     this.dispose();

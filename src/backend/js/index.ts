@@ -25,6 +25,7 @@ function dataOf(s: Storage): TypedArray {
 
 export class JsBackend implements Backend {
   readonly name: string;
+  readonly hostMemory = true;
   private readonly kernels: KernelCache;
 
   constructor(opts: { codegen?: boolean; name?: string } = {}) {

@@ -26,7 +26,7 @@ export const op = {
 /** SIMD opcodes (after the 0xfd prefix). */
 export const simd = {
   load: 0x00, load32Splat: 0x09, load64Splat: 0x0a, store: 0x0b, i8x16Shuffle: 0x0d,
-  i32x4Splat: 0x11, i64x2Splat: 0x12, f32x4Splat: 0x13, f64x2Splat: 0x14, f32x4ReplaceLane: 0x20, f64x2ExtractLane: 0x21,
+  i32x4Splat: 0x11, i64x2Splat: 0x12, f32x4Splat: 0x13, f64x2Splat: 0x14, f32x4ExtractLane: 0x1f, f32x4ReplaceLane: 0x20, f64x2ExtractLane: 0x21,
   f64x2Lt: 0x49, f64x2Nearest: 0x94, i32x4Shl: 0xab, i32x4ShrS: 0xac, i32x4Add: 0xae, i32x4Sub: 0xb1, i32x4TruncSatF32x4S: 0xf8, i64x2ExtendLowI32x4S: 0xc7, i64x2Shl: 0xcb, i64x2Add: 0xce,
   f64x2Abs: 0xec, f64x2Neg: 0xed, f64x2Sub: 0xf1, f64x2Div: 0xf3, f64x2Min: 0xf4, f64x2Max: 0xf5, i32x4TruncSatF64x2SZero: 0xfc,
   f32x4Eq: 0x41, f32x4Ne: 0x42, f32x4Lt: 0x43, f32x4Gt: 0x44, f32x4Le: 0x45, f32x4Ge: 0x46,

@@ -19,6 +19,8 @@ export interface GemmKernels {
   gemm(a: number, saM: number, saK: number, b: number, sbK: number, sbN: number, c: number, ldc: number, M: number, N: number, K: number, KC: number, MC: number, NC: number, apack: number, bpack: number, tile: number, inPlaceB: number): void;
   /** C = A·B for M < mr rows, B row-contiguous (sbN = element size), unpacked (see smallMFn). */
   smallM(a: number, saM: number, saK: number, b: number, sbK: number, c: number, ldc: number, M: number, N: number, K: number): void;
+  /** C = A·B for a few rows, A rows and B columns contiguous along k (x·Wᵀ), as dot products (see dotRowsFn). */
+  dotRows(a: number, saM: number, b: number, sbN: number, c: number, ldc: number, M: number, N: number, K: number): void;
   mr: number;
   nr: number;
   elem: number;
@@ -341,8 +343,75 @@ function smallMFn(elem: number, fma: boolean): Fn {
   return f;
 }
 
+/**
+ * C[M,N] = A·B where A's rows and B's columns are contiguous along k — x·Wᵀ with a Linear layer's
+ * [out, in] weight, as a batch-1 inference has it — as dot products: four columns at a time, each
+ * a vector accumulator over k (the row of A loaded once for the four), summed across lanes at the
+ * end, then the last k % lanes terms one by one. No packing: W is read once per row of A.
+ */
+function dotRowsFn(elem: number, fma: boolean): Fn {
+  const f = new Fn("dotRows", Array<ValType>(9).fill(I32));
+  const [a, saM, b, sbN, c, ldc, M, N, K] = Array.from({ length: 9 }, (_, i) => i);
+  const m = f.local(I32), n = f.local(I32), k = f.local(I32), kv = f.local(I32), ap = f.local(I32), arow = f.local(I32), crow = f.local(I32), t = f.local(I32);
+  const bp = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], av = f.local(V128);
+  const sum = f.local(elem === 4 ? F32 : F64);
+  const L = 16 / elem;
+  const [vmul, vadd, vmadd, zero] = elem === 4
+    ? [simd.f32x4Mul, simd.f32x4Add, simd.f32x4RelaxedMadd, () => f.f32(0).v(simd.f32x4Splat)]
+    : [simd.f64x2Mul, simd.f64x2Add, simd.f64x2RelaxedMadd, () => f.f64(0).v(simd.f64x2Splat)];
+  const [ld, st, mul, add] = elem === 4 ? [op.f32Load, op.f32Store, 0x94, op.f32Add] : [op.f64Load, op.f64Store, op.f64Mul, op.f64Add];
+  const align = elem === 4 ? 2 : 3;
+  const lane = (v: number, i: number) => f.get(v).v(elem === 4 ? simd.f32x4ExtractLane : simd.f64x2ExtractLane).emit(i);
+  const cols = (w: number) => {
+    f.block(() => f.loop(() => {
+      f.get(n).i32(w).emit(op.i32Add).get(N).emit(op.i32GtS, op.brIf, 1);
+      for (let j = 0; j < w; j++) {
+        zero();
+        f.set(acc[j]);
+        f.get(b).get(n).i32(j).emit(op.i32Add).get(sbN).emit(op.i32Mul, op.i32Add).set(bp[j]);
+      }
+      f.get(arow).set(ap);
+      f.i32(0).set(k);
+      f.block(() => f.loop(() => {
+        f.get(k).get(kv).emit(op.i32GeS, op.brIf, 1);
+        f.get(ap).vmem(simd.load, 0).set(av);
+        for (let j = 0; j < w; j++) {
+          if (fma) f.get(av).get(bp[j]).vmem(simd.load, 0).get(acc[j]).v(vmadd).set(acc[j]);
+          else f.get(acc[j]).get(av).get(bp[j]).vmem(simd.load, 0).v(vmul).v(vadd).set(acc[j]);
+          f.addTo(bp[j], () => f.i32(16));
+        }
+        f.addTo(ap, () => f.i32(16));
+        f.addTo(k, () => f.i32(L));
+        f.emit(op.br, 0);
+      }));
+      for (let j = 0; j < w; j++) {
+        // Lanes summed pairwise, then the tail of k in order.
+        if (elem === 4) { lane(acc[j], 0); lane(acc[j], 1); f.emit(add); lane(acc[j], 2); lane(acc[j], 3); f.emit(add, add); }
+        else { lane(acc[j], 0); lane(acc[j], 1); f.emit(add); }
+        f.set(sum);
+        f.forRange(t, () => f.get(K).get(kv).emit(op.i32Sub), () => {
+          f.get(sum).get(ap).get(t).i32(elem).emit(op.i32Mul, op.i32Add).mem(ld, align).get(bp[j]).get(t).i32(elem).emit(op.i32Mul, op.i32Add).mem(ld, align).emit(mul, add).set(sum);
+        });
+        f.get(crow).get(n).i32(j).emit(op.i32Add).i32(elem).emit(op.i32Mul, op.i32Add).get(sum).mem(st, align);
+      }
+      f.addTo(n, () => f.i32(w));
+      f.emit(op.br, 0);
+    }));
+  };
+  f.get(K).i32(L).emit(op.i32DivU).i32(L).emit(op.i32Mul).set(kv);
+  f.forRange(m, () => f.get(M), () => {
+    f.get(a).get(m).get(saM).emit(op.i32Mul, op.i32Add).set(arow);
+    f.get(c).get(m).get(ldc).emit(op.i32Mul, op.i32Add).set(crow);
+    f.i32(0).set(n);
+    cols(4);
+    cols(1);
+  });
+  return f;
+}
+
 /** The bytes of the GEMM module (packA, packB, kernel, gemm), importing a memory (shared or not). */
 export function gemmModule(elem: 4 | 8, fma: boolean, mr = 4, shared = false): Uint8Array<ArrayBuffer> {
   const nr = elem === 4 ? 8 : 4;
-  return assemble([packFn("packA", elem, mr), packFn("packB", elem, nr), kernelFn(elem, fma, mr), gemmFn(elem, mr, nr), smallMFn(elem, fma)], [], shared);
+  return assemble([packFn("packA", elem, mr), packFn("packB", elem, nr), kernelFn(elem, fma, mr), gemmFn(elem, mr, nr), smallMFn(elem, fma), dotRowsFn(elem, fma)], [], shared);
 }

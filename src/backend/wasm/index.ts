@@ -44,6 +44,10 @@ export class WasmBackend implements Backend {
     this.mm.setThreads(opts.threads ?? 1);
   }
 
+  reservedBytes(): number {
+    return this.heap.memory.buffer.byteLength;
+  }
+
   /** Threads for large matrix products (this one included). */
   setThreads(n: number): void {
     this.mm.setThreads(n);

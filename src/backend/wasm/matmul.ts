@@ -19,6 +19,8 @@ const NC = 2048; // column block: the KC×NC B block stays in L2/L3; A is repack
  * measured on an RNN step's h·Wᵀ (32×128·128×512: 162 → 115 µs); larger K or M run better packed.
  */
 const IN_PLACE_B = { rows: 32, depth: 256 };
+/** Rows of A up to which x·Wᵀ runs as dot products (dotRows) rather than packed. */
+const DOT_ROWS = 3;
 /**
  * Products below this many FLOPs stay on the calling thread (waking a worker costs µs to tens of
  * µs). Measured on 2 cores, 1 vs 2 threads, workers spinning: 0.26 MFLOP 10 vs 11 µs, 0.52 MFLOP
@@ -39,7 +41,7 @@ export class WasmMatmul {
     this.modules = ([4, 8] as const).map((elem) => new WebAssembly.Module(gemmModule(elem, fma, 4, shared)));
     this.kernels = this.modules.map((m, i) => {
       const e = new WebAssembly.Instance(m, { env: { memory: heap.memory } }).exports as unknown as GemmKernels;
-      return { packA: e.packA, packB: e.packB, kernel: e.kernel, gemm: e.gemm, smallM: e.smallM, mr: 4, nr: i === 0 ? 8 : 4, elem: i === 0 ? 4 : 8 };
+      return { packA: e.packA, packB: e.packB, kernel: e.kernel, gemm: e.gemm, smallM: e.smallM, dotRows: e.dotRows, mr: 4, nr: i === 0 ? 8 : 4, elem: i === 0 ? 4 : 8 };
     });
   }
 
@@ -100,6 +102,11 @@ export class WasmMatmul {
     if (M < g.mr && sbN === elem) {
       // A few rows (batch-1 inference): unpacked, B read once per row.
       for (let bt = 0; bt < batch; bt++) g.smallM(as.ptr + a.offset * elem + bt * saB, saM, saK, bs.ptr + b.offset * elem + bt * sbB, sbK, out.ptr + bt * M * N * elem, ldc, M, N, K);
+      return out;
+    }
+    if (M <= DOT_ROWS && saK === elem && sbK === elem) {
+      // A few rows times a transposed weight (x·Wᵀ): dot products, W read in place.
+      for (let bt = 0; bt < batch; bt++) g.dotRows(as.ptr + a.offset * elem + bt * saB, saM, bs.ptr + b.offset * elem + bt * sbB, sbN, out.ptr + bt * M * N * elem, ldc, M, N, K);
       return out;
     }
     const workers = 2 * batch * M * N * K >= PARALLEL_FLOPS ? this.workers() : [];
