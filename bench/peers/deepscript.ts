@@ -1,4 +1,6 @@
-// deepscript on a named backend (the `js` backend by default) through the public `ds` API.
+// deepscript on a named backend (the `js` backend by default) through the public `ds` API. Steps
+// are written as PyTorch users write them — nothing scoped, nothing disposed (WORKLOADS.md's memory
+// rule); the "scoped" variant wraps each step in ds.scope, for a labelled column beside it.
 import * as ds from "../../src/index.js";
 import type { Case } from "../cases.js";
 import type { Peer, Prepared } from "./peer.js";
@@ -24,10 +26,14 @@ function compute(c: Case, xs: ds.Tensor[]): ds.Tensor {
 
 type Step = { run: () => number; dispose: () => void };
 
+/** Each step in ds.scope (the labelled "scoped" column) or, by default, as users write it. */
+let scoped = false;
+const maybeScope = <T>(fn: () => T): T => (scoped ? ds.scope(fn) : fn());
+
 /** An Adam training step on a fixed batch over `params` (leaves), the loss read back. */
 function adamStep(params: ds.Tensor[], loss: () => ds.Tensor, own: ds.Tensor[]): Step {
   const opt = new ds.optim.Adam(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8 });
-  const run = () => ds.scope(() => {
+  const run = () => maybeScope(() => {
     opt.zeroGrad();
     const l = loss();
     l.backward();
@@ -42,70 +48,61 @@ function adamStep(params: ds.Tensor[], loss: () => ds.Tensor, own: ds.Tensor[]):
   return { run, dispose };
 }
 
-/** W2: the 784-256-128-10 MLP (inputs x, y, w1, w2, w3; zero biases made here). */
+/** Copies canonical weights (WORKLOADS.md layouts) into a module's parameters, in order. */
+function load(params: ds.Tensor[], values: ds.Tensor[]): void {
+  ds.noGrad(() => params.forEach((p, i) => p.copy_(values[i].reshape(p.shape))));
+}
+
+/** The W2 model as a PyTorch user builds it; Linear keeps [out, in], so the canonical [in, out] weights go in transposed. */
+function mlpModel(ws: ds.Tensor[]): ds.nn.Sequential {
+  const model = new ds.nn.Sequential(new ds.nn.Linear(784, 256), new ds.nn.ReLU(), new ds.nn.Linear(256, 128), new ds.nn.ReLU(), new ds.nn.Linear(128, 10));
+  const [l1, l2, l3] = [0, 2, 4].map((i) => model.at(i) as ds.nn.Linear);
+  ds.noGrad(() => [l1, l2, l3].forEach((l, i) => { l.weight.copy_(ws[i].T); l.bias!.copy_(0); }));
+  return model;
+}
+
+/** W2: the 784-256-128-10 MLP (inputs x, y, w1, w2, w3) as nn.Sequential. */
 function mlpStep(xs: ds.Tensor[]): Step {
   const [x, yf, ...ws] = xs;
-  const y = ds.scope(() => yf.to("int32"));
-  const biases = ws.map((w) => ds.zeros([w.shape[1]]).requiresGrad_());
-  const params = ws.flatMap((w, l) => [w.requiresGrad_(), biases[l]]);
-  return adamStep(params, () => {
-    let h = x;
-    for (let l = 0; l < 3; l++) {
-      h = h.matmul(ws[l]).add(biases[l]);
-      if (l < 2) h = h.relu();
-    }
-    return ds.nn.F.crossEntropy(h, y);
-  }, [y, ...biases]);
+  const y = yf.to("int32");
+  const model = mlpModel(ws);
+  return adamStep(model.parameters(), () => ds.nn.F.crossEntropy(model.call(x), y), [y, ...model.parameters()]);
 }
 
-/** W3: conv-pool-conv-pool-dense-dense CNN (inputs x, y, c1w, c2w, d1w, d2w; zero biases made here). */
+/** W3: conv-pool-conv-pool-dense-dense CNN (inputs x, y, c1w, c2w, d1w, d2w) as nn.Sequential. */
 function cnnStep(xs: ds.Tensor[]): Step {
-  const F = ds.nn.F;
   const [x, yf, c1w, c2w, d1w, d2w] = xs;
-  const y = ds.scope(() => yf.to("int32"));
-  const [c1b, c2b, d1b, d2b] = [32, 64, 128, 10].map((n) => ds.zeros([n]).requiresGrad_());
-  const params = [c1w, c1b, c2w, c2b, d1w, d1b, d2w, d2b].map((p) => p.requiresGrad_());
-  return adamStep(params, () => {
-    let h = F.maxPool2d(F.relu(F.conv2d(x, c1w, c1b, { padding: 1 })), 2);
-    h = F.maxPool2d(F.relu(F.conv2d(h, c2w, c2b, { padding: 1 })), 2);
-    h = h.reshape([x.shape[0], 3136]).matmul(d1w).add(d1b).relu();
-    return F.crossEntropy(h.matmul(d2w).add(d2b), y);
-  }, [y, c1b, c2b, d1b, d2b]);
+  const y = yf.to("int32");
+  const nn = ds.nn;
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 32, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(32, 64, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(3136, 128), new nn.ReLU(), new nn.Linear(128, 10),
+  );
+  const zero = (n: number) => ds.zeros([n]);
+  load(model.parameters(), [c1w, zero(32), c2w, zero(64), d1w.T, zero(128), d2w.T, zero(10)]);
+  return adamStep(model.parameters(), () => ds.nn.F.crossEntropy(model.call(x), y), [y, ...model.parameters()]);
 }
 
-/** W4: nn.LSTM(32, 128) (batch first) on x [32,50,32], its last hidden state → dense → MSE. */
+/** W4: nn.LSTM(32, 128) (batch first) on x [32,50,32], its last hidden state → nn.Linear(128, 1) → MSE. */
 function lstmStep(xs: ds.Tensor[]): Step {
   const [x, y, wIh, wHh, bIh, bHh, dw] = xs;
-  // In a scope: the construction's own tensors go; the parameters (kept by the module) stay.
-  const lstm = ds.scope(() => new ds.nn.LSTM(32, 128, { batchFirst: true }));
-  ds.noGrad(() => {
-    lstm.weightIhL0.copy_(wIh);
-    lstm.weightHhL0.copy_(wHh);
-    lstm.biasIhL0!.copy_(bIh);
-    lstm.biasHhL0!.copy_(bHh);
-  });
-  const db = ds.zeros([1]).requiresGrad_();
-  dw.requiresGrad_();
-  const params = [...lstm.parameters(), dw, db];
+  const lstm = new ds.nn.LSTM(32, 128, { batchFirst: true });
+  const head = new ds.nn.Linear(128, 1);
+  load([...lstm.parameters(), ...head.parameters()], [wIh, wHh, bIh, bHh, dw.T, ds.zeros([1])]);
+  const params = [...lstm.parameters(), ...head.parameters()];
   return adamStep(params, () => {
-    const [, [hN]] = lstm.forward(x);
-    return ds.nn.F.mseLoss(hN.squeeze(0).matmul(dw).add(db), y);
-  }, [...lstm.parameters(), db]);
+    const [, [hN]] = lstm.call(x);
+    return ds.nn.F.mseLoss(head.call(hN.squeeze(0)), y);
+  }, params);
 }
 
-/** W5: the W2 model's logits (no gradient tracking), all [B,10] of them read back as a typed array. */
+/** W5: the W2 model's logits (eval mode, no gradient tracking), all [B,10] of them read back as a typed array. */
 function inferStep(xs: ds.Tensor[]): Step {
   const [x, ...ws] = xs;
-  const biases = ws.map((w) => ds.zeros([w.shape[1]]));
-  const run = () => ds.scope(() => ds.noGrad(() => {
-    let h = x;
-    for (let l = 0; l < 3; l++) {
-      h = h.matmul(ws[l]).add(biases[l]);
-      if (l < 2) h = h.relu();
-    }
-    return h.dataSync()[0];
-  }));
-  return { run, dispose: () => biases.forEach((b) => b.dispose()) };
+  const model = mlpModel(ws).eval();
+  const run = () => maybeScope(() => ds.noGrad(() => model.call(x)).dataSync()[0]);
+  return { run, dispose: () => model.parameters().forEach((p) => p.dispose()) };
 }
 
 const STEPS: Partial<Record<Case["op"]["kind"], (xs: ds.Tensor[]) => Step>> = {
@@ -113,12 +110,13 @@ const STEPS: Partial<Record<Case["op"]["kind"], (xs: ds.Tensor[]) => Step>> = {
 };
 
 /** deepscript on `backend`; `threads` (wasm) is set when the peer is selected, named in the column ("… 2T"). */
-export function deepscriptPeer(backend = "js", threads?: number): Peer {
+export function deepscriptPeer(backend = "js", threads?: number, scopedSteps = false): Peer {
   return {
-    name: `deepscript ${backend}${threads && threads > 1 ? ` ${threads}T` : ""}`,
+    name: `deepscript ${backend}${threads && threads > 1 ? ` ${threads}T` : ""}${scopedSteps ? " scoped" : ""}`,
     select: async () => {
       ds.setBackend(backend);
       if (threads) ds.setThreads(threads);
+      scoped = scopedSteps;
     },
     prepare(c: Case): Prepared {
       const xs = c.inputs.map((x) => ds.scope(() => ds.tensor(x.data, { dtype: "float32" }).reshape(x.shape)));
@@ -133,5 +131,8 @@ export function deepscriptPeer(backend = "js", threads?: number): Peer {
       };
     },
     liveTensors: () => ds.memory().tensors,
+    // Unscoped, what the last steps left at user level is still resident when a case ends; it is
+    // spilled at the next boundaries. bench/memory.ts measures memory over 2,000 steps instead.
+    checksLeaks: scopedSteps,
   };
 }

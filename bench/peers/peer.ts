@@ -19,4 +19,6 @@ export interface Peer {
   prepare(c: Case): Prepared;
   /** Live tensors, to check that memory stays flat across a case. */
   liveTensors(): number;
+  /** Whether the harness compares liveTensors before and after a case (default true). */
+  checksLeaks?: boolean;
 }

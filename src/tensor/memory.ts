@@ -30,8 +30,9 @@ const resident = new Set<Owned>();
 
 /** The current interval; boundaries advance it. */
 let epoch = 1;
-/** Bytes that reached user code (made at depth 0 or returned to it) since the last boundary. */
+/** Bytes that reached user code (made at depth 0 or returned to it) since the last boundary, and since the last explicit one. */
 let young = 0;
+let youngStep = 0;
 /** Young bytes past which an allocation at user level is itself a boundary (recomputed at each boundary). */
 let pressureLimit = 4096;
 
@@ -283,6 +284,7 @@ function noteUserLevel(o: Owned): void {
   if (o.counted || o.spilled) return;
   o.counted = true;
   young += o.bytes;
+  youngStep += o.bytes;
   // Pressure is judged only at user level, between ops: no op is holding a raw storage then.
   if (young > pressureLimit && opDepth === 0) advance(false);
 }
@@ -306,10 +308,12 @@ function advance(explicit: boolean): void {
   // Spill what was not used during the interval that just ended (nor for `patience` intervals).
   for (const o of resident) if (epoch - o.lastUse > o.patience) o.spill();
   // The next pressure boundary: a small fraction of what the device holds, and never so soon that
-  // a loop with its own boundaries (an optimizer, a loader) gets extra ones in the middle of a step.
+  // a loop with its own boundaries (an optimizer, a loader) gets extra ones in the middle of a step
+  // (they would spill the step's own activations before its backward).
   const floor = Math.max(1024, stats.bytes / 128);
-  pressureLimit = Math.max(floor, explicit ? 2 * young : pressureLimit / 2);
+  pressureLimit = Math.max(floor, explicit ? 2 * youngStep : pressureLimit / 2);
   young = 0;
+  if (explicit) youngStep = 0;
 }
 
 /** What `ds.memory()` reports. */

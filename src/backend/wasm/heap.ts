@@ -75,7 +75,10 @@ export class Heap {
       throw new MemoryError("wasm backend", `allocating ${bytes} bytes would pass the 4 GiB limit of WebAssembly memory (${this.inUse} bytes in use, ${have} reserved); free tensors (dispose, ds.scope) or use smaller batches`);
     }
     try {
-      this.memory.grow(Math.max(pages, Math.min(have / PAGE, MAX_PAGES - have / PAGE)));
+      // Headroom of an eighth (at least 16 MiB), not a doubling: WebAssembly memory never shrinks,
+      // so a one-off peak (loading a dataset) should not reserve twice itself for the process's life.
+      const headroom = Math.max(pages, Math.ceil(have / PAGE / 8), 256);
+      this.memory.grow(Math.min(headroom, MAX_PAGES - have / PAGE));
     } catch {
       try {
         this.memory.grow(pages);
