@@ -58,6 +58,11 @@ describe("wasm kernels agree with js", { skip: !hasWasm && "no WebAssembly SIMD 
   same("matmul of row-major A and transposed B with k tails", () => r([45, 263]).matmul(r([27, 263]).transpose(0, 1)), { rtol: 1e-4, atol: 1e-4 });
   same("float64 matmul of transposed operands", () => r([70, 33], "float64").transpose(0, 1).matmul(r([19, 70], "float64").transpose(0, 1)), { rtol: 1e-12, atol: 1e-12 });
   same("matmul of 1 to 3 rows (unpacked small-M path, column tails)", () => r([1, 70]).matmul(r([70, 37])).add(r([3, 70]).matmul(r([70, 37])).sum(0)));
+  same("x·Wᵀ of 1 to 3 rows (dot-product path: column groups, k tails, bias folded in)", () => {
+    const w = r([37, 67]), b = r([37]);
+    return ds.nn.F.linear(r([1, 67]), w, b).add(ds.nn.F.linear(r([3, 67]), w, b).sum(0, true)).add(r([2, 67]).matmul(w.T).sum(0, true));
+  });
+  same("float64 x·Wᵀ of 2 rows, batched (dot-product path)", () => r([3, 2, 33], "float64").matmul(r([11, 33], "float64").T), { rtol: 1e-12, atol: 1e-12 });
   same("float64 matmul of 2 rows, batched", () => r([4, 2, 33], "float64").matmul(r([4, 33, 11], "float64")), { rtol: 1e-12, atol: 1e-12 });
   same("small product with B read in place (unpacked), row edge", () => r([30, 100]).matmul(r([100, 48])));
   same("batched matmul, broadcast right operand", () => r([3, 5, 7]).matmul(r([7, 9])));

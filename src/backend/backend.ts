@@ -50,8 +50,11 @@ export interface Backend {
    */
   run(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out?: Target): Storage;
 
-  /** Batched matrix product: a [B,M,K] @ b [B,K,N] → contiguous [B,M,N] of `dtype`. */
-  matmul(a: View, b: View, dtype: DType): Storage;
+  /**
+   * Batched matrix product: a [B,M,K] @ b [B,K,N] → contiguous [B,M,N] of `dtype`; with `bias`
+   * ([N], of `dtype`), each row then gets bias added, rounded exactly as a separate add would be.
+   */
+  matmul(a: View, b: View, dtype: DType, bias?: View): Storage;
 
   /** out[..i..] = x[.. index[..i..] along dim ..]; result has index's shape, contiguous. */
   gather(x: View, dim: number, index: View): Storage;

@@ -1,6 +1,7 @@
 // Neural-network functions (torch.nn.functional): compositions of tensor ops, so each has its
 // gradient for free. NCHW layout, as PyTorch.
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../core/errors.js";
+import { isFloat } from "../core/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import { windows } from "../prims/movement.js";
@@ -17,8 +18,25 @@ const pair = (op: string, name: string, v: Pair): [number, number] => {
   return [p[0], p[1]];
 };
 
-/** y = x Wᵀ + b, with W of shape [out, in] as nn.Linear stores it. */
+/**
+ * y = x Wᵀ + b, with W of shape [out, in] as nn.Linear stores it. For x of 2 or more dims and W of
+ * 2, one fused product-plus-bias (`bmm` with a bias) over the rows; else `linearComposed`.
+ */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  return frame(() => {
+  const K = x.shape[x.ndim - 1];
+  const fusable = x.ndim >= 2 && weight.ndim === 2 && weight.shape[1] === K && x.dtype === weight.dtype && isFloat(x.dtype) &&
+    (!bias || (bias.ndim === 1 && bias.shape[0] === weight.shape[0] && bias.dtype === x.dtype));
+  if (!fusable) return linearComposed(x, weight, bias);
+  const lead = x.shape.slice(0, -1);
+  const rows = x.reshape([1, -1, K]);
+  const y = bmm(rows, weight.transpose(0, 1).unsqueeze(0), bias ?? undefined);
+  return y.reshape([...lead, weight.shape[0]]);
+  });
+}
+
+/** The composed definition of `linear` (matmul, then add): its reference and fallback. */
+export function linearComposed(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   return frame(() => {
   const y = x.matmul(weight.transpose(0, 1));
   return bias ? y.add(bias) : y;

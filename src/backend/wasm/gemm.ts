@@ -20,7 +20,7 @@ export interface GemmKernels {
   /** C = A·B for M < mr rows, B row-contiguous (sbN = element size), unpacked (see smallMFn). */
   smallM(a: number, saM: number, saK: number, b: number, sbK: number, c: number, ldc: number, M: number, N: number, K: number): void;
   /** C = A·B for a few rows, A rows and B columns contiguous along k (x·Wᵀ), as dot products (see dotRowsFn). */
-  dotRows(a: number, saM: number, b: number, sbN: number, c: number, ldc: number, M: number, N: number, K: number): void;
+  dotRows(a: number, saM: number, b: number, sbN: number, c: number, ldc: number, M: number, N: number, K: number, bias: number, sBias: number): void;
   mr: number;
   nr: number;
   elem: number;
@@ -347,11 +347,12 @@ function smallMFn(elem: number, fma: boolean): Fn {
  * C[M,N] = A·B where A's rows and B's columns are contiguous along k — x·Wᵀ with a Linear layer's
  * [out, in] weight, as a batch-1 inference has it — as dot products: four columns at a time, each
  * a vector accumulator over k (the row of A loaded once for the four), summed across lanes at the
- * end, then the last k % lanes terms one by one. No packing: W is read once per row of A.
+ * end, then the last k % lanes terms one by one, then the bias (address 0: none). No packing: W
+ * is read once per row of A.
  */
 function dotRowsFn(elem: number, fma: boolean): Fn {
-  const f = new Fn("dotRows", Array<ValType>(9).fill(I32));
-  const [a, saM, b, sbN, c, ldc, M, N, K] = Array.from({ length: 9 }, (_, i) => i);
+  const f = new Fn("dotRows", Array<ValType>(11).fill(I32));
+  const [a, saM, b, sbN, c, ldc, M, N, K, bias, sBias] = Array.from({ length: 11 }, (_, i) => i);
   const m = f.local(I32), n = f.local(I32), k = f.local(I32), kv = f.local(I32), ap = f.local(I32), arow = f.local(I32), crow = f.local(I32), t = f.local(I32);
   const bp = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], av = f.local(V128);
@@ -393,6 +394,10 @@ function dotRowsFn(elem: number, fma: boolean): Fn {
         f.forRange(t, () => f.get(K).get(kv).emit(op.i32Sub), () => {
           f.get(sum).get(ap).get(t).i32(elem).emit(op.i32Mul, op.i32Add).mem(ld, align).get(bp[j]).get(t).i32(elem).emit(op.i32Mul, op.i32Add).mem(ld, align).emit(mul, add).set(sum);
         });
+        // + bias[n + j] when there is one: rounded after the sum, as a separate add would be.
+        f.get(bias).emit(op.if, 0x40);
+        f.get(sum).get(bias).get(n).i32(j).emit(op.i32Add).get(sBias).emit(op.i32Mul, op.i32Add).mem(ld, align).emit(add).set(sum);
+        f.emit(op.end);
         f.get(crow).get(n).i32(j).emit(op.i32Add).i32(elem).emit(op.i32Mul, op.i32Add).get(sum).mem(st, align);
       }
       f.addTo(n, () => f.i32(w));

@@ -196,8 +196,16 @@ export class WasmBackend implements Backend {
     return out.storage;
   }
 
-  matmul(a: View, b: View, dtype: DType): Storage {
-    return this.mm.run(a, b, dtype);
+  matmul(a: View, b: View, dtype: DType, bias?: View): Storage {
+    const bs = bias ? live(bias.storage, "matmul") : null;
+    const out = this.mm.run(a, b, dtype, bs ? bs.ptr + bias!.offset * bytesPer(dtype) : 0, bias ? bias.strides[0] * bytesPer(dtype) : 0);
+    if (bias && !out.biased) {
+      // Folded into the dot-product kernel where that runs; otherwise one in-place add pass.
+      const shape = [a.shape[0], a.shape[1], b.shape[2]];
+      const target = { storage: out.storage, shape, strides: contiguousStrides(shape), offset: 0 };
+      this.elementwise({ expr: ir.binary("add", ir.input(0), ir.input(1)), dtype }, target, [target, { ...bias, shape, strides: [0, 0, bias.strides[0]] }], shape);
+    }
+    return out.storage;
   }
 
   gather(x: View, dim: number, index: View): Storage {

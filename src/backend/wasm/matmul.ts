@@ -76,21 +76,26 @@ export class WasmMatmul {
     return s;
   }
 
-  run(a: View, b: View, dtype: DType): WasmStorage {
+  /**
+   * C = A·B; `bias` (a byte address, 0 for none, and its byte stride) is added to each row by the
+   * kernels that can fold it in, which `biased` reports; the caller adds it otherwise.
+   */
+  run(a: View, b: View, dtype: DType, bias = 0, biasStride = 0): { storage: WasmStorage; biased: boolean } {
     const [batch, M, K] = a.shape;
     const N = b.shape[2];
     const out = this.alloc(dtype, batch * M * N);
-    if (batch * M * N === 0) return out;
+    const done = { storage: out, biased: false };
+    if (batch * M * N === 0) return done;
     if (K === 0) {
       storageArray(this.heap, out).fill(0);
-      return out;
+      return done;
     }
     const as = live(a.storage, "matmul"), bs = live(b.storage, "matmul");
     if (dtype !== "float32" && dtype !== "float64") {
       // Integer products: the js reference kernel over the wasm memory (rare, and exact in float64).
       const r = matmulJs(heapArray(this.heap, dtype), base(as, a.offset), a.strides, heapArray(this.heap, dtype), base(bs, b.offset), b.strides, batch, M, K, N, dtype);
       storageArray(this.heap, out).set(r);
-      return out;
+      return done;
     }
     const mod = dtype === "float32" ? 0 : 1;
     const g = this.kernels[mod];
@@ -102,12 +107,12 @@ export class WasmMatmul {
     if (M < g.mr && sbN === elem) {
       // A few rows (batch-1 inference): unpacked, B read once per row.
       for (let bt = 0; bt < batch; bt++) g.smallM(as.ptr + a.offset * elem + bt * saB, saM, saK, bs.ptr + b.offset * elem + bt * sbB, sbK, out.ptr + bt * M * N * elem, ldc, M, N, K);
-      return out;
+      return done;
     }
     if (M <= DOT_ROWS && saK === elem && sbK === elem) {
-      // A few rows times a transposed weight (x·Wᵀ): dot products, W read in place.
-      for (let bt = 0; bt < batch; bt++) g.dotRows(as.ptr + a.offset * elem + bt * saB, saM, bs.ptr + b.offset * elem + bt * sbB, sbN, out.ptr + bt * M * N * elem, ldc, M, N, K);
-      return out;
+      // A few rows times a transposed weight (x·Wᵀ): dot products, W read in place, bias folded in.
+      for (let bt = 0; bt < batch; bt++) g.dotRows(as.ptr + a.offset * elem + bt * saB, saM, bs.ptr + b.offset * elem + bt * sbB, sbN, out.ptr + bt * M * N * elem, ldc, M, N, K, bias, biasStride);
+      return { storage: out, biased: bias !== 0 };
     }
     const workers = 2 * batch * M * N * K >= PARALLEL_FLOPS ? this.workers() : [];
     const T = 1 + workers.length;
@@ -135,6 +140,6 @@ export class WasmMatmul {
       const scratch = [here, ...workers.map((_, i) => this.scratchFor(i + 1, elem))];
       for (let i = 0; i < tasks.length; i += MAX_TASKS) this.pool!.run(tasks.slice(i, i + MAX_TASKS), workers, scratch, runHere);
     }
-    return out;
+    return done;
   }
 }
