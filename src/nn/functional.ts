@@ -6,6 +6,8 @@ import { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import { windows } from "../prims/movement.js";
 import { bmm } from "../prims/matmul.js";
+import { viewTensor } from "../prims/kernel.js";
+import { isGradEnabled } from "../autograd/mode.js";
 import { argmaxLast } from "../prims/reduce.js";
 import { frame } from "../tensor/memory.js";
 
@@ -28,10 +30,17 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const fusable = x.ndim >= 2 && weight.ndim === 2 && weight.shape[1] === K && x.dtype === weight.dtype && isFloat(x.dtype) &&
     (!bias || (bias.ndim === 1 && bias.shape[0] === weight.shape[0] && bias.dtype === x.dtype));
   if (!fusable) return linearComposed(x, weight, bias);
-  const lead = x.shape.slice(0, -1);
-  const rows = x.reshape([1, -1, K]);
-  const y = bmm(rows, weight.transpose(0, 1).unsqueeze(0), bias ?? undefined);
-  return y.reshape([...lead, weight.shape[0]]);
+  const lead = x.shape.slice(0, -1), N = weight.shape[0];
+  if (x.ndim === 2 && !(isGradEnabled() && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad))) {
+    // No graph to record (inference): the [1, M, K] and [1, K, N] views are made directly, as a
+    // batch-1 inference spends more on op overhead than on arithmetic.
+    const M = x.shape[0];
+    const rows = viewTensor(x, [1, M, K], [0, x.strides[0], x.strides[1]], x.offset);
+    const wT = viewTensor(weight, [1, K, N], [0, weight.strides[1], weight.strides[0]], weight.offset);
+    return viewTensor(bmm(rows, wT, bias ?? undefined), [M, N], [N, 1], 0);
+  }
+  const y = bmm(x.reshape([1, -1, K]), weight.transpose(0, 1).unsqueeze(0), bias ?? undefined);
+  return y.reshape([...lead, N]);
   });
 }
 

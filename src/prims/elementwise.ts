@@ -49,10 +49,13 @@ const UNARY_VJP: Record<UnaryOp, ((g: Tensor, x: Tensor, y: Tensor) => Tensor) |
   logicalNot: null,
 };
 
+// One expression object per unary op: backends cache what they derive from an expression by identity.
+const UNARY_EXPR: Partial<Record<UnaryOp, ir.Expr>> = {};
+
 /** Applies a unary primitive. */
 export function unary(op: UnaryOp, x: Tensor): Tensor {
   const dtype = unaryDType(op, x.dtype);
-  const y = runKernel(op, { expr: ir.unary(op, ir.input(0)), dtype }, [x], x.shape);
+  const y = runKernel(op, { expr: (UNARY_EXPR[op] ??= ir.unary(op, ir.input(0))), dtype }, [x], x.shape);
   const rule = UNARY_VJP[op];
   return rule ? record(y, op, [x], (g) => [rule(g, x, y)]) : y;
 }

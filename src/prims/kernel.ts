@@ -10,7 +10,7 @@ import { Owned } from "../tensor/memory.js";
 /** The tensor as a backend view, optionally broadcast to `shape`. */
 export function viewOf(t: Tensor, shape?: readonly number[]): View {
   const st = t._storage();
-  if (!shape) return { storage: st, shape: t.shape, strides: t.strides, offset: t.offset };
+  if (!shape || shape === t.shape) return { storage: st, shape: t.shape, strides: t.strides, offset: t.offset };
   return { storage: st, shape, strides: broadcastStrides(t.shape, t.strides, shape), offset: t.offset };
 }
 

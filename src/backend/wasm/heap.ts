@@ -12,7 +12,9 @@ const MIN_BLOCK = 64;
 /** The size class of a request: 64 bytes, then 4 classes per power of two (at most 25% waste). */
 export function sizeClass(bytes: number): number {
   if (bytes <= MIN_BLOCK) return MIN_BLOCK;
-  const step = 2 ** Math.max(6, Math.floor(Math.log2(bytes - 1)) - 2);
+  // 2^e ≥ bytes - 1 ≥ 2^(e-1) without Math.log2 (this runs for every allocation); bytes < 2^32.
+  const e = 31 - Math.clz32(bytes - 1);
+  const step = 2 ** Math.max(6, e - 2);
   return Math.ceil(bytes / step) * step;
 }
 

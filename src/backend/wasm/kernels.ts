@@ -288,6 +288,19 @@ export class WasmKernels {
   private readonly cache = new Map<string, (...args: number[]) => number | void>();
   constructor(private readonly memory: WebAssembly.Memory, private readonly shared = false) {}
 
+  /** Signatures of constant-free expressions, by identity (prims reuse one object per op). */
+  private readonly signatures = new WeakMap<Expr, string>();
+
+  private signatureOf(e: Expr, consts: number[]): string {
+    let sig = this.signatures.get(e);
+    if (sig === undefined) {
+      const n = consts.length;
+      sig = signature(e, consts);
+      if (consts.length === n) this.signatures.set(e, sig);
+    }
+    return sig;
+  }
+
   private build<T>(key: string, make: () => Fn): T {
     let fn = this.cache.get(key);
     if (!fn) {
@@ -304,7 +317,7 @@ export class WasmKernels {
    * selects the f32x4 variant. Pushes the kernel's constants onto `consts`.
    */
   elementwise(kernel: Kernel, inDt: readonly DType[], D: number, vecMask: number | null, consts: number[]): ElementwiseFn {
-    const key = `e${D}|${signature(kernel.expr, consts)}|${kernel.dtype}|${inDt.join(",")}|${vecMask}`;
+    const key = `e${D}|${this.signatureOf(kernel.expr, consts)}|${kernel.dtype}|${inDt.join(",")}|${vecMask}`;
     return this.build(key, () => elementwiseFn(kernel, inDt, D, vecMask));
   }
 
