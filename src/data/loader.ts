@@ -82,7 +82,7 @@ export class DataLoader<B = Tensor[]> implements Iterable<B> {
     for (let b = 0; b < batches; b++) {
       const ids = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));
       // A new batch starts a step (tensor/memory.ts): an evaluation loop has no optimizer to say so.
-      stepBoundary("loader");
+      stepBoundary(this);
       yield frame(() => this.makeBatch(ids));
     }
   }

@@ -142,7 +142,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
     }));
     // The end of a training step: what user code made and has not touched for a whole step moves
     // off the device (tensor/memory.ts).
-    stepBoundary("optimizer");
+    stepBoundary(this);
     return loss;
   }
 

@@ -234,22 +234,6 @@ export function frame<T>(fn: () => T): T {
   return result;
 }
 
-/** Wraps a function so that each call runs in a frame (see `frame`). */
-export function framed<F extends (...args: never[]) => unknown>(fn: F): F {
-  return function (this: unknown, ...args: Parameters<F>) {
-    enter(true);
-    let result: unknown;
-    try {
-      result = fn.apply(this, args);
-    } catch (e) {
-      abort(true, "an op that failed");
-      throw e;
-    }
-    leave(result, true, "the op that made it");
-    return result;
-  } as F;
-}
-
 /**
  * Runs `fn` and disposes every tensor it created except those it returns (found in arrays, maps
  * and plain objects) and those passed to `keep`. Returned tensors move to the enclosing scope.
@@ -289,15 +273,16 @@ function noteUserLevel(o: Owned): void {
   if (young > pressureLimit && opDepth === 0) advance(false);
 }
 
-/** The last interval each boundary source advanced, so that two sources in one loop count once. */
-const lastSeen = new Map<string, number>();
+/** The interval at each boundary source's last call, so that two sources in one loop count once. */
+const lastSeen = new WeakMap<object, number>();
 
 /**
- * Marks the end of a step (`source`: "optimizer", "loader", …). Each loop has one pacemaker: a
- * source advances the interval only if no other boundary did since its own last call, so a loop
- * with both a DataLoader and an optimizer cuts one interval per step, not two.
+ * Marks the end of a step; `source` is what says so (an optimizer, a DataLoader). Each loop gets
+ * one pacemaker: a source advances the interval only if no other source did since its own last
+ * call, so a loop with a DataLoader and an optimizer (or two optimizers) cuts one interval per
+ * step, not two, and an evaluation loop's DataLoader takes over once training stops.
  */
-export function stepBoundary(source: string): void {
+export function stepBoundary(source: object): void {
   const seen = lastSeen.get(source);
   if (seen === undefined || seen === epoch) advance(true);
   lastSeen.set(source, epoch);

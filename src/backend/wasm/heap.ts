@@ -8,6 +8,9 @@ import { MemoryError } from "../../core/errors.js";
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB: the wasm32 address space
 const MIN_BLOCK = 64;
+/** Blocks up to this size go on quick lists when freed; at most QUICK_LIMIT bytes wait there. */
+const QUICK_MAX = 64 * 1024;
+const QUICK_LIMIT = 8 * 1024 * 1024;
 
 /** The size class of a request: 64 bytes, then 4 classes per power of two (at most 25% waste). */
 export function sizeClass(bytes: number): number {
@@ -28,6 +31,9 @@ export class Heap {
   private readonly freeStart = new Map<number, number>();
   private readonly freeEnd = new Map<number, number>();
   private inUse = 0;
+  /** Recently freed small blocks by size, not yet merged (see release). */
+  private readonly quick = new Map<number, number[]>();
+  private quickBytes = 0;
   private views: { buffer: ArrayBuffer; u8: Uint8Array; i32: Int32Array; f32: Float32Array; f64: Float64Array } | null = null;
 
   /** `shared`: a memory that worker threads can share (SharedArrayBuffer-backed). */
@@ -52,7 +58,20 @@ export class Heap {
   /** A block of at least `bytes` bytes, zero-filled unless `zero` is false; returns its address. */
   alloc(bytes: number, zero = true): number {
     const size = sizeClass(bytes);
+    const quick = size <= QUICK_MAX ? this.quick.get(size) : undefined;
+    if (quick !== undefined && quick.length > 0) {
+      const p = quick.pop()!;
+      this.quickBytes -= size;
+      this.inUse += size;
+      if (zero) this.u8.fill(0, p, p + bytes);
+      return p;
+    }
     let ptr = this.takeFree(size);
+    if (ptr === undefined && this.quickBytes > 0) {
+      // Before the top moves up: merge the quick lists' blocks, one of them may now serve.
+      this.flushQuick();
+      ptr = this.takeFree(size);
+    }
     if (ptr === undefined) {
       ptr = this.top;
       const end = ptr + size;
@@ -123,10 +142,35 @@ export class Heap {
     this.freeEnd.delete(ptr + size);
   }
 
-  /** Returns a block of `bytes` (the size it was allocated with), merging it with free neighbours. */
+  /**
+   * Returns a block of `bytes` (the size it was allocated with). A small block goes on its size's
+   * quick list (a stack: the next request of that size takes it back at once, as an op's output
+   * does in a loop); the others, and the quick lists when they pass QUICK_LIMIT or before the
+   * memory would grow, merge with free neighbours.
+   */
   release(ptr: number, bytes: number): void {
-    let size = sizeClass(bytes);
+    const size = sizeClass(bytes);
     this.inUse -= size;
+    if (size <= QUICK_MAX) {
+      let q = this.quick.get(size);
+      if (q === undefined) this.quick.set(size, (q = []));
+      q.push(ptr);
+      this.quickBytes += size;
+      if (this.quickBytes > QUICK_LIMIT) this.flushQuick();
+      return;
+    }
+    this.merge(ptr, size);
+  }
+
+  private flushQuick(): void {
+    for (const [size, q] of this.quick) {
+      for (const p of q) this.merge(p, size);
+      q.length = 0;
+    }
+    this.quickBytes = 0;
+  }
+
+  private merge(ptr: number, size: number): void {
     const before = this.freeEnd.get(ptr);
     if (before !== undefined) {
       const bs = this.freeStart.get(before)!;
@@ -143,8 +187,9 @@ export class Heap {
     else this.linkFree(ptr, size);
   }
 
-  /** Bytes in live blocks, and bytes reserved from the memory so far. */
+  /** Bytes in live blocks, and bytes reserved from the memory so far (quick lists merged first). */
   stats(): { inUse: number; reserved: number; capacity: number } {
+    this.flushQuick();
     return { inUse: this.inUse, reserved: this.top, capacity: this.memory.buffer.byteLength };
   }
 }
