@@ -118,3 +118,29 @@ test("scope refuses an async function, without leaking", () => {
   assert.throws(() => ds.scope((async () => ds.ones([1])) as unknown as () => ds.Tensor), ds.ArgumentError);
   assert.equal(ds.memory().tensors, base);
 });
+
+test("a disposed tensor's next use says what disposed it and how to keep it", () => {
+  const p = ds.ones([2], { requiresGrad: true });
+  const opt = new ds.optim.SGD([p], { lr: 0.1 });
+  p.mul(3).sum().backward();
+  const g = p.grad!;
+  opt.zeroGrad();
+  assert.throws(() => g.toArray(), (e: unknown) => e instanceof ds.MemoryError && /disposed by optimizer\.zeroGrad\(\)/.test((e as Error).message) && /clone\(\)/.test((e as Error).message));
+  let inner!: ds.Tensor;
+  ds.scope(() => {
+    inner = ds.ones([3]).mul(2);
+  });
+  assert.throws(() => inner.sum(), (e: unknown) => e instanceof ds.MemoryError && /the end of the ds\.scope that made it/.test((e as Error).message));
+  const t = ds.ones([1]);
+  t.dispose();
+  assert.throws(() => t.item(), /disposed by dispose\(\)/);
+});
+
+test("the graph keeps what backward needs after the frame or scope that made it ends", () => {
+  const w = ds.tensor([1, 2, 3], { requiresGrad: true });
+  const loss = ds.scope(() => w.mul(w).exp().sum()); // the scope disposed w·w and exp's output
+  loss.backward();
+  const want = [1, 2, 3].map((v) => 2 * v * Math.exp(v * v));
+  (w.grad!.toArray() as number[]).forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-4 * want[i], `${v} vs ${want[i]}`));
+  assert.throws(() => loss.backward(), /second time/);
+});
