@@ -217,21 +217,30 @@ function abort(op: boolean, reason: string): void {
   items.length = mark;
 }
 
+/** Runs `fn` in a new frame (an op's, or a user's scope); `ended`/`failed` say what disposed its tensors. */
+function within<T>(fn: () => T, op: boolean, ended: string, failed: string): T {
+  enter(op);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    abort(op, failed);
+    throw e;
+  }
+  if (!op && result instanceof Promise) {
+    abort(op, ended);
+    throw new ArgumentError("scope", "fn returned a Promise; scope() takes a synchronous function (await outside it)");
+  }
+  leave(result, op, ended);
+  return result;
+}
+
 /**
  * Runs an op's body in a frame: the handles it makes and does not return are disposed when it
  * returns (or throws). What the graph saved for backward survives through its own references.
  */
 export function frame<T>(fn: () => T): T {
-  enter(true);
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    abort(true, "an op that failed");
-    throw e;
-  }
-  leave(result, true, "the op that made it");
-  return result;
+  return within(fn, true, "the op that made it", "an op that failed");
 }
 
 /**
@@ -240,20 +249,8 @@ export function frame<T>(fn: () => T): T {
  * Optional: without scopes, memory is managed as the header of this file says.
  */
 export function scope<T>(fn: () => T): T {
-  enter(false);
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    abort(false, "the end of the ds.scope that made it (it threw)");
-    throw e;
-  }
-  if (result instanceof Promise) {
-    abort(false, "the end of the ds.scope that made it");
-    throw new ArgumentError("scope", "fn returned a Promise; scope() takes a synchronous function (await outside it)");
-  }
-  leave(result, false, "the end of the ds.scope that made it (return it from the scope, or ds.keep it, to use it afterwards)");
-  return result;
+  return within(fn, false, "the end of the ds.scope that made it (return it from the scope, or ds.keep it, to use it afterwards)",
+    "the end of the ds.scope that made it (it threw)");
 }
 
 /** Takes a tensor out of its scope so the scope's end does not dispose it. Returns it. */
