@@ -17,7 +17,7 @@ export function sizeClass(bytes: number): number {
   if (bytes <= MIN_BLOCK) return MIN_BLOCK;
   // 2^e ≥ bytes - 1 ≥ 2^(e-1) without Math.log2 (this runs for every allocation); bytes < 2^32.
   const e = 31 - Math.clz32(bytes - 1);
-  const step = 2 ** Math.max(6, e - 2);
+  const step = 1 << Math.max(6, e - 2); // e ≤ 31, so at most 1 << 29
   return Math.ceil(bytes / step) * step;
 }
 
