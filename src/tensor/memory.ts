@@ -33,6 +33,10 @@ let epoch = 1;
 /** Bytes that reached user code (made at depth 0 or returned to it) since the last boundary, and since the last explicit one. */
 let young = 0;
 let youngStep = 0;
+/** The same in storages: many small ones (one-row inferences) pass no byte limit but fill the heap's lists. */
+let youngCount = 0;
+let youngStepCount = 0;
+let countLimit = 64;
 /** Young bytes past which an allocation at user level is itself a boundary (recomputed at each boundary). */
 let pressureLimit = 4096;
 
@@ -266,8 +270,10 @@ function noteUserLevel(o: Owned): void {
   o.counted = true;
   young += o.bytes;
   youngStep += o.bytes;
+  youngCount++;
+  youngStepCount++;
   // Pressure is judged only at user level, between ops: no op is holding a raw storage then.
-  if (young > pressureLimit && opDepth === 0) advance(false);
+  if ((young > pressureLimit || youngCount > countLimit) && opDepth === 0) advance(false);
 }
 
 /** The interval at each boundary source's last call, so that two sources in one loop count once. */
@@ -294,8 +300,13 @@ function advance(explicit: boolean): void {
   // (they would spill the step's own activations before its backward).
   const floor = Math.max(1024, stats.bytes / 128);
   pressureLimit = Math.max(floor, explicit ? 2 * youngStep : pressureLimit / 2);
+  countLimit = Math.max(64, explicit ? 2 * youngStepCount : countLimit / 2);
   young = 0;
-  if (explicit) youngStep = 0;
+  youngCount = 0;
+  if (explicit) {
+    youngStep = 0;
+    youngStepCount = 0;
+  }
 }
 
 /** What `ds.memory()` reports. */
