@@ -327,8 +327,3 @@ export interface MemoryInfo {
 export function memory(): MemoryInfo {
   return { ...stats, reserved: reservedBytes() };
 }
-
-/** @internal The current interval (tests). */
-export function memoryEpoch(): number {
-  return epoch;
-}
