@@ -1,5 +1,6 @@
 // The Optimizer shell (PyTorch's torch.optim.Optimizer): parameter groups, per-parameter state,
 // step/zeroGrad, and state dicts with PyTorch's keys. Each optimizer adds only its update rule.
+import { checkOptions } from "../core/options.js";
 import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
 import { isFloat } from "../core/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -68,10 +69,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
 
   protected constructor(name: string, params: ParamsInput<Partial<H>>, defaults: H, opts: Partial<H>) {
     this.name = name;
-    if (opts === null || typeof opts !== "object") throw new ArgumentError(name, `options must be an object, got ${opts === null ? "null" : typeof opts}`);
-    for (const k of Object.keys(opts)) {
-      if (!(k in defaults)) throw new ArgumentError(name, `unknown option "${k}"; expected one of ${Object.keys(defaults).join(", ")}`);
-    }
+    checkOptions(name, opts, Object.keys(defaults));
     this.defaults = { ...defaults, ...definedEntries(opts) } as H;
     if (!Array.isArray(params) && !(params instanceof Tensor)) {
       throw new ArgumentError(name, "params must be an array of tensors or of parameter groups ({ params, ...options }), e.g. model.parameters()");

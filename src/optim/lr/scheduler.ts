@@ -2,6 +2,8 @@
 // chainable step that writes each group's lr, and state dicts with PyTorch's key names.
 import { ArgumentError } from "../../core/errors.js";
 import { Optimizer, toCamelKey, toSnakeKey } from "../optimizer.js";
+import { checkNumber, checkOptions } from "../../core/options.js";
+export { checkNumber, checkOptions };
 
 /** Any optimizer a schedule can drive (every deepscript optimizer). */
 export type AnyOptimizer = Optimizer<{ lr: number }, object>;
@@ -70,24 +72,6 @@ export abstract class LRScheduler {
 /** @internal Throws unless `optimizer` is a deepscript optimizer. */
 export function checkOptimizer(name: string, optimizer: unknown): void {
   if (!(optimizer instanceof Optimizer)) throw new ArgumentError(name, `expected an optimizer (e.g. new optim.SGD(...)), got ${optimizer === null ? "null" : typeof optimizer}`);
-}
-
-/** @internal Throws on an options object with keys outside `allowed`, or on a missing required key. */
-export function checkOptions(name: string, opts: unknown, allowed: readonly string[], required: readonly string[] = []): Record<string, unknown> {
-  if (opts === null || typeof opts !== "object") throw new ArgumentError(name, `options must be an object, got ${opts === null ? "null" : typeof opts}`);
-  for (const k of Object.keys(opts)) if (!allowed.includes(k)) throw new ArgumentError(name, `unknown option "${k}"; expected one of ${allowed.join(", ")}`);
-  for (const k of required) if ((opts as Record<string, unknown>)[k] === undefined) throw new ArgumentError(name, `option "${k}" is required`);
-  return opts as Record<string, unknown>;
-}
-
-/** @internal Throws unless `v` is a finite number (and, with `min`, at least `min`; with `integer`, whole). */
-export function checkNumber(name: string, what: string, v: unknown, opts: { min?: number; above?: number; integer?: boolean } = {}): number {
-  const ok = typeof v === "number" && Number.isFinite(v) && (opts.min === undefined || v >= opts.min) && (opts.above === undefined || v > opts.above) && (!opts.integer || Number.isInteger(v));
-  if (!ok) {
-    const want = [opts.integer ? "an integer" : "a finite number", opts.min !== undefined ? `>= ${opts.min}` : "", opts.above !== undefined ? `> ${opts.above}` : ""].filter(Boolean).join(" ");
-    throw new ArgumentError(name, `${what} must be ${want}, got ${String(v)}`);
-  }
-  return v as number;
 }
 
 /** @internal A number, or one per group, as a per-group array (PyTorch's _format_param). */
