@@ -15,6 +15,12 @@ export class History {
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
   }
 
+  /** @internal Appends the epochs of a saved history (fit resuming from a checkpoint). */
+  restore(saved: { epoch: number[]; history: Record<string, number[]> }): void {
+    this.epoch.push(...saved.epoch);
+    for (const [k, v] of Object.entries(saved.history)) (this.history[k] ??= []).push(...v);
+  }
+
   /** The last value of a series (undefined if it never ran). */
   last(name: string): number | undefined {
     const s = this.history[name];
