@@ -91,16 +91,18 @@ test("owned generators, a seeded shuffle and a DataLoader with a generator resum
       const loader = new data.DataLoader(new data.TensorDataset(...d), { batchSize: 8, shuffle: true, generator: new ds.Generator(5) });
       return { s, loader };
     };
+    // A shuffled validation loader keeps a position too: its order changes the float sums of valLoss.
+    const val = () => new data.DataLoader(new data.TensorDataset(...d), { batchSize: 6, shuffle: true, seed: 2 });
     const ref = make();
     const h = await train.fit(ref.s.model as ds.train.Model, ref.loader, {
-      epochs: 3, optimizer: ref.s.opt, loss: "crossEntropy", verbose: 0, checkpoint: { dir, everySteps: 3, everyEpoch: false, keep: 100 },
+      epochs: 3, optimizer: ref.s.opt, loss: "crossEntropy", verbose: 0, validationData: val(), checkpoint: { dir, everySteps: 3, everyEpoch: false, keep: 100 },
     });
     const want = bits(ref.s.model, ref.s.opt);
     const files = readdirSync(dir).sort();
     assert.equal(files.length, 5); // 15 steps
     for (const f of files) {
       const m = make();
-      const again = await train.fit(m.s.model as ds.train.Model, m.loader, { epochs: 3, optimizer: m.s.opt, loss: "crossEntropy", verbose: 0, resumeFrom: join(dir, f) });
+      const again = await train.fit(m.s.model as ds.train.Model, m.loader, { epochs: 3, optimizer: m.s.opt, loss: "crossEntropy", verbose: 0, validationData: val(), resumeFrom: join(dir, f) });
       assert.deepEqual(bits(m.s.model, m.s.opt), want, `resumed from ${f}`);
       assert.deepEqual(again.toJSON(), h.toJSON());
     }
@@ -142,6 +144,38 @@ test("resumeFrom a folder takes its newest checkpoint, or starts afresh when the
     const e = setup();
     const h6 = await run(e, d, { epochs: 6, resumeFrom: join(dir, "ck") });
     assert.deepEqual(h6.epoch, [0, 1, 2, 3, 4, 5]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a stop asked for mid-epoch finishes the epoch, resumed or not; a callback that refuses its state puts everything back", async () => {
+  const dir = tempDir();
+  try {
+    const d = dataset();
+    const stopAt4 = { onBatchEnd: (_b: number, _l: ds.train.Logs, ctx: ds.train.TrainContext) => { if (ctx.history.epoch.length * 3 + _b + 1 === 4) ctx.stopTraining = true; } };
+    let refuse = false;
+    const mine = { n: 0, stateDict() { return { n: this.n }; }, loadStateDict(st: unknown) { if (refuse) throw new ds.ArgumentError("mine", "refused"); this.n = (st as { n: number }).n; }, onBatchEnd() { this.n++; } };
+    const a = setup();
+    ds.seed(1);
+    const h = await run(a, d, { callbacks: [train.lrScheduler(a.sched), a.stop, stopAt4, mine], checkpoint: { dir, everySteps: 1, keep: 100 } });
+    assert.deepEqual(h.epoch, [0, 1], "stopped after epoch 2, which it finished");
+    const want = bits(a.model, a.opt);
+    for (const f of readdirSync(dir)) {
+      const b = setup();
+      const m2 = { ...mine, n: 0 };
+      const again = await run(b, d, { callbacks: [train.lrScheduler(b.sched), b.stop, stopAt4, m2], resumeFrom: join(dir, f) });
+      assert.deepEqual(bits(b.model, b.opt), want, `resumed from ${f}`);
+      assert.deepEqual(again.toJSON(), h.toJSON());
+      assert.equal(m2.n, 6, "the callback's own state came back");
+    }
+    // The last callback refuses: the model, optimizer, schedule and early stopping are as before.
+    refuse = true;
+    const c = setup();
+    const before = [bits(c.model, c.opt), JSON.stringify(c.sched.stateDict()), JSON.stringify(c.stop.stateDict!())];
+    await assert.rejects(run(c, d, { callbacks: [train.lrScheduler(c.sched), c.stop, stopAt4, mine], resumeFrom: join(dir, "step-000000005.safetensors") }),
+      (e: Error) => e instanceof ds.FileError && /does not fit callback 3: mine: refused/.test(e.message));
+    assert.deepEqual([bits(c.model, c.opt), JSON.stringify(c.sched.stateDict()), JSON.stringify(c.stop.stateDict!())], before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

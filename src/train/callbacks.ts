@@ -101,12 +101,14 @@ export function earlyStopping(opts: EarlyStoppingOptions = {}): Callback & { sto
         throw new ArgumentError("earlyStopping.loadStateDict", "expected { best, wait, stoppedEpoch, bestEpoch, bestWeights } from stateDict()");
       }
       if (s.bestWeights) for (const [k, t] of Object.entries(s.bestWeights)) if (!(t instanceof Tensor)) throw new ArgumentError("earlyStopping.loadStateDict", `bestWeights["${k}"] is not a tensor`);
+      // Copies first: the state given may hold the very tensors it replaces.
+      const copies = s.bestWeights && Object.fromEntries(Object.entries(s.bestWeights).map(([k, t]) => [k, keep(noGrad(() => t.clone()))]));
       for (const t of Object.values(bestWeights ?? {})) t.dispose();
       best = s.best;
       wait = s.wait;
       cb.stoppedEpoch = s.stoppedEpoch;
       cb.bestEpoch = s.bestEpoch;
-      bestWeights = s.bestWeights && Object.fromEntries(Object.entries(s.bestWeights).map(([k, t]) => [k, keep(noGrad(() => t.clone()))]));
+      bestWeights = copies;
     },
   };
   return cb;

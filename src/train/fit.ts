@@ -1,5 +1,5 @@
 // fit(): the Keras-style training loop over a PyTorch-style model and optimizer.
-import { ArgumentError, FileError, NonFiniteError } from "../core/errors.js";
+import { ArgumentError, NonFiniteError } from "../core/errors.js";
 import { checkNumber, checkOptions } from "../core/options.js";
 import { PCG32, globalRng } from "../core/rng.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -119,7 +119,10 @@ export async function fit(model: Model, data: Data, opts: FitOptions): Promise<H
     if (plan.samples === undefined && (!stateful || !Number.isInteger(plan.count))) {
       throw new ArgumentError("fit", "checkpoint and resumeFrom need data whose position can be saved: [x, y] tensors, a dataset, or a DataLoader (an iterable with length, stateDict and loadStateDict)");
     }
-    trainee = { model, optimizer: optimizer as Trainee["optimizer"], callbacks, plan, batchSize, data: stateful, shuffle: shuffleRng };
+    trainee = {
+      model, optimizer: optimizer as Trainee["optimizer"], callbacks, plan, batchSize, data: stateful, shuffle: shuffleRng,
+      validation: valData ? statefulData(valData) : null, metrics: metrics.length,
+    };
   }
   if (ckpt) prepareCheckpointDir(ckpt.dir, opts.resumeFrom);
   const resumeFile = opts.resumeFrom === undefined ? null : newestCheckpoint(opts.resumeFrom);
@@ -134,7 +137,6 @@ export async function fit(model: Model, data: Data, opts: FitOptions): Promise<H
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
   if (resumeFile !== null) {
     pos = restoreCheckpoint(resumeFile, trainee!);
-    if (pos.sums.metrics.length !== metrics.length) throw new FileError("fit", resumeFile, `was written with ${pos.sums.metrics.length} metric(s), this fit has ${metrics.length}: give the same metrics`);
     history.restore(pos.history);
     ctx.stopTraining = pos.stopTraining;
   }
@@ -142,7 +144,8 @@ export async function fit(model: Model, data: Data, opts: FitOptions): Promise<H
   let logs: Logs = pos.logs;
   let step = pos.step;
   try {
-    for (let epoch = pos.epoch; epoch < opts.epochs && !ctx.stopTraining; epoch++) {
+    // (An epoch checkpointed midway is finished even if a callback asked to stop during it, as the run did.)
+    for (let epoch = pos.epoch; epoch < opts.epochs && (!ctx.stopTraining || (epoch === pos.epoch && pos.batch > 0)); epoch++) {
       // A checkpoint taken mid-epoch continues that epoch: same order, same running sums, no second onEpochBegin.
       const resumed = epoch === pos.epoch && pos.batch > 0 ? pos : null;
       if (!resumed) for (const cb of callbacks) await cb.onEpochBegin?.(epoch, ctx);

@@ -52,6 +52,10 @@ export interface Trainee {
   data: StatefulData | null;
   /** fit's own shuffling generator (the `seed` option); null: shuffling draws from the global one. */
   shuffle: PCG32 | null;
+  /** The validation data, when it keeps its own position (a shuffled validation DataLoader). */
+  validation: StatefulData | null;
+  /** How many metrics fit computes. */
+  metrics: number;
 }
 
 /** Where training stands: what the loop needs to continue. */
@@ -154,7 +158,10 @@ export function writeCheckpoint(dir: string, keep: number, t: Trainee, p: Positi
       format: CHECKPOINT_KEY, version: 1, deepscript: version,
       epoch: p.epoch, batch: p.batch, step: p.step, stopTraining: p.stopTraining,
       sums: p.sums, logs: p.logs, history: p.history,
-      data: { batchSize: t.batchSize, samples: t.plan.samples ?? null, count: t.plan.count, order: toTree(p.order), loader: t.data ? toTree(t.data.stateDict()) : null },
+      data: {
+        batchSize: t.batchSize, samples: t.plan.samples ?? null, count: t.plan.count, order: toTree(p.order),
+        loader: t.data ? toTree(t.data.stateDict()) : null, validation: t.validation ? toTree(t.validation.stateDict()) : null,
+      },
       rng: { global: toTree(globalRng.getState()), shuffle: t.shuffle ? toTree(t.shuffle.getState()) : null, modules: moduleGenerators(t.model).map((g) => toTree(g.getState())) },
       model: t.model.stateDict(),
       optimizer: toTree(t.optimizer.stateDict()),
@@ -173,6 +180,14 @@ export function writeCheckpoint(dir: string, keep: number, t: Trainee, p: Positi
 }
 
 const toTree = (v: unknown): TreeValue => v as TreeValue;
+
+/** A deep copy of a tree, its tensors cloned. */
+function copyTree(v: TreeValue): TreeValue {
+  if (v instanceof Tensor) return noGrad(() => v.clone());
+  if (Array.isArray(v)) return v.map(copyTree);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyTree(x)]));
+  return v;
+}
 
 /**
  * Restores `t` from the checkpoint `file` and returns where training stands. The file and its fit
@@ -196,8 +211,10 @@ export function restoreCheckpoint(file: string, t: Trainee): Position {
     }
     if (p.batch > count) throw fail(`batch ${p.batch} is beyond the ${count} batches of an epoch`);
     p.order = d.state("order", true);
-    const loader = d.get("loader");
+    const loader = d.get("loader"), validation = d.get("validation");
     if ((loader === null) !== (t.data === null)) throw fail(t.data ? "holds no position for the data, which keeps its own (a DataLoader)" : "holds a data loader's position, but the data is [x, y] tensors or a dataset");
+    if ((validation === null) !== (t.validation === null)) throw fail(t.validation ? "holds no position for the validation data, which keeps its own (a DataLoader)" : "holds a position for validation data that this fit does not have, or that keeps none");
+    if (p.sums.metrics.length !== t.metrics) throw fail(`was written with ${p.sums.metrics.length} metric(s), this fit has ${t.metrics}: give the same metrics`);
     const r = c.at("rng");
     const global = r.state("global", false)!;
     const shuffle = r.state("shuffle", true);
@@ -213,23 +230,34 @@ export function restoreCheckpoint(file: string, t: Trainee): Position {
       if ((s === null) !== !t.callbacks[i].loadStateDict) throw fail(`callback ${i} ${s === null ? "had no state" : "had a state"}, the one given ${t.callbacks[i].loadStateDict ? "has one" : "has none"}: give the same callbacks in the same order`);
     });
 
-    // Everything read and checked: change things, putting the model and optimizer back on failure.
+    // Everything read and checked: change things, putting everything back if one part still refuses.
+    const undo: (() => void)[] = [];
     const modelBefore = Object.fromEntries(Object.entries(t.model.stateDict()).map(([k, v]) => [k, noGrad(() => v.clone())]));
     const optimizerBefore = t.optimizer.stateDict();
     let stage = "the model";
     try {
       t.model.loadStateDict(model);
+      undo.push(() => t.model.loadStateDict(modelBefore));
       stage = "the optimizer";
       t.optimizer.loadStateDict(optimizer);
+      undo.push(() => t.optimizer.loadStateDict(optimizerBefore));
+      for (const [stateful, s, what] of [[t.data, loader, "the data loader"], [t.validation, validation, "the validation data loader"]] as const) {
+        stage = what;
+        if (!stateful) continue;
+        const before = stateful.stateDict();
+        stateful.loadStateDict(s as never);
+        undo.push(() => stateful.loadStateDict(before as never));
+      }
       for (const [i, s] of cbs.entries()) {
         stage = `callback ${i}`;
-        if (s !== null) t.callbacks[i].loadStateDict!(s);
+        if (s === null) continue;
+        const cb = t.callbacks[i];
+        const before = copyTree(cb.stateDict!()); // a copy: loading may free the tensors the callback held
+        cb.loadStateDict!(s);
+        undo.push(() => cb.loadStateDict!(before));
       }
-      stage = "the data loader";
-      if (t.data) t.data.loadStateDict(loader as never);
     } catch (e) {
-      t.model.loadStateDict(modelBefore);
-      t.optimizer.loadStateDict(optimizerBefore);
+      for (const u of undo.reverse()) u();
       if (e instanceof DeepScriptError && !(e instanceof FileError)) throw fail(`does not fit ${stage}: ${e.message}`);
       throw e;
     }
@@ -271,7 +299,9 @@ class Reader {
     return this.v as Record<string, TreeValue>;
   }
   keys(): string[] {
-    return Object.keys(this.obj());
+    const keys = Object.keys(this.obj());
+    if (keys.includes("__proto__")) throw this.fail('has a "__proto__" key');
+    return keys;
   }
   get(k: string): TreeValue {
     const o = Array.isArray(this.v) ? (this.v as TreeValue[]) : this.obj();
