@@ -306,3 +306,20 @@ test("two trainings interleaved in one process, each with its own generators, eq
   assert.deepEqual(bits(both1.model), bits(alone1.model));
   assert.deepEqual(bits(both2.model), bits(alone2.model));
 });
+
+test("optimizer and schedule states are checked like constructor options before they load", () => {
+  const p = new nn.Linear(2, 2);
+  const opt = new optim.Adam(p.parameters());
+  const sched = new optim.lr.StepLR(opt, { stepSize: 2 });
+  const sd = opt.stateDict();
+  const bad = (g: Record<string, unknown>) => ({ ...sd, param_groups: [{ ...sd.param_groups[0], ...g }] });
+  assert.throws(() => opt.loadStateDict(bad({ betas: "x" })), /Adam: betas must be a pair/);
+  assert.throws(() => opt.loadStateDict(bad({ lr: -1 })), /Adam: invalid learning rate: -1/);
+  assert.throws(() => opt.loadStateDict({ ...sd, state: { 0: { step: -2 } } }), /state "step" of parameter 0 must be an integer >= 0, got -2/);
+  assert.throws(() => opt.loadStateDict({ ...sd, state: { 0: { step: 1.5 } } }), /must be an integer >= 0/);
+  assert.equal(opt.lr, 1e-3, "unchanged");
+  assert.throws(() => sched.loadStateDict({ ...sched.stateDict(), last_epoch: "3" }), /StepLR.loadStateDict: last_epoch must be a number like the schedule's, got "3"/);
+  assert.throws(() => sched.loadStateDict({ ...sched.stateDict(), base_lrs: ["a"] }), /base_lrs must be a list like the schedule's/);
+  sched.loadStateDict({ ...sched.stateDict(), last_epoch: 5 });
+  assert.equal(sched.lastEpoch, 5);
+});
