@@ -114,13 +114,15 @@ export function earlyStopping(opts: EarlyStoppingOptions = {}): Callback & { sto
   return cb;
 }
 
-/** Anything with PyTorch's scheduler shape (stateDict/loadStateDict let fit's checkpoints save it). */
-export interface Scheduler {
-  step(metric?: number): void;
+/** What every schedule has (stateDict/loadStateDict let fit's checkpoints save it). */
+interface SchedulerBase {
   getLastLr(): number[];
   stateDict?(): Record<string, unknown>;
   loadStateDict?(sd: Record<string, unknown>): void;
 }
+
+/** Anything with PyTorch's scheduler shape: stepped once per epoch, or with a metric (ReduceLROnPlateau). */
+export type Scheduler = (SchedulerBase & { step(): void }) | (SchedulerBase & { step(metric: number): void });
 
 /**
  * Steps an LR schedule after every epoch and logs the learning rate as "lr". For
@@ -133,8 +135,8 @@ export function lrScheduler(scheduler: Scheduler, opts: { monitor?: string } = {
       if (opts.monitor) {
         const v = Object.hasOwn(logs, opts.monitor) ? logs[opts.monitor] : undefined;
         if (v === undefined) throw new ArgumentError("lrScheduler", `monitored value "${opts.monitor}" is not in the logs`);
-        scheduler.step(v);
-      } else scheduler.step();
+        (scheduler.step as (metric: number) => void).call(scheduler, v);
+      } else (scheduler.step as () => void).call(scheduler);
     },
   };
   // The schedule's own state goes into fit's checkpoints (its optimizer's lr is in the optimizer's).
