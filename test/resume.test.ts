@@ -140,6 +140,9 @@ test("resumeFrom a folder takes its newest checkpoint, or starts afresh when the
     const h = await run(c, d, { checkpoint: { dir: join(dir, "ck") }, resumeFrom: join(dir, "ck") });
     assert.equal(h.epoch.length, 4);
     assert.deepEqual(bits(c.model, c.opt), bits(a.model, a.opt));
+    // Resuming from one file of the folder also continues its run there.
+    const f = setup();
+    await run(f, d, { checkpoint: { dir: join(dir, "ck") }, resumeFrom: join(dir, "ck", "step-000000012.safetensors") });
     // More epochs continue the finished run.
     const e = setup();
     const h6 = await run(e, d, { epochs: 6, resumeFrom: join(dir, "ck") });

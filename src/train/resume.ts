@@ -117,7 +117,9 @@ export function prepareCheckpointDir(dir: string, resumeFrom: string | undefined
     throw new FileError(OP, dir, `cannot be used as the checkpoint folder: ${fsReason(e)}`);
   }
   const found = listCheckpoints(dir);
-  if (found.length && (resumeFrom === undefined || path.resolve(resumeFrom) !== path.resolve(dir))) {
+  // Resuming from this folder, or from a file in it, continues its run.
+  const from = resumeFrom === undefined ? undefined : FILE.test(path.basename(resumeFrom)) ? path.dirname(resumeFrom) : resumeFrom;
+  if (found.length && (from === undefined || path.resolve(from) !== path.resolve(dir))) {
     throw new FileError(OP, dir, `holds checkpoints of an earlier run (${path.basename(found[found.length - 1].file)}); continue it with resumeFrom: ${JSON.stringify(dir)}, or use an empty folder`);
   }
 }
