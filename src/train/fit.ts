@@ -44,7 +44,7 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** 0 silent, 1 progress bar, 2 one line per epoch; "auto" (default) = bar on a terminal, lines otherwise. */
   verbose?: Verbosity;
-  /** Epoch to start from, default 0 (with `seed`, its shuffle is the one that epoch gets in a full run). */
+  /** Epoch to start from, default 0 (with `seed`, each epoch shuffles as in a full run; resumeFrom restores far more). */
   initialEpoch?: number;
   /**
    * Write resumable checkpoints into `dir` (created if missing): model, optimizer, callbacks'
@@ -127,7 +127,8 @@ export async function fit(model: Model, data: Data, opts: FitOptions): Promise<H
   if (ckpt) prepareCheckpointDir(ckpt.dir, opts.resumeFrom);
   const resumeFile = opts.resumeFrom === undefined ? null : newestCheckpoint(opts.resumeFrom);
   // With a seed, epoch e's order is the e-th the seeded generator draws, whatever epoch fit starts at.
-  if (resumeFile === null) plan.skip(initialEpoch);
+  // (Without one, shuffles draw from the global generator as it stands: its past is not fit's to replay.)
+  if (resumeFile === null && shuffleRng) plan.skip(initialEpoch);
 
   const history = new History();
   const ctx: TrainContext = { model: model as unknown as TrainContext["model"], epochs: opts.epochs, history, stopTraining: false };
