@@ -194,7 +194,7 @@ function copyTree(v: TreeValue): TreeValue {
 /**
  * Restores `t` from the checkpoint `file` and returns where training stands. The file and its fit
  * with `t` (model keys and shapes, optimizer groups, batch plan, generators, callbacks) are checked
- * before anything changes; if restoring still fails midway, the model and optimizer are put back.
+ * before anything changes; if one part still refuses its state midway, every part restored so far is put back.
  */
 export function restoreCheckpoint(file: string, t: Trainee): Position {
   return scope(() => {
