@@ -150,3 +150,35 @@ test("modelCheckpoint saves every epoch or only on improvement, and the file loa
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("modelCheckpoint: a path that cannot name logs is refused at once, its folder is made before the first epoch", async () => {
+  const { mkdtempSync, rmSync, existsSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "deepscript-ckpt-"));
+  try {
+    assert.throws(() => train.modelCheckpoint({ path: join(dir, "{constructor}.safetensors") }), (e: Error) => e instanceof ds.ArgumentError && /\{constructor\} in path .* is not a log name/.test(e.message));
+    assert.throws(() => train.modelCheckpoint({ path: join(dir, "{val loss}.safetensors") }), /is not a log name/);
+    assert.throws(() => train.modelCheckpoint({ path: "m.safetensors", monitr: "loss" } as never), /modelCheckpoint: unknown option "monitr"; expected one of path, monitor, saveBestOnly, mode/);
+    const model = new nn.Linear(2, 2);
+    const fit = (path: string, epochsSeen: number[]) => train.fit(model, xorData(), {
+      epochs: 2, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy", verbose: 0,
+      callbacks: [train.modelCheckpoint({ path }), { onEpochBegin: (e) => { epochsSeen.push(e); } }],
+    });
+    // Folders that do not exist yet are made (as Keras does); log names fill in, unknown ones stay as written.
+    const seen: number[] = [];
+    await fit(join(dir, "a", "b", "e{epoch}-{loss}-{valLoss}.safetensors"), seen);
+    assert.deepEqual(seen, [0, 1]);
+    const files = (await import("node:fs")).readdirSync(join(dir, "a", "b"));
+    assert.equal(files.length, 2);
+    assert.match(files[0], /^e1-\d\.\d{4}-\{valLoss\}\.safetensors$/);
+    // A folder that cannot be made fails before the first epoch.
+    writeFileSync(join(dir, "file"), "x");
+    const none: number[] = [];
+    await assert.rejects(fit(join(dir, "file", "sub", "e{epoch}.safetensors"), none), (e: Error) => e instanceof ds.FileError && /the checkpoint folder cannot be created/.test(e.message));
+    assert.deepEqual(none, [], "no epoch ran");
+    assert.ok(!existsSync(join(dir, "file", "sub")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,4 +2,4 @@
 export * from "./errors.js";
 export * from "./dtype.js";
 export * from "./shape.js";
-export { PCG32, globalRng, seed } from "./rng.js";
+export { PCG32, Generator, globalRng, seed, getRngState, setRngState, activeRng, withRng, type RngState } from "./rng.js";

@@ -1,8 +1,32 @@
 // The seeded, portable random generator: PCG32 (O'Neill, pcg-random.org), XSH-RR output.
 // Integer-only arithmetic on 32-bit halves, so every JavaScript engine on every machine produces
-// the same stream for the same seed.
+// the same stream for the same seed. Also: its state as plain JSON (for resumable training), the
+// process-wide generator, and which generator random ops draw from while a module runs.
+import { ArgumentError } from "./errors.js";
 
-/** A PCG32 generator: 64-bit LCG state, 32-bit permuted output. */
+/**
+ * A generator's complete state as plain JSON: PCG32's 64-bit state and increment as 16 hex digits
+ * each, and the second normal of the last Box–Muller pair if it is still unused.
+ */
+export interface RngState {
+  algorithm: "pcg32";
+  state: string;
+  inc: string;
+  spareNormal: number | null;
+}
+
+const HEX64 = /^[0-9a-f]{16}$/;
+const hex32 = (n: number): string => n.toString(16).padStart(8, "0");
+
+/**
+ * A PCG32 generator: 64-bit LCG state, 32-bit permuted output. Public as `ds.Generator`
+ * (PyTorch's torch.Generator): give one to `ds.rand(shape, { generator })`, to a module
+ * (`model.setGenerator(g)`: its dropout masks), to a `DataLoader` (`{ generator }`: its shuffles),
+ * so that two trainings in one process do not share a stream.
+ * @example
+ * const g = new ds.Generator(0);
+ * const saved = g.getState(); ds.rand([3], { generator: g }); g.setState(saved); // the same 3 numbers again
+ */
 export class PCG32 {
   // State and increment as 32-bit halves (high, low).
   private hi = 0;
@@ -11,8 +35,39 @@ export class PCG32 {
   private incLo = 0;
   private spareNormal: number | null = null;
 
-  constructor(seed: number, stream = 54) {
+  /** Seeded with `seed` (any safe integer), or from the system's randomness when omitted. */
+  constructor(seed: number = initialSeed(), stream = 54) {
     this.seed(seed, stream);
+  }
+
+  /** A new generator in `state` (a value from getState()). */
+  static fromState(state: RngState): PCG32 {
+    const g = new PCG32(0);
+    g.setState(state);
+    return g;
+  }
+
+  /** The complete state, as plain JSON: setState(getState()) continues the same stream. */
+  getState(): RngState {
+    return { algorithm: "pcg32", state: hex32(this.hi) + hex32(this.lo), inc: hex32(this.incHi) + hex32(this.incLo), spareNormal: this.spareNormal };
+  }
+
+  /** Continues from a state returned by getState() (checked first: a malformed state changes nothing). */
+  setState(state: RngState): void {
+    const s = state as unknown as Record<string, unknown> | null;
+    const bad = (why: string) => new ArgumentError("Generator.setState", `${why}; expected a value from getState(): { algorithm: "pcg32", state: 16 hex digits, inc: 16 hex digits (odd), spareNormal: number or null }`);
+    if (s === null || typeof s !== "object") throw bad(`got ${s === null ? "null" : typeof s}`);
+    if (s.algorithm !== "pcg32") throw bad(`unknown algorithm ${JSON.stringify(s.algorithm)}`);
+    for (const k of ["state", "inc"]) if (typeof s[k] !== "string" || !HEX64.test(s[k] as string)) throw bad(`${k} is ${JSON.stringify(s[k])}`);
+    const inc = s.inc as string, st = s.state as string;
+    if ((parseInt(inc.slice(15), 16) & 1) === 0) throw bad("inc must be odd");
+    const spare = s.spareNormal;
+    if (spare !== null && !(typeof spare === "number" && Number.isFinite(spare))) throw bad(`spareNormal is ${String(spare)}`);
+    this.hi = parseInt(st.slice(0, 8), 16) >>> 0;
+    this.lo = parseInt(st.slice(8), 16) >>> 0;
+    this.incHi = parseInt(inc.slice(0, 8), 16) >>> 0;
+    this.incLo = parseInt(inc.slice(8), 16) >>> 0;
+    this.spareNormal = spare as number | null;
   }
 
   seed(seed: number, stream = 54): void {
@@ -119,3 +174,37 @@ export const globalRng = new PCG32(initialSeed());
 export function seed(n: number): void {
   globalRng.seed(n);
 }
+
+/**
+ * The process-wide generator's state, as plain JSON (PyTorch's torch.get_rng_state).
+ * @example const s = ds.getRngState(); const a = ds.rand([2]); ds.setRngState(s); // ds.rand([2]) equals a
+ */
+export function getRngState(): RngState {
+  return globalRng.getState();
+}
+
+/** Sets the process-wide generator's state from getRngState() (PyTorch's torch.set_rng_state). */
+export function setRngState(state: RngState): void {
+  globalRng.setState(state);
+}
+
+// The generator of the module whose forward is running (Module.call), if it has one.
+let active: PCG32 | null = null;
+
+/** The generator random ops draw from when given none: the running module's own, else the global one. */
+export function activeRng(): PCG32 {
+  return active ?? globalRng;
+}
+
+/** Runs the synchronous `fn` with `g` as the generator random ops draw from by default. */
+export function withRng<T>(g: PCG32, fn: () => T): T {
+  const outer = active;
+  active = g;
+  try {
+    return fn();
+  } finally {
+    active = outer;
+  }
+}
+
+export { PCG32 as Generator };

@@ -1,6 +1,6 @@
 // Data (PyTorch's torch.utils.data plus loaders): datasets, DataLoader, IDX files, splits, bundled digits.
 export { TensorDataset, type Dataset } from "./dataset.js";
-export { DataLoader, defaultCollate, type DataLoaderOptions } from "./loader.js";
+export { DataLoader, defaultCollate, type DataLoaderOptions, type DataLoaderState } from "./loader.js";
 export { readIdx } from "./idx.js";
 export { trainTestSplit, type SplitOptions } from "./split.js";
 export * as datasets from "./datasets.js";

@@ -10,6 +10,7 @@ import { viewTensor } from "../prims/kernel.js";
 import { isGradEnabled } from "../autograd/mode.js";
 import { argmaxLast } from "../prims/reduce.js";
 import { frame } from "../tensor/memory.js";
+import type { PCG32 } from "../core/rng.js";
 
 export { softmax, logSoftmax, relu, gelu, sigmoid, tanh, leakyRelu, elu, softplus } from "../tensor/index.js";
 
@@ -235,13 +236,16 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   });
 }
 
-/** Zeroes elements with probability p while training and scales the rest by 1/(1-p). */
-export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+/**
+ * Zeroes elements with probability p while training and scales the rest by 1/(1-p). The mask is
+ * drawn from `generator` when given, else from the running module's generator or the global one.
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, generator?: PCG32): Tensor {
   return frame(() => {
   if (typeof p !== "number" || p < 0 || p > 1) throw new ArgumentError("dropout", `p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  const keep = ds.rand(x.shape).ge(p);
+  const keep = ds.rand(x.shape, { generator }).ge(p);
   return x.mul(keep).mul(1 / (1 - p));
   });
 }

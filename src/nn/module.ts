@@ -5,6 +5,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { frame, keep } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
 import { Parameter } from "./parameter.js";
+import { PCG32, withRng } from "../core/rng.js";
 
 /** camelCase property names → PyTorch's snake_case keys (runningMean → running_mean, weightIhL0 → weight_ih_l0). */
 export function toSnake(name: string): string {
@@ -23,6 +24,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Training mode (dropout active, batch norm uses batch statistics). */
   training = true;
   private readonly bufferNames = new Set<string>();
+  // The generator of this module's random draws (a private field: never a child, a tensor or a state-dict entry).
+  #generator: PCG32 | null = null;
 
   abstract forward(...args: In): Out;
 
@@ -31,7 +34,26 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * is disposed when it returns; what autograd saved for backward lives until backward has used it.
    */
   call(...args: In): Out {
-    return frame(() => this.forward(...args));
+    const g = this.#generator;
+    return g ? withRng(g, () => frame(() => this.forward(...args))) : frame(() => this.forward(...args));
+  }
+
+  /**
+   * Gives this module a generator of its own: every random draw while its forward runs (dropout
+   * masks in it and in its children, `ds.rand` in a custom forward) comes from `g` instead of the
+   * global generator, so two models training in one process do not share a stream, and a
+   * checkpoint of fit saves and restores its state. `null` goes back to the global generator.
+   * @example model.setGenerator(new ds.Generator(0));
+   */
+  setGenerator(g: PCG32 | null): this {
+    if (g !== null && !(g instanceof PCG32)) throw new ArgumentError("setGenerator", `expected a ds.Generator or null, got ${typeof g}`);
+    this.#generator = g;
+    return this;
+  }
+
+  /** The generator given by setGenerator (null: draws come from an enclosing module's or the global one). */
+  getGenerator(): PCG32 | null {
+    return this.#generator;
   }
 
   /** Registers a non-learnable tensor saved in the state dict (e.g. running statistics). */

@@ -2,7 +2,7 @@
 import { type DType, checkDType, dtypeOfArray, isFloat } from "../core/dtype.js";
 import { ArgumentError } from "../core/errors.js";
 import { checkShape, sizeOf } from "../core/shape.js";
-import { globalRng } from "../core/rng.js";
+import { PCG32, activeRng } from "../core/rng.js";
 import { backend } from "../backend/registry.js";
 import { Tensor } from "../tensor/tensor.js";
 import { flatten, type NestedInput } from "../tensor/nested.js";
@@ -113,30 +113,46 @@ function randomTensor(op: string, shape: readonly number[] | number, opts: Creat
   return fromValues(op, values, s, dtype, opts);
 }
 
-/** Uniform numbers in [0, 1), from the seeded generator (see ds.seed). */
-export function rand(shape: readonly number[] | number, opts: CreateOptions = {}): Tensor {
+/** Options of the random creation functions: a generator of one's own (PyTorch's `generator=`). */
+export interface RandomOptions extends CreateOptions {
+  /** Draw from this generator (`new ds.Generator(seed)`) instead of the running module's or the global one. */
+  generator?: PCG32;
+}
+
+function generatorOf(op: string, opts: RandomOptions): PCG32 {
+  const g = opts.generator;
+  if (g === undefined) return activeRng();
+  if (!(g instanceof PCG32)) throw new ArgumentError(op, `generator must be a ds.Generator, got ${g === null ? "null" : typeof g}`);
+  return g;
+}
+
+/** Uniform numbers in [0, 1), from the seeded generator (see ds.seed) or `opts.generator`. */
+export function rand(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   return frame(() => {
+  const g = generatorOf("rand", opts);
   const f64 = opts.dtype === "float64";
-  return randomTensor("rand", shape, opts, f64 ? () => globalRng.nextDouble() : () => globalRng.nextFloat());
+  return randomTensor("rand", shape, opts, f64 ? () => g.nextDouble() : () => g.nextFloat());
   });
 }
 
-/** Standard normal numbers, from the seeded generator. */
-export function randn(shape: readonly number[] | number, opts: CreateOptions = {}): Tensor {
+/** Standard normal numbers, from the seeded generator or `opts.generator`. */
+export function randn(shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   return frame(() => {
-  return randomTensor("randn", shape, opts, () => globalRng.nextNormal());
+  const g = generatorOf("randn", opts);
+  return randomTensor("randn", shape, opts, () => g.nextNormal());
   });
 }
 
-/** Integers uniform in [low, high), int32. */
-export function randint(low: number, high: number, shape: readonly number[] | number, opts: CreateOptions = {}): Tensor {
+/** Integers uniform in [low, high), int32, from the seeded generator or `opts.generator`. */
+export function randint(low: number, high: number, shape: readonly number[] | number, opts: RandomOptions = {}): Tensor {
   return frame(() => {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ArgumentError("randint", `need integers low < high, got ${low} and ${high}`);
   }
+  const g = generatorOf("randint", opts);
   const s = checkShape("randint", shape);
   const values = new Float64Array(sizeOf(s));
-  for (let i = 0; i < values.length; i++) values[i] = globalRng.nextInt(low, high);
+  for (let i = 0; i < values.length; i++) values[i] = g.nextInt(low, high);
   return fromValues("randint", values, s, opts.dtype ?? "int32", opts);
   });
 }

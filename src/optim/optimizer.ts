@@ -232,7 +232,10 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
       const st: Record<string, StateValue> = {};
       for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
         if (v === null || v === undefined) continue;
-        if (typeof v === "number") st[toCamelKey(k)] = v;
+        if (typeof v === "number") {
+          if (k === "step" ? !(Number.isSafeInteger(v) && v >= 0) : !Number.isFinite(v)) throw new ArgumentError(name, `state "${k}" of parameter ${key} must be ${k === "step" ? "an integer >= 0" : "a finite number"}, got ${v}`);
+          st[toCamelKey(k)] = v;
+        }
         else if (v instanceof Tensor) {
           if (k === "step") st.step = v.item();
           else if (v.size === p.size && v.ndim === p.ndim && v.shape.every((d, a) => d === p.shape[a])) st[toCamelKey(k)] = v;
@@ -241,6 +244,12 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
       }
       restored.set(p, st);
     }
+    // The hyperparameters each group would have, checked as the constructor checks them.
+    sd.param_groups.forEach((g, i) => {
+      const merged: Record<string, unknown> = { ...this.paramGroups[i] };
+      for (const [k, v] of Object.entries(g)) if (k !== "params") merged[toCamelKey(k)] = v;
+      this.checkHyper(merged as unknown as Group<H>);
+    });
     // All checked: now change things. Copies are made before the old state is freed, in case
     // the dict holds the very tensors it replaces.
     const copies = new Map<Tensor, S>();

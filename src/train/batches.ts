@@ -1,6 +1,6 @@
 // What fit/evaluate/predict accept as data, and how it is cut into batches.
 import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
-import { globalRng, PCG32 } from "../core/rng.js";
+import { globalRng, PCG32, type RngState } from "../core/rng.js";
 import { Tensor } from "../tensor/tensor.js";
 import { indexSelect } from "../ops/indexing.js";
 import { stack } from "../ops/shape.js";
@@ -23,8 +23,17 @@ export interface BatchPlan {
   count: number;
   /** Number of samples per pass, if known. */
   samples?: number;
-  /** A fresh iterator over the batches of one pass; call next() inside a scope to free each batch. */
-  iterate(): Iterator<readonly Tensor[]>;
+  /**
+   * A fresh iterator over the batches of one pass; call next() inside a scope to free each batch.
+   * With `from`, the rest of a pass already begun: its order drawn by a generator in state
+   * `from.order` (null: unshuffled), its first `from.position` batches done. Iterables (a
+   * DataLoader) ignore `from`: they resume through their own loadStateDict.
+   */
+  iterate(from?: { order: RngState | null; position: number }): Iterator<readonly Tensor[]>;
+  /** The shuffling generator's state just before the last pass drew its order (null: unshuffled, or the data shuffles itself). */
+  orderState(): RngState | null;
+  /** Draws and drops the orders of `passes` passes, so the next pass shuffles as the one after them would (fit's initialEpoch). */
+  skip(passes: number): void;
 }
 
 function isTensorPair(d: unknown): d is readonly [Tensor, Tensor] {
@@ -68,12 +77,25 @@ export function planBatches(data: Data, opts: PlanOptions): BatchPlan {
     }
     if (n === 0) throw new ArgumentError(op, "the data holds no samples");
     const count = Math.ceil(n / batchSize);
+    const rng = opts.rng ?? globalRng;
+    let orderState: RngState | null = null;
     return {
       count,
       samples: n,
-      iterate() {
-        const perm = permutation(n, opts.shuffle, opts.rng);
+      orderState: () => orderState,
+      skip(passes: number) {
+        for (let i = 0; i < passes && opts.shuffle; i++) permutation(n, true, rng);
+      },
+      iterate(from?: { order: RngState | null; position: number }) {
+        let perm: Int32Array;
         let b = 0;
+        if (from) {
+          perm = permutation(n, from.order !== null, from.order ? PCG32.fromState(from.order) : rng);
+          b = from.position;
+        } else {
+          orderState = opts.shuffle ? rng.getState() : null;
+          perm = permutation(n, opts.shuffle, rng);
+        }
         return {
           next(): IteratorResult<readonly Tensor[]> {
             if (b >= count) return { done: true, value: undefined };
@@ -93,7 +115,7 @@ export function planBatches(data: Data, opts: PlanOptions): BatchPlan {
   }
   if (data && typeof (data as Iterable<unknown>)[Symbol.iterator] === "function") {
     const it = data as Iterable<readonly Tensor[]> & { length?: number };
-    return { count: typeof it.length === "number" ? it.length : NaN, iterate: () => it[Symbol.iterator]() };
+    return { count: typeof it.length === "number" ? it.length : NaN, iterate: () => it[Symbol.iterator](), orderState: () => null, skip() {} };
   }
   throw new ArgumentError(op, "data must be [x, y] tensors, a dataset with length/get(i), or an iterable of batches (e.g. a DataLoader)");
 }

@@ -1,11 +1,12 @@
 // Callbacks for fit(): hooks at train/epoch/batch boundaries, and the stock ones
 // (earlyStopping, lrScheduler, lambda). modelCheckpoint lives in checkpoint.ts.
 import { ArgumentError } from "../core/errors.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { keep } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
 import type { Module } from "../nn/module.js";
 import type { History, Logs } from "./history.js";
+import type { TreeValue } from "../io/tree.js";
 
 /** What callbacks see and may change (set stopTraining to end after this epoch). */
 export interface TrainContext {
@@ -22,6 +23,12 @@ export interface Callback {
   /** logs holds loss, metrics and val-prefixed validation values; callbacks may add entries (e.g. lr). */
   onEpochEnd?(epoch: number, logs: Logs, ctx: TrainContext): void | Promise<void>;
   onTrainEnd?(logs: Logs, ctx: TrainContext): void | Promise<void>;
+  /**
+   * The callback's state (JSON values and tensors), saved in fit's checkpoints; loadStateDict gets
+   * it back when fit resumes (after onTrainBegin). A callback without them starts afresh on resume.
+   */
+  stateDict?(): TreeValue;
+  loadStateDict?(state: TreeValue): void;
 }
 
 export type Mode = "min" | "max" | "auto";
@@ -84,31 +91,60 @@ export function earlyStopping(opts: EarlyStoppingOptions = {}): Callback & { sto
         bestWeights = null;
       }
     },
+    stateDict(): TreeValue {
+      return { best, wait, stoppedEpoch: cb.stoppedEpoch, bestEpoch: cb.bestEpoch, bestWeights };
+    },
+    loadStateDict(state: TreeValue) {
+      const s = state as { best: number; wait: number; stoppedEpoch: number | null; bestEpoch: number | null; bestWeights: Record<string, Tensor> | null };
+      const orNull = (v: unknown) => v === null || Number.isInteger(v);
+      if (typeof s?.best !== "number" || !Number.isInteger(s.wait) || !orNull(s.stoppedEpoch) || !orNull(s.bestEpoch) || (s.bestWeights !== null && typeof s.bestWeights !== "object")) {
+        throw new ArgumentError("earlyStopping.loadStateDict", "expected { best, wait, stoppedEpoch, bestEpoch, bestWeights } from stateDict()");
+      }
+      if (s.bestWeights) for (const [k, t] of Object.entries(s.bestWeights)) if (!(t instanceof Tensor)) throw new ArgumentError("earlyStopping.loadStateDict", `bestWeights["${k}"] is not a tensor`);
+      // Copies first: the state given may hold the very tensors it replaces.
+      const copies = s.bestWeights && Object.fromEntries(Object.entries(s.bestWeights).map(([k, t]) => [k, keep(noGrad(() => t.clone()))]));
+      for (const t of Object.values(bestWeights ?? {})) t.dispose();
+      best = s.best;
+      wait = s.wait;
+      cb.stoppedEpoch = s.stoppedEpoch;
+      cb.bestEpoch = s.bestEpoch;
+      bestWeights = copies;
+    },
   };
   return cb;
 }
 
-/** Anything with PyTorch's scheduler shape. */
-export interface Scheduler {
-  step(metric?: number): void;
+/** What every schedule has (stateDict/loadStateDict let fit's checkpoints save it). */
+interface SchedulerBase {
   getLastLr(): number[];
+  stateDict?(): Record<string, unknown>;
+  loadStateDict?(sd: Record<string, unknown>): void;
 }
+
+/** Anything with PyTorch's scheduler shape: stepped once per epoch, or with a metric (ReduceLROnPlateau). */
+export type Scheduler = (SchedulerBase & { step(): void }) | (SchedulerBase & { step(metric: number): void });
 
 /**
  * Steps an LR schedule after every epoch and logs the learning rate as "lr". For
  * ReduceLROnPlateau give `monitor` (e.g. "valLoss"): its value is passed to step().
  */
 export function lrScheduler(scheduler: Scheduler, opts: { monitor?: string } = {}): Callback {
-  return {
+  const cb: Callback = {
     onEpochEnd(_epoch, logs) {
       logs.lr = scheduler.getLastLr()[0];
       if (opts.monitor) {
-        const v = logs[opts.monitor];
+        const v = Object.hasOwn(logs, opts.monitor) ? logs[opts.monitor] : undefined;
         if (v === undefined) throw new ArgumentError("lrScheduler", `monitored value "${opts.monitor}" is not in the logs`);
-        scheduler.step(v);
-      } else scheduler.step();
+        (scheduler.step as (metric: number) => void).call(scheduler, v);
+      } else (scheduler.step as () => void).call(scheduler);
     },
   };
+  // The schedule's own state goes into fit's checkpoints (its optimizer's lr is in the optimizer's).
+  if (typeof scheduler.stateDict === "function" && typeof scheduler.loadStateDict === "function") {
+    cb.stateDict = () => scheduler.stateDict!() as TreeValue;
+    cb.loadStateDict = (state) => scheduler.loadStateDict!(state as Record<string, unknown>);
+  }
+  return cb;
 }
 
 /** A callback from plain functions: train.lambdaCallback({ onEpochEnd: (e, logs) => … }). */

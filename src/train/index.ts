@@ -4,6 +4,7 @@ export { evaluate, predict, type EvaluateOptions, type Model } from "./evaluate.
 export { History, type Logs } from "./history.js";
 export { earlyStopping, lrScheduler, lambdaCallback, type Callback, type TrainContext, type EarlyStoppingOptions, type Scheduler } from "./callbacks.js";
 export { modelCheckpoint, type ModelCheckpointOptions } from "./checkpoint.js";
+export type { CheckpointOptions } from "./resume.js";
 export { accuracy, topKAccuracy, mae, mse, resolveMetric, type Metric, type MetricSpec } from "./metrics.js";
 export { permutation, type Data, type Dataset } from "./batches.js";
 export type { LossFn, LossSpec } from "./loss.js";

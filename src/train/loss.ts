@@ -20,7 +20,7 @@ export function resolveLoss(op: string, spec: LossSpec | undefined): LossFn {
   if (spec === undefined) throw new ArgumentError(op, `a loss is required (e.g. loss: "crossEntropy" or new nn.CrossEntropyLoss())`);
   if (typeof spec === "function") return spec;
   if (typeof spec === "string") {
-    const f = NAMED[spec];
+    const f = Object.hasOwn(NAMED, spec) ? NAMED[spec] : undefined;
     if (!f) throw new ArgumentError(op, `unknown loss "${spec}"; expected ${Object.keys(NAMED).join(", ")}, a function or a loss module`);
     return f;
   }

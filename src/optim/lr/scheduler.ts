@@ -103,7 +103,18 @@ export function loadFields(name: string, obj: object, sd: SchedulerStateDict, gr
     if ((key === "baseLrs" || key === "lastLr" || key === "minLrs") && (!Array.isArray(v) || v.length !== groups)) {
       throw new ArgumentError(name, `${k} must list one value per parameter group (${groups}), got ${JSON.stringify(v)}`);
     }
+    // A value of another kind than the field holds (a string lr, a list for a count) would only fail, or give NaN, steps later.
+    const now = target[key];
+    if (now !== null && now !== undefined && v !== null && !sameKind(v, now)) {
+      throw new ArgumentError(name, `${k} must be ${Array.isArray(now) ? "a list" : `a ${typeof now}`} like the schedule's, got ${JSON.stringify(v)}`);
+    }
     updates.push([key, v]);
   }
   for (const [key, v] of updates) target[key] = structuredClone(v);
+}
+
+// Whether a saved value has the kind of the field it replaces (lists: every element like the field's first).
+function sameKind(v: unknown, now: unknown): boolean {
+  if (Array.isArray(now)) return Array.isArray(v) && (now.length === 0 || v.every((x) => typeof x === typeof now[0]));
+  return typeof v === typeof now;
 }
