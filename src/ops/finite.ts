@@ -2,17 +2,20 @@
 // test that optimizers built with { checkFinite: true } run on every gradient before a step.
 import { ArgumentError, NonFiniteError, fmtShape } from "../core/errors.js";
 import { isFloat } from "../core/dtype.js";
+import * as ir from "../ir/expr.js";
 import { Tensor } from "../tensor/tensor.js";
 import { frame } from "../tensor/memory.js";
-import { noGrad } from "../autograd/mode.js";
+import { runKernel } from "../prims/kernel.js";
 
-/**
- * Whether every element is finite (no NaN, no ±Infinity). Costs one reduction on the tensor's
- * device and one number read: Σ x·0 is 0 exactly when every x is finite, NaN otherwise.
- */
+// Σ x·0 over every element, as one fused kernel: 0 exactly when every x is finite, NaN otherwise.
+const ZERO_SUM = ir.binary("mul", ir.input(0), ir.constant(0));
+
+/** Whether every element is finite (no NaN, no ±Infinity): one kernel on the tensor's device and one number read. */
 export function allFinite(t: Tensor): boolean {
   if (!isFloat(t.dtype) || t.size === 0) return true;
-  return Number.isFinite(noGrad(() => frame(() => (t.size === 1 ? t.item() : t.mul(0).sum().item()))));
+  if (t.size === 1) return Number.isFinite(t.item());
+  const axes = t.shape.map((_, i) => i);
+  return frame(() => Number.isFinite(runKernel("checkFinite", { expr: ZERO_SUM, dtype: t.dtype, reduce: { op: "sum", axes } }, [t], t.shape).item()));
 }
 
 /**
