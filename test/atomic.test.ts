@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,6 +14,7 @@ const { frame, io, plot } = ds;
 const root = new URL("..", import.meta.url).pathname;
 const child = join(root, "test/helpers/atomic-child.ts");
 const base = mkdtempSync(join(tmpdir(), "ds-atomic-"));
+process.on("exit", () => rmSync(base, { recursive: true, force: true }));
 let n = 0;
 const freshDir = () => {
   const d = join(base, `d${n++}`);
