@@ -113,10 +113,47 @@ test("nested scopes move returned tensors to the parent; keep() exempts a tensor
   assert.equal(ds.memory().tensors, base);
 });
 
-test("scope refuses an async function, without leaking", () => {
+test("scope refuses an async function before running it, without leaking", () => {
   const base = ds.memory().tensors;
-  assert.throws(() => ds.scope((async () => ds.ones([1])) as unknown as () => ds.Tensor), ds.ArgumentError);
+  let ran = false;
+  const body = async () => {
+    ran = true;
+    return ds.ones([1]);
+  };
+  assert.throws(() => ds.scope(body as unknown as () => ds.Tensor), /^ArgumentError: scope: got an async function; scope\(\) takes a synchronous function\. Await outside the scope/);
+  assert.throws(() => ds.scope(body.bind(null) as unknown as () => ds.Tensor), /got an async function/);
+  assert.equal(ran, false, "the body never ran");
   assert.equal(ds.memory().tensors, base);
+  assert.throws(() => ds.scope(null as unknown as () => number), /^ArgumentError: scope: expected a function, got null$/);
+});
+
+test("scope given a function that returns a Promise disposes its tensors, throws, and the orphaned body cannot crash the process", async () => {
+  const base = ds.memory().tensors;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    let made: ds.Tensor | null = null;
+    let continued = false;
+    const body = () => {
+      const t = ds.ones([2]);
+      made = t;
+      return Promise.resolve().then(() => {
+        continued = true;
+        return t.add(1); // the scope has disposed t by now
+      });
+    };
+    assert.throws(() => ds.scope(body), /^ArgumentError: scope: fn returned a Promise; scope\(\) takes a synchronous function/);
+    assert.equal(ds.memory().tensors, base, "its tensors were disposed at once");
+    assert.throws(() => made!.toArray(), ds.MemoryError);
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(continued, true, "the body did run on (it cannot be stopped)");
+    assert.deepEqual(unhandled, [], "its failure on the disposed tensor is not an unhandled rejection");
+    // Any thenable counts.
+    assert.throws(() => ds.scope(() => ({ then() {} })), /fn returned a Promise/);
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
 });
 
 test("a disposed tensor's next use says what disposed it and how to keep it", () => {

@@ -1,9 +1,10 @@
 // `deepscript pretrain`: SimCLR on the bundled digits' training images (no labels), then the
 // frozen encoder judged with 1% of the labels (linear probe and kNN) against a randomly initialised
 // one; writes the encoder, a probe report and PCA and t-SNE pictures of the embeddings.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ArgumentError } from "../core/errors.js";
+import { writeAtomic } from "../core/atomic.js";
 import * as ds from "../tensor/index.js";
 import * as nn from "../nn/index.js";
 import * as train from "../train/index.js";
@@ -81,7 +82,7 @@ export async function pretrainCommand(opts: PretrainOptions): Promise<PretrainRe
   const outDir = resolve(opts.out);
   mkdirSync(outDir, { recursive: true });
   io.save(encoder, join(outDir, "encoder.safetensors"));
-  writeFileSync(join(outDir, "probe.json"), JSON.stringify(report, null, 2) + "\n");
+  writeAtomic("pretrain", join(outDir, "probe.json"), JSON.stringify(report, null, 2) + "\n");
   await projector(train.embed(encoder, test.x), test.y, { title: "SimCLR embeddings of the test digits (PCA)" }).figure.save(join(outDir, "embeddings-pca.png"));
   const nt = Math.min(1000, opts.limit ?? 1000); // exact t-SNE is O(N²): 1,000 points take ~10 s
   await projector(train.embed(encoder, test.x.narrow(0, 0, nt)), test.y.narrow(0, 0, nt), { method: "tsne", tsne: { seed: opts.seed }, title: `SimCLR embeddings of ${nt} test digits (t-SNE)` })

@@ -1,8 +1,9 @@
 // `deepscript train`: trains an MLP or CNN on a dataset with a progress bar, reports test
 // accuracy, and writes the model, its history and its options to --out.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ArgumentError } from "../core/errors.js";
+import { writeAtomic } from "../core/atomic.js";
 import * as ds from "../tensor/index.js";
 import * as optim from "../optim/index.js";
 import * as train from "../train/index.js";
@@ -55,8 +56,8 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
   const outDir = resolve(opts.out);
   mkdirSync(outDir, { recursive: true });
   io.save(model, join(outDir, "model.safetensors"));
-  writeFileSync(join(outDir, "history.json"), JSON.stringify(history, null, 2) + "\n");
-  writeFileSync(join(outDir, "train-options.json"), JSON.stringify({ ...opts, testAccuracy: test.accuracy, testLoss: test.loss }, null, 2) + "\n");
+  writeAtomic("train", join(outDir, "history.json"), JSON.stringify(history, null, 2) + "\n");
+  writeAtomic("train", join(outDir, "train-options.json"), JSON.stringify({ ...opts, testAccuracy: test.accuracy, testLoss: test.loss }, null, 2) + "\n");
   const figures = await writeTrainingFigures(outDir, history, model, data.test, data.classes);
   log(`test accuracy ${(test.accuracy * 100).toFixed(2)}% (loss ${test.loss.toFixed(4)})`);
   log(`saved model.safetensors, history.json, train-options.json, ${figures.join(", ")} to ${outDir}`);

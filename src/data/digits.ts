@@ -1,6 +1,7 @@
 // datasets.digits(): 10,000 real handwritten MNIST digits bundled with the package (works offline).
 import { fileURLToPath } from "node:url";
 import { FileError } from "../core/errors.js";
+import { checkBoolean, checkOptions, optionNames } from "../core/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { reshape } from "../ops/shape.js";
@@ -13,6 +14,7 @@ export interface DigitsOptions {
   /** Give x as [N, 784] instead of [N, 1, 28, 28] (default false). */
   flatten?: boolean;
 }
+const DIGITS_OPTIONS = optionNames<DigitsOptions>({ flatten: true });
 
 export interface Split {
   /** Images, float32 in [0, 1]: [N, 1, 28, 28], or [N, 784] with `flatten`. */
@@ -33,6 +35,8 @@ let cache: Raw | null = null;
  * @example const { train, test } = data.datasets.digits(); // train.x [8000, 1, 28, 28], train.y [8000]
  */
 export function digits(opts: DigitsOptions = {}): { train: Split; test: Split } {
+  checkOptions("digits", opts, DIGITS_OPTIONS);
+  if (opts.flatten !== undefined) checkBoolean("digits", "flatten", opts.flatten);
   const raw = (cache ??= readDigits(DIGITS_FILE));
   const area = raw.rows * raw.cols;
   const part = (start: number, n: number): Split => {

@@ -1,6 +1,7 @@
 // DataLoader: iterates a dataset in (optionally shuffled) batches stacked along dim 0.
 import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
 import { PCG32, globalRng, type RngState } from "../core/rng.js";
+import { checkBoolean, checkOptions, optionNames } from "../core/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { stack } from "../ops/shape.js";
@@ -25,6 +26,7 @@ export interface DataLoaderOptions<B = Tensor[]> {
   /** Turns a list of samples into a batch (default: stack each position along a new dim 0). */
   collate?: (samples: Tensor[][]) => B;
 }
+const DATALOADER_OPTIONS = optionNames<DataLoaderOptions>({ batchSize: true, shuffle: true, dropLast: true, seed: true, generator: true, collate: true });
 
 /** Where a DataLoader stands (stateDict/loadStateDict), as plain JSON: what fit's checkpoints save to resume mid-epoch. */
 export interface DataLoaderState {
@@ -67,6 +69,7 @@ export class DataLoader<B = Tensor[]> implements Iterable<B> {
     if (!dataset || typeof dataset.get !== "function" || !Number.isInteger(dataset.length) || dataset.length < 0) {
       throw new ArgumentError("DataLoader", "dataset must have an integer length and a get(i) method");
     }
+    checkOptions("DataLoader", opts, DATALOADER_OPTIONS);
     const batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError("DataLoader", `batchSize must be a positive integer, got ${batchSize}`);
     if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) throw new ArgumentError("DataLoader", `seed must be an integer, got ${opts.seed}`);
@@ -74,8 +77,9 @@ export class DataLoader<B = Tensor[]> implements Iterable<B> {
     if (opts.generator !== undefined && opts.seed !== undefined) throw new ArgumentError("DataLoader", "give seed or generator, not both");
     this.dataset = dataset;
     this.batchSize = batchSize;
-    this.shuffle = opts.shuffle ?? false;
-    this.dropLast = opts.dropLast ?? false;
+    this.shuffle = checkBoolean("DataLoader", "shuffle", opts.shuffle ?? false);
+    this.dropLast = checkBoolean("DataLoader", "dropLast", opts.dropLast ?? false);
+    if (opts.collate !== undefined && typeof opts.collate !== "function") throw new ArgumentError("DataLoader", `collate must be a function, got ${typeof opts.collate}`);
     this.seed = opts.seed;
     this.generator = opts.generator ?? null;
     this.collate = opts.collate;

@@ -1,5 +1,6 @@
 // trainTestSplit: scikit-learn's train_test_split for tensors (shuffled, seeded, optionally stratified).
 import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
+import { checkBoolean, checkOptions, optionNames } from "../core/options.js";
 import { PCG32, globalRng } from "../core/rng.js";
 import { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
@@ -16,6 +17,7 @@ export interface SplitOptions {
   /** Labels (one per sample): keep each class's share equal in both parts. Needs shuffle. */
   stratify?: Tensor;
 }
+const SPLIT_OPTIONS = optionNames<SplitOptions>({ testSize: true, shuffle: true, seed: true, stratify: true });
 
 /**
  * Splits tensors along dim 0 into train and test parts, as scikit-learn's train_test_split:
@@ -32,6 +34,7 @@ export function trainTestSplit(...args: [...Tensor[], SplitOptions] | Tensor[]):
   const n = tensors[0].shape[0];
   if (tensors.some((t) => t.shape[0] !== n)) throw new ShapeError(op, `tensors must have the same size in dim 0, got ${tensors.map((t) => fmtShape(t.shape)).join(", ")}`);
 
+  checkOptions(op, opts, SPLIT_OPTIONS);
   const testSize = opts.testSize ?? 0.25;
   let nTest: number;
   if (Number.isInteger(testSize) && testSize >= 1) nTest = testSize;
@@ -40,7 +43,7 @@ export function trainTestSplit(...args: [...Tensor[], SplitOptions] | Tensor[]):
   const nTrain = n - nTest;
   if (nTrain < 1) throw new ArgumentError(op, `testSize ${testSize} leaves no training samples out of ${n}`);
 
-  const shuffle = opts.shuffle ?? true;
+  const shuffle = checkBoolean(op, "shuffle", opts.shuffle ?? true);
   if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) throw new ArgumentError(op, `seed must be an integer, got ${opts.seed}`);
   const rng = opts.seed === undefined ? globalRng : new PCG32(opts.seed);
   let train: Int32Array, test: Int32Array;

@@ -3,6 +3,7 @@
 // Shakespeare excerpt.
 import { fileURLToPath } from "node:url";
 import { ArgumentError, IndexError, ShapeError } from "../core/errors.js";
+import { checkBoolean, checkChoice, checkOptions, optionNames } from "../core/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { readBytes } from "./files.js";
@@ -19,6 +20,7 @@ export interface VocabOptions {
   /** At most this many tokens in all, specials included (the most frequent are kept). */
   maxSize?: number;
 }
+const VOCAB_OPTIONS = optionNames<VocabOptions>({ unk: true, pad: true, specials: true, minFreq: true, maxSize: true });
 
 /**
  * A token ↔ index table. Specials come first (pad = 0, unk = 1 by default), then tokens by
@@ -34,6 +36,7 @@ export class Vocab {
   readonly unkToken: string | null;
 
   constructor(tokens: readonly string[], opts: { pad?: string | null; unk?: string | null } = {}) {
+    checkOptions("Vocab", opts, optionNames<typeof opts>({ pad: true, unk: true }));
     this.itos = [...tokens];
     this.stoi = new Map();
     this.itos.forEach((t, i) => {
@@ -49,6 +52,7 @@ export class Vocab {
 
   /** Counts the tokens of `sequences` (lists of tokens) and builds the vocabulary. */
   static build(sequences: Iterable<readonly string[]>, opts: VocabOptions = {}): Vocab {
+    checkOptions("Vocab.build", opts, VOCAB_OPTIONS);
     const pad = opts.pad === undefined ? "<pad>" : opts.pad;
     const unk = opts.unk === undefined ? "<unk>" : opts.unk;
     const specials = [...(pad !== null ? [pad] : []), ...(unk !== null ? [unk] : []), ...(opts.specials ?? [])];
@@ -97,6 +101,7 @@ export class Vocab {
   }
   /** Indices (numbers, or a 1-d int tensor) → tokens; `skipPad` drops padding. */
   decode(ids: Iterable<number> | Tensor, opts: { skipPad?: boolean } = {}): string[] {
+    checkOptions("Vocab.decode", opts, optionNames<typeof opts>({ skipPad: true }));
     const arr = Symbol.iterator in Object(ids) ? Array.from(ids as Iterable<number>) : Array.from((ids as Tensor).dataSync());
     const pad = this.padIndex;
     return arr.filter((i) => !(opts.skipPad && i === pad)).map((i) => this.tokenAt(i));
@@ -138,8 +143,11 @@ export function tokenize(text: string): string[] {
 export class WordVocab extends Vocab {
   tokenizer: (text: string) => string[] = tokenize;
   static fromTexts(texts: readonly string[], opts: VocabOptions & { tokenizer?: (text: string) => string[] } = {}): WordVocab {
-    const tok = opts.tokenizer ?? tokenize;
-    const v = Vocab.build(texts.map(tok), opts);
+    checkOptions("WordVocab.fromTexts", opts, [...VOCAB_OPTIONS, "tokenizer"]);
+    const { tokenizer, ...vocabOpts } = opts;
+    const tok = tokenizer ?? tokenize;
+    if (typeof tok !== "function") throw new ArgumentError("WordVocab.fromTexts", `tokenizer must be a function, got ${typeof tok}`);
+    const v = Vocab.build(texts.map(tok), vocabOpts);
     const w = new WordVocab(v.itos, { pad: v.padToken, unk: v.unkToken });
     w.tokenizer = tok;
     return w;
@@ -164,6 +172,7 @@ export interface PadOptions {
   /** Output layout: [batch, time] (default true) or [time, batch]. */
   batchFirst?: boolean;
 }
+const PAD_OPTIONS = optionNames<PadOptions>({ padValue: true, maxLen: true, side: true, batchFirst: true });
 
 /**
  * Pads lists of token indices into one int32 batch, with each sequence's length (after cutting)
@@ -174,6 +183,9 @@ export interface PadOptions {
  */
 export function padSequences(seqs: readonly (readonly number[])[], opts: PadOptions = {}): { ids: Tensor; lengths: number[] } {
   const op = "padSequences";
+  checkOptions(op, opts, PAD_OPTIONS);
+  if (opts.side !== undefined) checkChoice(op, "side", opts.side, ["end", "start"]);
+  if (opts.batchFirst !== undefined) checkBoolean(op, "batchFirst", opts.batchFirst);
   if (seqs.length === 0) throw new ShapeError(op, "needs at least one sequence");
   const maxLen = opts.maxLen ?? Math.max(...seqs.map((s) => s.length));
   if (!Number.isInteger(maxLen) || maxLen < 1) throw new ArgumentError(op, `maxLen must be a positive integer, got ${maxLen}`);
@@ -196,6 +208,7 @@ export function padSequences(seqs: readonly (readonly number[])[], opts: PadOpti
  */
 export function nextTokenPairs(ids: readonly number[] | Tensor, seqLen: number, opts: { stride?: number } = {}): { x: Tensor; y: Tensor } {
   const op = "nextTokenPairs";
+  checkOptions(op, opts, optionNames<typeof opts>({ stride: true }));
   const arr = Array.isArray(ids) ? (ids as number[]) : Array.from((ids as Tensor).dataSync());
   const stride = opts.stride ?? seqLen;
   if (!Number.isInteger(seqLen) || seqLen < 1 || !Number.isInteger(stride) || stride < 1) throw new ArgumentError(op, `seqLen and stride must be positive integers, got ${seqLen}, ${stride}`);

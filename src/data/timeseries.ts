@@ -2,6 +2,7 @@
 // (standardise, min-max) with features on the last dim, and the bundled airline-passengers series.
 import { fileURLToPath } from "node:url";
 import { ArgumentError, FileError, ShapeError, fmtShape } from "../core/errors.js";
+import { checkOptions, optionNames } from "../core/options.js";
 import { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { readBytes } from "./files.js";
@@ -25,6 +26,7 @@ export interface WindowOptions {
   /** For [time, features] series: the feature columns that make the target (default: all). */
   targetColumns?: readonly number[];
 }
+const WINDOW_OPTIONS = optionNames<WindowOptions>({ window: true, horizon: true, stride: true, targetColumns: true });
 
 /**
  * Cuts a series into (input, target) pairs: x[i] = s[i·stride … i·stride + window - 1] and
@@ -37,6 +39,7 @@ export interface WindowOptions {
  */
 export function windowSeries(series: SeriesLike, opts: WindowOptions): { x: Tensor; y: Tensor } {
   const op = "windowSeries";
+  checkOptions(op, opts, WINDOW_OPTIONS, ["window"]);
   const s = asTensor(op, series);
   const { window } = opts, horizon = opts.horizon ?? 1, stride = opts.stride ?? 1;
   for (const [name, v] of [["window", window], ["horizon", horizon], ["stride", stride]] as const) {
@@ -135,6 +138,7 @@ export class MinMaxScaler extends Scaler {
   readonly featureRange: readonly [number, number];
   constructor(opts: { featureRange?: readonly [number, number] } = {}) {
     super();
+    checkOptions("MinMaxScaler", opts, optionNames<typeof opts>({ featureRange: true }));
     this.featureRange = opts.featureRange ?? [0, 1];
     if (!(this.featureRange[0] < this.featureRange[1])) throw new ArgumentError("MinMaxScaler", `featureRange must be [lo, hi] with lo < hi, got ${JSON.stringify(this.featureRange)}`);
   }

@@ -3,6 +3,7 @@
 // tensors as plain loops over the data (no gradients: they make training data, not models).
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import { PCG32, globalRng } from "../core/rng.js";
+import { checkChoice, checkOptions, optionNames } from "../core/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 
@@ -123,12 +124,22 @@ function affineCoords(m: number[], oh: number, ow: number, xs: Float64Array, ys:
   }
 }
 
+function checkInterpolation(op: string, opts: WarpOptions): void {
+  if (opts.interpolation !== undefined) checkChoice(op, "interpolation", opts.interpolation, ["bilinear", "nearest"]);
+}
+
+const AFFINE_PARAMS = optionNames<AffineParams>({ angle: true, translate: true, scale: true, shear: true });
+const WARP_OPTIONS = optionNames<WarpOptions>({ fill: true, interpolation: true });
+
 /**
  * An affine warp of every image (torchvision's F.affine on tensors): rotation about the centre,
  * scale, shear, then translation; bilinear, `fill` outside.
  * @example data.transforms.affine(x, { angle: 15, translate: [2, 0] })
  */
 export function affine(x: Tensor, params: AffineParams, opts: WarpOptions = {}): Tensor {
+  checkOptions("affine", opts, WARP_OPTIONS);
+  checkInterpolation("affine", opts);
+  checkOptions("affine", params, AFFINE_PARAMS);
   const b = batchOf("affine", x);
   const m = inverseAffine(params, b.h, b.w);
   return resample(b, b.h, b.w, opts.fill ?? 0, (_k, xs, ys) => affineCoords(m, b.h, b.w, xs, ys), opts.interpolation === "nearest");
@@ -175,11 +186,15 @@ export interface RandomAffineOptions extends WarpOptions, Seeded {
   shear?: number | readonly [number, number];
 }
 
+const RANDOM_AFFINE_OPTIONS = optionNames<RandomAffineOptions>({ degrees: true, translate: true, scale: true, shear: true, fill: true, interpolation: true, seed: true });
+
 /**
  * A random rotation, translation, zoom and shear per image (torchvision's RandomAffine).
  * @example const aug = data.transforms.randomAffine({ degrees: 15, translate: [0.1, 0.1], scale: [0.9, 1.1], seed: 0 })
  */
 export function randomAffine(opts: RandomAffineOptions = {}): Transform {
+  checkOptions("randomAffine", opts, RANDOM_AFFINE_OPTIONS);
+  checkInterpolation("randomAffine", opts);
   const op = "randomAffine";
   const deg = range(op, "degrees", opts.degrees ?? 0, true);
   const shear = range(op, "shear", opts.shear ?? 0, true);
@@ -205,6 +220,7 @@ export function randomAffine(opts: RandomAffineOptions = {}): Transform {
 
 /** A random rotation per image, uniform in [-degrees, degrees] (or [min, max]); bilinear. */
 export function randomRotation(degrees: number | readonly [number, number], opts: WarpOptions & Seeded = {}): Transform {
+  checkOptions("randomRotation", opts, optionNames<typeof opts>({ fill: true, interpolation: true, seed: true }));
   return randomAffine({ ...opts, degrees });
 }
 
@@ -213,6 +229,7 @@ export function randomRotation(degrees: number | readonly [number, number], opts
  * [-maxShift, maxShift] on each axis), `fill` where it uncovers.
  */
 export function randomShift(maxShift: number, opts: { fill?: number } & Seeded = {}): Transform {
+  checkOptions("randomShift", opts, optionNames<typeof opts>({ fill: true, seed: true }));
   if (!Number.isInteger(maxShift) || maxShift < 0) throw new ArgumentError("randomShift", `maxShift must be a whole number ≥ 0, got ${maxShift}`);
   const mine = own(opts);
   return (x, rng) => {
@@ -230,6 +247,7 @@ export function randomShift(maxShift: number, opts: { fill?: number } & Seeded =
  * torchvision's RandomCrop.
  */
 export function randomCrop(size: number | readonly [number, number], opts: { padding?: number; fill?: number } & Seeded = {}): Transform {
+  checkOptions("randomCrop", opts, optionNames<typeof opts>({ padding: true, fill: true, seed: true }));
   const [oh, ow] = typeof size === "number" ? [size, size] : size;
   const pad = opts.padding ?? 0;
   if (!Number.isInteger(pad) || pad < 0) throw new ArgumentError("randomCrop", `padding must be a whole number ≥ 0, got ${pad}`);
@@ -252,11 +270,14 @@ export interface RandomResizedCropOptions extends Seeded {
   ratio?: readonly [number, number];
 }
 
+const RANDOM_RESIZED_CROP_OPTIONS = optionNames<RandomResizedCropOptions>({ scale: true, ratio: true, seed: true });
+
 /**
  * A random box (area and aspect ratio drawn per image) resized bilinearly to size×size — the crop
  * SimCLR's augmentations start from (torchvision's RandomResizedCrop, 10 tries then the centre).
  */
 export function randomResizedCrop(size: number | readonly [number, number], opts: RandomResizedCropOptions = {}): Transform {
+  checkOptions("randomResizedCrop", opts, RANDOM_RESIZED_CROP_OPTIONS);
   const [oh, ow] = typeof size === "number" ? [size, size] : size;
   const [smin, smax] = opts.scale ?? [0.08, 1];
   const [rmin, rmax] = opts.ratio ?? [3 / 4, 4 / 3];
@@ -289,8 +310,11 @@ export function randomResizedCrop(size: number | readonly [number, number], opts
   };
 }
 
+const SEEDED_OPTIONS = optionNames<Seeded>({ seed: true });
+
 /** Mirrors each image left-right with probability p. */
 export function randomHorizontalFlip(p = 0.5, opts: Seeded = {}): Transform {
+  checkOptions("randomHorizontalFlip", opts, SEEDED_OPTIONS);
   const mine = own(opts);
   return (x, rng) => {
     const g = pick(rng, mine);
@@ -309,11 +333,15 @@ export interface ElasticOptions extends WarpOptions, Seeded {
   sigma?: number;
 }
 
+const ELASTIC_OPTIONS = optionNames<ElasticOptions>({ alpha: true, sigma: true, fill: true, interpolation: true, seed: true });
+
 /**
  * Elastic distortion (Simard et al. 2003): a random displacement field per image, uniform in
  * [-1, 1], smoothed by a Gaussian of `sigma` pixels and scaled by `alpha`, then bilinear resampling.
  */
 export function elastic(opts: ElasticOptions = {}): Transform {
+  checkOptions("elastic", opts, ELASTIC_OPTIONS);
+  checkInterpolation("elastic", opts);
   const alpha = opts.alpha ?? 8, sigma = opts.sigma ?? 3;
   if (!(sigma > 0) || !(alpha >= 0)) throw new ArgumentError("elastic", `alpha must be ≥ 0 and sigma > 0, got ${alpha}, ${sigma}`);
   const radius = Math.ceil(3 * sigma);
@@ -354,8 +382,11 @@ export interface NoiseOptions extends Seeded {
   clip?: readonly [number, number];
 }
 
+const NOISE_OPTIONS = optionNames<NoiseOptions>({ mean: true, clip: true, seed: true });
+
 /** Adds N(mean, std²) noise to every pixel (the denoising autoencoder's corruption). */
 export function gaussianNoise(std: number, opts: NoiseOptions = {}): Transform {
+  checkOptions("gaussianNoise", opts, NOISE_OPTIONS);
   if (!(std >= 0)) throw new ArgumentError("gaussianNoise", `std must be ≥ 0, got ${std}`);
   const mine = own(opts);
   return (x, rng) => {
@@ -370,6 +401,7 @@ export function gaussianNoise(std: number, opts: NoiseOptions = {}): Transform {
 
 /** Applies `t` to each image with probability p (else passes it through). */
 export function randomApply(t: Transform, p = 0.5, opts: Seeded = {}): Transform {
+  checkOptions("randomApply", opts, SEEDED_OPTIONS);
   const mine = own(opts);
   return (x, rng) => {
     const g = pick(rng, mine);
@@ -390,6 +422,7 @@ export function randomApply(t: Transform, p = 0.5, opts: Seeded = {}): Transform
  * @example const aug = data.transforms.compose([randomResizedCrop(28, { scale: [0.5, 1] }), randomRotation(15), gaussianNoise(0.1)], { seed: 0 })
  */
 export function compose(transforms: readonly Transform[], opts: Seeded = {}): Transform {
+  checkOptions("compose", opts, SEEDED_OPTIONS);
   const mine = own(opts);
   return (x, rng) => {
     const g = rng ?? mine ?? undefined;

@@ -1,11 +1,10 @@
 // DataFrame: named columns of equal length with pandas' everyday verbs. Rows are filtered and new
 // columns derived through Arquero (lazy row objects), multi-column groups hashed by Arquero; joins,
 // sorts, windows, aggregations and pandas' missing-value rules are ours.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import * as aq from "arquero";
 import type { ColumnTable } from "arquero";
 import { ArgumentError, ShapeError } from "../core/errors.js";
+import { writeAtomic } from "../core/atomic.js";
 import type { DType } from "../core/dtype.js";
 import * as ds from "../tensor/index.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -537,8 +536,8 @@ export class DataFrame {
     return DataFrame._of(names, names.map((n) => toColumn(t.array(n) as ArrayLike<unknown>)));
   }
   /**
-   * CSV text (no index column, missing values empty, dates ISO), or written to `path` when given
-   * (through a temporary file and a rename).
+   * CSV text (no index column, missing values empty, dates ISO); also written to `path` when given
+   * (atomically, creating its folder: see writeAtomic in core/atomic.ts).
    */
   toCsv(path?: string, opts: ToCsvOptions = {}): string {
     const d = opts.delimiter ?? ",", na = opts.naRep ?? "", eol = opts.lineTerminator ?? "\n";
@@ -552,12 +551,7 @@ export class DataFrame {
       lines.push(line);
     }
     const text = lines.join(eol) + eol;
-    if (path !== undefined) {
-      mkdirSync(dirname(path), { recursive: true });
-      const tmp = `${path}.tmp-${process.pid}`;
-      writeFileSync(tmp, text);
-      renameSync(tmp, path);
-    }
+    if (path !== undefined) writeAtomic("toCsv", path, text, { mkdirs: true });
     return text;
   }
   /** pandas-style text; long frames show their first and last five rows. */

@@ -3,6 +3,7 @@
 import { Tensor, tensor, reshape } from "../tensor/index.js";
 import { ArgumentError, DeepScriptError, NonFiniteError, ShapeError } from "../core/errors.js";
 import { PCG32 } from "../core/rng.js";
+import { checkOptions } from "../core/options.js";
 
 /** A model was used (predict, transform, score, …) before `fit`. */
 export class NotFittedError extends DeepScriptError {}
@@ -203,7 +204,7 @@ export abstract class BaseEstimator<P extends object = Record<string, unknown>> 
   constructor(defaults: P, opts: Partial<P> = {}) {
     this.defaults = defaults;
     this.params = { ...defaults };
-    this.assignParams(opts);
+    this.assignParams(this.constructor.name, opts);
   }
 
   /** The estimator's name in messages (`RandomForestClassifier.fit`). */
@@ -211,11 +212,10 @@ export abstract class BaseEstimator<P extends object = Record<string, unknown>> 
     return `${this.constructor.name}.${method}`;
   }
 
-  private assignParams(opts: Partial<P>): void {
+  // The option names are the defaults' own keys, so the list cannot drift from the defaults.
+  private assignParams(op: string, opts: Partial<P>): void {
+    checkOptions(op, opts, Object.keys(this.defaults));
     for (const key of Object.keys(opts)) {
-      if (!(key in this.defaults)) {
-        throw new ArgumentError(this.name("setParams"), `unknown option ${JSON.stringify(key)}; expected one of ${Object.keys(this.defaults).join(", ")}`);
-      }
       const v = (opts as Record<string, unknown>)[key];
       if (v !== undefined) (this.params as Record<string, unknown>)[key] = v;
     }
@@ -228,7 +228,7 @@ export abstract class BaseEstimator<P extends object = Record<string, unknown>> 
 
   /** Changes options (unknown names are refused) and returns `this`; takes effect at the next fit. */
   setParams(opts: Partial<P>): this {
-    this.assignParams(opts);
+    this.assignParams(this.name("setParams"), opts);
     return this;
   }
 

@@ -1,6 +1,6 @@
 // Adagrad (Duchi et al.) with learning-rate decay, L2 weight decay and maximize (PyTorch's torch.optim.Adagrad).
 import type { Tensor } from "../tensor/tensor.js";
-import { Optimizer, checkNonNegative, type Group, type ParamGroupInput, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNonNegative, type Group, type ParamGroupInput, type ParamsInput, type OptimizerOptions } from "./optimizer.js";
 
 /** Adagrad's hyperparameters (each group has all of them). */
 export interface AdagradHyper {
@@ -12,8 +12,8 @@ export interface AdagradHyper {
   maximize: boolean;
 }
 
-/** Options of `new optim.Adagrad(params, opts)`; every field is optional. */
-export type AdagradOptions = Partial<AdagradHyper>;
+/** Options of `new optim.Adagrad(params, opts)`: its hyperparameters and checkFinite; every field is optional. */
+export type AdagradOptions = Partial<AdagradHyper> & OptimizerOptions;
 
 /** Per-parameter state: step count and the running sum of squared gradients. */
 export type AdagradState = { step: number; sum: Tensor };

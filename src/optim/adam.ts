@@ -6,7 +6,7 @@ import * as ir from "../ir/expr.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { maximum } from "../ops/math.js";
 import { assignExpr } from "../prims/movement.js";
-import { Optimizer, checkNonNegative, type Group, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNonNegative, type Group, type ParamsInput, type OptimizerOptions } from "./optimizer.js";
 
 /** Adam's and AdamW's hyperparameters (each group has all of them). */
 export interface AdamHyper {
@@ -18,8 +18,8 @@ export interface AdamHyper {
   maximize: boolean;
 }
 
-/** Options of `new optim.Adam(params, opts)`; every field is optional. */
-export type AdamOptions = Partial<AdamHyper>;
+/** Options of `new optim.Adam(params, opts)`: its hyperparameters and checkFinite; every field is optional. */
+export type AdamOptions = Partial<AdamHyper> & OptimizerOptions;
 
 /** Per-parameter state: step count, first and second moment estimates, and their running max (amsgrad). */
 export type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor };

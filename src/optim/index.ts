@@ -1,6 +1,6 @@
 // Optimizers and learning-rate schedules (PyTorch's torch.optim): `import { optim } from "deepscript"`.
 export {
-  Optimizer, type ParamGroup, type Group, type ParamGroupInput, type ParamsInput, type OptimizerStateDict, type StateValue, type Closure,
+  Optimizer, type OptimizerOptions, type ParamGroup, type Group, type ParamGroupInput, type ParamsInput, type OptimizerStateDict, type StateValue, type Closure,
 } from "./optimizer.js";
 export { SGD, type SGDOptions, type SGDHyper, type SGDState } from "./sgd.js";
 export { Adam, type AdamOptions, type AdamHyper, type AdamState } from "./adam.js";

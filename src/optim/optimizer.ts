@@ -1,11 +1,12 @@
 // The Optimizer shell (PyTorch's torch.optim.Optimizer): parameter groups, per-parameter state,
 // step/zeroGrad, and state dicts with PyTorch's keys. Each optimizer adds only its update rule.
 import { checkOptions } from "../core/options.js";
-import { ArgumentError, ShapeError, fmtShape } from "../core/errors.js";
+import { ArgumentError, NonFiniteError, ShapeError, fmtShape } from "../core/errors.js";
 import { isFloat } from "../core/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { keep, scope, stepBoundary } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
+import { allFinite, describeNonFinite } from "../ops/finite.js";
 import { backendOf, filled } from "../prims/kernel.js";
 
 /** One parameter group: its tensors, learning rate and the optimizer's other hyperparameters. */
@@ -38,6 +39,16 @@ export interface OptimizerStateDict {
   param_groups: (Record<string, unknown> & { params: number[] })[];
 }
 
+/** Options every optimizer takes besides its hyperparameters (which may also be set per group). */
+export interface OptimizerOptions {
+  /**
+   * Refuse a step whose gradients hold NaN or ±Infinity: `step()` throws NonFiniteError naming the
+   * parameter (its index, as in stateDict) and where the first bad value is, before any parameter
+   * or state changes (default false). The guard fit gives its loss, for hand-written loops.
+   */
+  checkFinite?: boolean;
+}
+
 /** Zero-argument function that recomputes the loss (for optimizers that re-evaluate it). */
 export type Closure = () => number | Tensor;
 
@@ -66,11 +77,16 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
   readonly defaults: Readonly<H>;
   /** The optimizer's name, used in error messages. */
   readonly name: string;
+  /** Whether step() refuses non-finite gradients (the `checkFinite` option); may be changed at any time. */
+  checkFinite: boolean;
 
-  protected constructor(name: string, params: ParamsInput<Partial<H>>, defaults: H, opts: Partial<H>) {
+  protected constructor(name: string, params: ParamsInput<Partial<H>>, defaults: H, opts: Partial<H> & OptimizerOptions) {
     this.name = name;
-    checkOptions(name, opts, Object.keys(defaults));
-    this.defaults = { ...defaults, ...definedEntries(opts) } as H;
+    checkOptions(name, opts, [...Object.keys(defaults), "checkFinite"]);
+    const { checkFinite = false, ...hyper } = opts;
+    if (typeof checkFinite !== "boolean") throw new ArgumentError(name, `checkFinite must be true or false, got ${String(checkFinite)}`);
+    this.checkFinite = checkFinite;
+    this.defaults = { ...defaults, ...definedEntries(hyper) } as H;
     if (!Array.isArray(params) && !(params instanceof Tensor)) {
       throw new ArgumentError(name, "params must be an array of tensors or of parameter groups ({ params, ...options }), e.g. model.parameters()");
     }
@@ -89,6 +105,8 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
     if (group === null || typeof group !== "object" || !("params" in group)) {
       throw new ArgumentError(this.name, "a parameter group must be an object { params: Tensor[], ...options }");
     }
+    // A misspelt hyperparameter in a group would otherwise train that group with the default.
+    checkOptions(`${this.name} parameter group`, group, ["params", ...Object.keys(this.defaults)]);
     const raw = group.params as unknown;
     const params = raw instanceof Tensor ? [raw] : Array.isArray(raw) ? [...(raw as unknown[])] : null;
     if (!params) throw new ArgumentError(this.name, "a group's params must be an array of tensors");
@@ -123,6 +141,7 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
    */
   step(closure?: Closure): number | Tensor | undefined {
     const loss = closure ? closure() : undefined;
+    if (this.checkFinite) this.refuseNonFinite();
     scope(() => noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
@@ -142,6 +161,20 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
     // off the device (tensor/memory.ts).
     stepBoundary(this);
     return loss;
+  }
+
+  /** Throws NonFiniteError for the first gradient with a NaN or an infinity (checkFinite), before anything changes. */
+  private refuseNonFinite(): void {
+    let index = 0;
+    for (const [gi, group] of this.paramGroups.entries()) {
+      for (const p of group.params) {
+        if (p.grad !== null && !allFinite(p.grad)) {
+          const which = `the gradient of parameter ${index}${this.paramGroups.length > 1 ? ` (group ${gi})` : ""}`;
+          throw new NonFiniteError(`${this.name}.step`, `${describeNonFinite(p.grad, which)}; the step was refused (checkFinite), no parameter or state changed`);
+        }
+        index++;
+      }
+    }
   }
 
   /**

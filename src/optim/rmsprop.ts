@@ -1,6 +1,6 @@
 // RMSprop (Hinton) with centering, momentum, L2 weight decay and maximize (PyTorch's torch.optim.RMSprop).
 import type { Tensor } from "../tensor/tensor.js";
-import { Optimizer, checkNonNegative, type Group, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNonNegative, type Group, type ParamsInput, type OptimizerOptions } from "./optimizer.js";
 
 /** RMSprop's hyperparameters (each group has all of them). */
 export interface RMSpropHyper {
@@ -13,8 +13,8 @@ export interface RMSpropHyper {
   maximize: boolean;
 }
 
-/** Options of `new optim.RMSprop(params, opts)`; every field is optional. */
-export type RMSpropOptions = Partial<RMSpropHyper>;
+/** Options of `new optim.RMSprop(params, opts)`: its hyperparameters and checkFinite; every field is optional. */
+export type RMSpropOptions = Partial<RMSpropHyper> & OptimizerOptions;
 
 /** Per-parameter state: step count, running mean of g², and (when used) of g and the momentum buffer. */
 export type RMSpropState = { step: number; squareAvg: Tensor; momentumBuffer?: Tensor; gradAvg?: Tensor };

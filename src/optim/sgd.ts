@@ -2,7 +2,7 @@
 import { ArgumentError } from "../core/errors.js";
 import { keep } from "../tensor/memory.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { Optimizer, checkNonNegative, type Group, type ParamsInput } from "./optimizer.js";
+import { Optimizer, checkNonNegative, type Group, type ParamsInput, type OptimizerOptions } from "./optimizer.js";
 
 /** SGD's hyperparameters (each group has all of them). */
 export interface SGDHyper {
@@ -14,8 +14,8 @@ export interface SGDHyper {
   maximize: boolean;
 }
 
-/** Options of `new optim.SGD(params, opts)`; every field is optional. */
-export type SGDOptions = Partial<SGDHyper>;
+/** Options of `new optim.SGD(params, opts)`: its hyperparameters and checkFinite; every field is optional. */
+export type SGDOptions = Partial<SGDHyper> & OptimizerOptions;
 
 /** Per-parameter state: the momentum buffer, made at the first step when momentum is on. */
 export type SGDState = { momentumBuffer?: Tensor };

@@ -1,8 +1,7 @@
 // Figure: a Vega-Lite spec rendered without a DOM — Vega's headless SVG renderer, resvg for PNG,
 // and a self-contained HTML page. Vega and resvg are loaded on first render, not on import.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, extname } from "node:path";
 import { ArgumentError } from "../core/errors.js";
+import { writeAtomic } from "../core/atomic.js";
 
 /** A Vega-Lite specification (JSON). */
 export type Spec = Record<string, unknown>;
@@ -121,20 +120,24 @@ ${svg}
 
   /** Writes the figure to `path`; the extension picks the format: .svg, .png, .html (or .json for the spec). */
   async save(path: string, opts: PngOptions = {}): Promise<void> {
-    const ext = extname(path).toLowerCase();
+    const ext = extensionOf(path);
     let data: string | Uint8Array;
     if (ext === ".svg") data = await this.toSVG();
     else if (ext === ".png") data = await this.toPNG(opts);
     else if (ext === ".html" || ext === ".htm") data = await this.toHTML();
     else if (ext === ".json") data = JSON.stringify(this.spec, null, 2) + "\n";
     else throw new ArgumentError("save", `${path}: unknown extension "${ext}"; expected .svg, .png, .html or .json`);
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    writeAtomic("save", path, data, { mkdirs: true });
   }
 
   toJSON(): Spec {
     return this.spec;
   }
+}
+
+/** ".png" of "out/fig.png", as node:path's extname (not imported: plot/ also runs in browsers). */
+function extensionOf(path: string): string {
+  const base = path.slice(Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1);
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(dot).toLowerCase() : "";
 }

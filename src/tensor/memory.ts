@@ -231,9 +231,12 @@ function within<T>(fn: () => T, op: boolean, ended: string, failed: string): T {
     abort(op, failed);
     throw e;
   }
-  if (!op && result instanceof Promise) {
+  if (!op && typeof result === "object" && result !== null && typeof (result as { then?: unknown }).then === "function") {
     abort(op, ended);
-    throw new ArgumentError("scope", "fn returned a Promise; scope() takes a synchronous function (await outside it)");
+    // The body runs on after its first await, over tensors just disposed; its later failure is a
+    // consequence of the error thrown here, so it must not also crash the process as unhandled.
+    Promise.resolve(result).catch(() => {});
+    throw new ArgumentError("scope", `fn returned a Promise; scope() takes a synchronous function. ${ASYNC_ADVICE}`);
   }
   leave(result, op, ended);
   return result;
@@ -247,14 +250,26 @@ export function frame<T>(fn: () => T): T {
   return within(fn, true, "the op that made it", "an op that failed");
 }
 
+const AsyncFunction = (async () => {}).constructor;
+const ASYNC_ADVICE = "Await outside the scope (scope the synchronous part of each step), or leave the scope out: memory is managed without it";
+
 /**
  * Runs `fn` and disposes every tensor it created except those it returns (found in arrays, maps
  * and plain objects) and those passed to `keep`. Returned tensors move to the enclosing scope.
- * Optional: without scopes, memory is managed as the header of this file says.
+ * Optional: without scopes, memory is managed as the header of this file says. `fn` must be
+ * synchronous: an async function is refused before it runs, and a function that returns a Promise
+ * (or any thenable) has its tensors disposed and gets an ArgumentError.
  */
 export function scope<T>(fn: () => T): T {
+  // Refused before it runs: an async body would go on after the scope had disposed its tensors.
+  if (typeof fn !== "function" || fn.constructor === AsyncFunction) refuse(fn);
   return within(fn, false, "the end of the ds.scope that made it (return it from the scope, or ds.keep it, to use it afterwards)",
     "the end of the ds.scope that made it (it threw)");
+}
+
+function refuse(fn: unknown): never {
+  if (typeof fn !== "function") throw new ArgumentError("scope", `expected a function, got ${fn === null ? "null" : typeof fn}`);
+  throw new ArgumentError("scope", `got an async function; scope() takes a synchronous function. ${ASYNC_ADVICE}`);
 }
 
 /** Takes a tensor out of its scope so the scope's end does not dispose it. Returns it. */

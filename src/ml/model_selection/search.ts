@@ -1,6 +1,7 @@
 // GridSearchCV: exhaustive search over a parameter grid with cross-validation, then a refit on all data.
 import type { Tensor } from "../../tensor/index.js";
 import { ArgumentError } from "../../core/errors.js";
+import { checkOptions, optionNames } from "../../core/options.js";
 import { NotFittedError, type Label, type TargetInput } from "../base.js";
 import { isClassifier, type AnyEstimator, type Estimator } from "../protocols.js";
 import { numRows, type Rows } from "./split.js";
@@ -59,6 +60,7 @@ export interface GridSearchCVOptions {
   /** The score of a fold whose fit fails (default NaN, as scikit-learn), or "raise" to throw. If every fit fails, the first error is thrown. */
   errorScore?: number | "raise";
 }
+const GRID_SEARCH_OPTIONS = optionNames<GridSearchCVOptions>({ cv: true, scoring: true, refit: true, errorScore: true });
 
 /**
  * Tries every parameter combination of a grid with cross-validation and keeps the best, as
@@ -89,6 +91,7 @@ export class GridSearchCV implements Estimator {
 
   constructor(estimator: Estimator, paramGrid: ParamGrid, opts: GridSearchCVOptions = {}) {
     if (estimator == null || typeof estimator.fit !== "function") throw new ArgumentError("GridSearchCV", "the first argument must be an estimator");
+    checkOptions("GridSearchCV", opts, GRID_SEARCH_OPTIONS);
     this.estimator = estimator;
     this.paramGrid = paramGrid;
     this.cv = opts.cv ?? 5;

@@ -1,6 +1,7 @@
 // Data splitting: trainTestSplit for tensors and arrays, KFold and StratifiedKFold index splitters.
 import { Tensor, tensor, indexSelect, arange } from "../../tensor/index.js";
 import { ArgumentError, ShapeError } from "../../core/errors.js";
+import { checkBoolean, checkOptions, optionNames } from "../../core/options.js";
 import { PCG32, globalRng } from "../../core/rng.js";
 import { trainTestSplit as splitTensors } from "../../data/split.js";
 import { shuffleInPlace } from "../../data/loader.js";
@@ -47,6 +48,7 @@ export interface TrainTestSplitOptions {
   /** Labels (one per row): keep each class's share the same in both parts. Needs shuffle. */
   stratify?: Tensor | ArrayLike<number> | ArrayLike<string>;
 }
+const TRAIN_TEST_SPLIT_OPTIONS = optionNames<TrainTestSplitOptions>({ testSize: true, trainSize: true, shuffle: true, seed: true, stratify: true });
 
 /**
  * Splits tensors and/or arrays (number[][], number[], string[]) into train and test rows, as
@@ -65,6 +67,7 @@ export function trainTestSplit(...args: (Rows | TrainTestSplitOptions | undefine
   const isOpts = last != null && !(last instanceof Tensor) && typeof (last as ArrayLike<unknown>).length !== "number";
   const opts = (isOpts ? last : {}) as TrainTestSplitOptions;
   const arrays = (isOpts ? args.slice(0, -1) : args) as Rows[];
+  checkOptions(op, opts, TRAIN_TEST_SPLIT_OPTIONS);
   if (arrays.length === 0) throw new ArgumentError(op, "needs at least one tensor or array to split");
   const n = numRows(op, arrays[0]);
   arrays.forEach((a, i) => {
@@ -106,6 +109,7 @@ export interface KFoldOptions {
   /** Seed of the shuffle; without it the global generator (`ds.seed`) is used. */
   seed?: number;
 }
+const KFOLD_OPTIONS = optionNames<KFoldOptions>({ nSplits: true, shuffle: true, seed: true });
 
 /** A cross-validation splitter: `split(X, y)` gives the [train, test] row indices of each fold. */
 export interface Splitter {
@@ -114,9 +118,10 @@ export interface Splitter {
 }
 
 function foldOptions(op: string, opts: KFoldOptions): { nSplits: number; shuffle: boolean; seed?: number } {
+  checkOptions(op, opts, KFOLD_OPTIONS);
   const nSplits = checkInt(op, "nSplits", opts.nSplits ?? 5, 2);
   if (opts.seed !== undefined && !Number.isSafeInteger(opts.seed)) throw new ArgumentError(op, `seed must be an integer, got ${opts.seed}`);
-  return { nSplits, shuffle: opts.shuffle ?? false, seed: opts.seed };
+  return { nSplits, shuffle: checkBoolean(op, "shuffle", opts.shuffle ?? false), seed: opts.seed };
 }
 
 function complement(n: number, test: Int32Array): Int32Array {

@@ -1,6 +1,7 @@
 // Scoring by name (scikit-learn's scorer strings) and crossValScore over folds.
 import { Tensor, tensor } from "../../tensor/index.js";
 import { ArgumentError } from "../../core/errors.js";
+import { checkOptions, optionNames } from "../../core/options.js";
 import type { TargetInput } from "../base.js";
 import { isClassifier, type AnyEstimator, type Estimator } from "../protocols.js";
 import * as M from "../metrics/index.js";
@@ -114,6 +115,7 @@ export interface CrossValOptions {
   /** The score of a fold whose fit fails (default NaN, as scikit-learn), or "raise" to throw. If every fold fails, the first error is thrown. */
   errorScore?: number | "raise";
 }
+const CROSS_VAL_OPTIONS = optionNames<CrossValOptions>({ cv: true, scoring: true, errorScore: true });
 
 /**
  * Fits a clone of the estimator on each training part and scores it on the held-out part, as
@@ -122,6 +124,7 @@ export interface CrossValOptions {
  */
 export function crossValScore(estimator: Estimator, X: Rows, y?: Rows, opts: CrossValOptions = {}): Tensor {
   const op = "ml.crossValScore";
+  checkOptions(op, opts, CROSS_VAL_OPTIONS);
   const n = numRows(op, X);
   if (y !== undefined && numRows(op, y) !== n) throw new ArgumentError(op, `X has ${n} rows but y has ${numRows(op, y)}`);
   const folds = resolveFolds(op, opts.cv ?? 5, estimator, X, y);

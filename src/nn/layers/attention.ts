@@ -10,6 +10,7 @@ import { linear } from "../functional.js";
 import { additiveMask, attention, causalMask } from "../attention.js";
 import { Linear } from "./linear.js";
 import { empty } from "./util.js";
+import { checkBoolean, checkNumber, checkOptions, optionNames } from "../../core/options.js";
 
 export interface MultiheadAttentionOptions {
   /** Dropout on the attention weights while training (default 0). */
@@ -28,6 +29,10 @@ export interface MultiheadAttentionOptions {
   batchFirst?: boolean;
 }
 
+const MULTIHEAD_ATTENTION_OPTIONS = optionNames<MultiheadAttentionOptions>({
+  dropout: true, bias: true, addBiasKv: true, addZeroAttn: true, kdim: true, vdim: true, batchFirst: true,
+});
+
 export interface MultiheadAttentionForwardOptions {
   /** [N, S] (or [S] unbatched): bool true = this key is padding, ignore it; float: added to the scores. */
   keyPaddingMask?: Tensor | null;
@@ -40,6 +45,9 @@ export interface MultiheadAttentionForwardOptions {
   /** Without attnMask: position i attends only to keys j <= i. With attnMask: a hint, attnMask is used. */
   isCausal?: boolean;
 }
+const MULTIHEAD_ATTENTION_FORWARD_OPTIONS = optionNames<MultiheadAttentionForwardOptions>({
+  keyPaddingMask: true, attnMask: true, needWeights: true, averageAttnWeights: true, isCausal: true,
+});
 
 /**
  * Multi-head attention (Vaswani et al.), PyTorch's nn.MultiheadAttention. Inputs are [L, N, E]
@@ -69,10 +77,12 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
   constructor(readonly embedDim: number, readonly numHeads: number, opts: MultiheadAttentionOptions = {}) {
     super();
     const op = "MultiheadAttention";
+    checkOptions(op, opts, MULTIHEAD_ATTENTION_OPTIONS);
     if (!Number.isInteger(numHeads) || numHeads < 1) throw new ArgumentError(op, `numHeads must be a positive integer, got ${numHeads}`);
     if (!Number.isInteger(embedDim) || embedDim < 1 || embedDim % numHeads !== 0) throw new ArgumentError(op, `embedDim ${embedDim} must be a positive multiple of numHeads ${numHeads}`);
-    this.kdim = opts.kdim ?? embedDim;
-    this.vdim = opts.vdim ?? embedDim;
+    this.kdim = opts.kdim === undefined ? embedDim : checkNumber(op, "kdim", opts.kdim, { min: 1, integer: true });
+    this.vdim = opts.vdim === undefined ? embedDim : checkNumber(op, "vdim", opts.vdim, { min: 1, integer: true });
+    for (const key of ["bias", "addBiasKv", "addZeroAttn", "batchFirst"] as const) if (opts[key] !== undefined) checkBoolean(op, key, opts[key]);
     this.headDim = embedDim / numHeads;
     this.dropout = opts.dropout ?? 0;
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new ArgumentError(op, `dropout must be in [0, 1], got ${this.dropout}`);
@@ -105,6 +115,7 @@ export class MultiheadAttention extends Module<[Tensor, Tensor, Tensor, Multihea
 
   forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
     const op = "MultiheadAttention";
+    checkOptions(`${op}.forward`, opts, MULTIHEAD_ATTENTION_FORWARD_OPTIONS);
     const E = this.embedDim, H = this.numHeads, hd = this.headDim;
     const batched = query.ndim === 3;
     this.checkShapes(query, key, value, opts);

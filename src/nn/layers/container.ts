@@ -10,6 +10,7 @@ export class Sequential extends Module {
   readonly layers: Module<[Tensor], Tensor>[];
   constructor(...layers: Module<[Tensor], Tensor>[]) {
     super();
+    checkModules("Sequential", layers);
     this.layers = layers;
   }
   override namedChildren(): [string, AnyModule][] {
@@ -34,6 +35,8 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
   readonly items: M[];
   constructor(items: M[] = []) {
     super();
+    if (!Array.isArray(items)) throw new ArgumentError("ModuleList", `expected an array of modules, got ${items === null ? "null" : typeof items}`);
+    checkModules("ModuleList", items);
     this.items = items;
   }
   override namedChildren(): [string, AnyModule][] {
@@ -43,6 +46,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
     throw new ArgumentError("ModuleList", "has no forward; iterate over its items");
   }
   push(m: M): this {
+    checkModules("ModuleList.push", [m]);
     this.items.push(m);
     return this;
   }
@@ -52,4 +56,13 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<[], neve
   get length(): number {
     return this.items.length;
   }
+}
+
+// A class passed instead of an instance (nn.ReLU for new nn.ReLU()) would fail only at the first forward.
+function checkModules(op: string, items: readonly unknown[]): void {
+  items.forEach((m, i) => {
+    if (m instanceof Module) return;
+    const got = typeof m === "function" ? `the class ${(m as { name?: string }).name || "(anonymous)"} (construct it: new ${(m as { name?: string }).name || "…"}(…))` : m === null ? "null" : typeof m;
+    throw new ArgumentError(op, `item ${i} must be a Module, got ${got}`);
+  });
 }

@@ -1,5 +1,6 @@
 // nn.Conv1d and nn.Conv2d (PyTorch's argument order and default initialisation).
 import { ArgumentError } from "../../core/errors.js";
+import { checkOptions, optionNames } from "../../core/options.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -14,6 +15,7 @@ export interface ConvOptions<P> {
   groups?: number;
   bias?: boolean;
 }
+const CONV_OPTIONS = optionNames<ConvOptions<Pair>>({ stride: true, padding: true, dilation: true, groups: true, bias: true });
 
 function checkGroups(layer: string, inC: number, outC: number, groups: number): void {
   if (!Number.isInteger(groups) || groups < 1 || inC % groups || outC % groups) {
@@ -35,6 +37,7 @@ export class Conv2d extends Module {
   readonly kernelSize: [number, number];
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly opts: ConvOptions<Pair> = {}) {
     super();
+    checkOptions("Conv2d", opts, CONV_OPTIONS);
     const groups = opts.groups ?? 1;
     checkGroups("Conv2d", inChannels, outChannels, groups);
     this.kernelSize = pairOf(kernelSize);
@@ -57,6 +60,7 @@ export class Conv1d extends Module {
   bias: Parameter | null;
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly opts: ConvOptions<number> = {}) {
     super();
+    checkOptions("Conv1d", opts, CONV_OPTIONS);
     const groups = opts.groups ?? 1;
     checkGroups("Conv1d", inChannels, outChannels, groups);
     this.weight = new Parameter(empty("Conv1d", [outChannels, inChannels / groups, kernelSize]));

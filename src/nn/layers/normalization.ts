@@ -1,5 +1,6 @@
 // BatchNorm1d, BatchNorm2d and LayerNorm with PyTorch's parameters, buffers and defaults.
-import { ShapeError, fmtShape } from "../../core/errors.js";
+import { ArgumentError, ShapeError, fmtShape } from "../../core/errors.js";
+import { checkBoolean, checkNumber, checkOptions, optionNames } from "../../core/options.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { ones, zeros } from "../../ops/creation.js";
 import { noGrad } from "../../autograd/mode.js";
@@ -14,6 +15,7 @@ export interface BatchNormOptions {
   affine?: boolean;
   trackRunningStats?: boolean;
 }
+const BATCH_NORM_OPTIONS = optionNames<BatchNormOptions>({ eps: true, momentum: true, affine: true, trackRunningStats: true });
 
 abstract class BatchNormBase extends Module {
   weight: Parameter | null;
@@ -26,9 +28,16 @@ abstract class BatchNormBase extends Module {
 
   constructor(readonly numFeatures: number, opts: BatchNormOptions, private readonly ranks: number[]) {
     super();
-    this.eps = opts.eps ?? 1e-5;
+    const name = new.target.name;
+    checkOptions(name, opts, BATCH_NORM_OPTIONS);
+    checkNumber(name, "numFeatures", numFeatures, { min: 1, integer: true });
+    this.eps = checkNumber(name, "eps", opts.eps ?? 1e-5, { min: 0 });
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    const affine = opts.affine ?? true;
+    if (this.momentum !== null && !(typeof this.momentum === "number" && this.momentum >= 0 && this.momentum <= 1)) {
+      throw new ArgumentError(name, `momentum must be in [0, 1] or null (a cumulative average), got ${String(this.momentum)}`);
+    }
+    const affine = checkBoolean(name, "affine", opts.affine ?? true);
+    checkBoolean(name, "trackRunningStats", opts.trackRunningStats ?? true);
     this.weight = affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
     if (opts.trackRunningStats ?? true) {
@@ -75,17 +84,33 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 
+export interface LayerNormOptions {
+  /** Added to the variance (default 1e-5). */
+  eps?: number;
+  /** Learn a per-element scale and shift (default true). */
+  elementwiseAffine?: boolean;
+  /** With elementwiseAffine, learn the shift too (default true). */
+  bias?: boolean;
+}
+const LAYER_NORM_OPTIONS = optionNames<LayerNormOptions>({ eps: true, elementwiseAffine: true, bias: true });
+
 /** Layer normalisation over the trailing normalizedShape dims. */
 export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
   readonly normalizedShape: number[];
-  constructor(normalizedShape: number | readonly number[], readonly opts: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {}) {
+  constructor(normalizedShape: number | readonly number[], readonly opts: LayerNormOptions = {}) {
     super();
-    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
-    const affine = opts.elementwiseAffine ?? true;
+    checkOptions("LayerNorm", opts, LAYER_NORM_OPTIONS);
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : Array.isArray(normalizedShape) ? [...normalizedShape] : [];
+    if (this.normalizedShape.length === 0 || !this.normalizedShape.every((d) => Number.isInteger(d) && d >= 1)) {
+      throw new ArgumentError("LayerNorm", `normalizedShape must be a positive integer or a non-empty list of them, got ${String(JSON.stringify(normalizedShape)).slice(0, 80)}`);
+    }
+    checkNumber("LayerNorm", "eps", opts.eps ?? 1e-5, { min: 0 });
+    const affine = checkBoolean("LayerNorm", "elementwiseAffine", opts.elementwiseAffine ?? true);
+    const bias = checkBoolean("LayerNorm", "bias", opts.bias ?? true);
     this.weight = affine ? new Parameter(ones(this.normalizedShape)) : null;
-    this.bias = affine && (opts.bias ?? true) ? new Parameter(zeros(this.normalizedShape)) : null;
+    this.bias = affine && bias ? new Parameter(zeros(this.normalizedShape)) : null;
   }
   forward(x: Tensor): Tensor {
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.opts.eps ?? 1e-5);

@@ -3,10 +3,15 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../module.js";
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type AvgPool2dOptions, type Pool2dOptions } from "../functional.js";
 import { optionsRepr, pairOf, type Pair } from "./util.js";
+import { checkOptions, optionNames } from "../../core/options.js";
+
+const MAX_POOL_OPTIONS = optionNames<Pool2dOptions>({ stride: true, padding: true, dilation: true, ceilMode: true });
+const AVG_POOL_OPTIONS = optionNames<AvgPool2dOptions>({ stride: true, padding: true, ceilMode: true, countIncludePad: true });
 
 export class MaxPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly opts: Pool2dOptions = {}) {
     super();
+    checkOptions("MaxPool2d", opts, MAX_POOL_OPTIONS);
   }
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.opts);
@@ -19,6 +24,7 @@ export class MaxPool2d extends Module {
 export class AvgPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly opts: AvgPool2dOptions = {}) {
     super();
+    checkOptions("AvgPool2d", opts, AVG_POOL_OPTIONS);
   }
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.opts);

@@ -10,6 +10,7 @@ import { uniform_ } from "../init.js";
 import { dropout as dropoutFn, linear } from "../functional.js";
 import { GATES, gruCell, lstmCell, recurrentSequence, rnnCell, type RnnMode } from "../rnn.js";
 import { empty } from "./util.js";
+import { checkBoolean, checkNumber, checkOptions, optionNames } from "../../core/options.js";
 
 export interface RNNOptions {
   /** Stacked layers (default 1); layer k > 0 reads the outputs of layer k - 1. */
@@ -26,6 +27,27 @@ export interface RNNOptions {
   bidirectional?: boolean;
 }
 
+/** Options of nn.LSTM and nn.GRU: RNN's, without nonlinearity. */
+export type GatedRNNOptions = Omit<RNNOptions, "nonlinearity">;
+const RNN_OPTIONS = optionNames<RNNOptions>({ numLayers: true, nonlinearity: true, bias: true, batchFirst: true, dropout: true, bidirectional: true });
+const GATED_RNN_OPTIONS = optionNames<GatedRNNOptions>({ numLayers: true, bias: true, batchFirst: true, dropout: true, bidirectional: true });
+
+/** Options of nn.RNNCell (nn.LSTMCell and nn.GRUCell take only bias). */
+export interface RNNCellOptions {
+  /** Biases b_ih and b_hh (default true). */
+  bias?: boolean;
+  /** "tanh" (default) or "relu". */
+  nonlinearity?: "tanh" | "relu";
+}
+const RNN_CELL_OPTIONS = optionNames<RNNCellOptions>({ bias: true, nonlinearity: true });
+const GATED_CELL_OPTIONS = optionNames<{ bias?: boolean }>({ bias: true });
+
+/** Input and hidden sizes of a recurrent layer or cell: positive integers, named in the error. */
+function checkSizes(op: string, inputSize: number, hiddenSize: number): void {
+  checkNumber(op, "inputSize", inputSize, { min: 1, integer: true });
+  checkNumber(op, "hiddenSize", hiddenSize, { min: 1, integer: true });
+}
+
 export interface RecurrentForwardOptions {
   /**
    * Valid length of each sequence of the batch (numbers or an int32 tensor [batch]), each in
@@ -34,6 +56,7 @@ export interface RecurrentForwardOptions {
    */
   lengths?: readonly number[] | Tensor | null;
 }
+const RECURRENT_FORWARD_OPTIONS = optionNames<RecurrentForwardOptions>({ lengths: true });
 
 /** A per-layer, per-direction parameter name suffix: "l0", "l1_reverse", … (camelCase: L0, L1Reverse). */
 const suffix = (layer: number, dir: number) => `L${layer}${dir ? "Reverse" : ""}`;
@@ -52,11 +75,13 @@ abstract class RNNBase<Hx, HOut> extends Module<[Tensor, (Hx | null)?, Recurrent
   constructor(readonly mode: RnnMode, readonly inputSize: number, readonly hiddenSize: number, opts: RNNOptions) {
     super();
     const op = this.constructor.name;
+    checkOptions(op, opts, mode === "lstm" || mode === "gru" ? GATED_RNN_OPTIONS : RNN_OPTIONS);
+    checkSizes(op, inputSize, hiddenSize);
     this.numLayers = opts.numLayers ?? 1;
-    this.bias = opts.bias ?? true;
-    this.batchFirst = opts.batchFirst ?? false;
+    this.bias = checkBoolean(op, "bias", opts.bias ?? true);
+    this.batchFirst = checkBoolean(op, "batchFirst", opts.batchFirst ?? false);
     this.dropout = opts.dropout ?? 0;
-    this.bidirectional = opts.bidirectional ?? false;
+    this.bidirectional = checkBoolean(op, "bidirectional", opts.bidirectional ?? false);
     if (!Number.isInteger(this.numLayers) || this.numLayers < 1) throw new ArgumentError(op, `numLayers must be a positive integer, got ${this.numLayers}`);
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new ArgumentError(op, `dropout must be in [0, 1], got ${this.dropout}`);
     const G = GATES[mode], H = hiddenSize, D = this.numDirections;
@@ -92,6 +117,7 @@ abstract class RNNBase<Hx, HOut> extends Module<[Tensor, (Hx | null)?, Recurrent
   /** Runs the stack over x [T, B, I] (time-major, batched); states [L·D, B, H]. */
   protected run(input: Tensor, h0: Tensor | null, c0: Tensor | null, opts: RecurrentForwardOptions): { output: Tensor; h: Tensor; c: Tensor | null } {
     const op = this.constructor.name;
+    checkOptions(`${op}.forward`, opts, RECURRENT_FORWARD_OPTIONS);
     if (input.dtype !== "float32" && input.dtype !== "float64") throw new DTypeError(op, `input must be float32 or float64, got ${input.dtype}`);
     const batched = input.ndim === 3;
     let x = !batched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input;
@@ -218,7 +244,7 @@ export class RNN extends RNNBase<Tensor, Tensor> {
  * const [out2, state] = lstm.call(x2, [hN.detach(), cN.detach()]); // truncated BPTT
  */
 export class LSTM extends RNNBase<[Tensor, Tensor], [Tensor, Tensor]> {
-  constructor(inputSize: number, hiddenSize: number, opts: Omit<RNNOptions, "nonlinearity"> = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts: GatedRNNOptions = {}) {
     super("lstm", inputSize, hiddenSize, opts);
   }
   forward(input: Tensor, hx: [Tensor, Tensor] | null = null, opts: RecurrentForwardOptions = {}): [Tensor, [Tensor, Tensor]] {
@@ -234,7 +260,7 @@ export class LSTM extends RNNBase<[Tensor, Tensor], [Tensor, Tensor]> {
  * forward(input, h0?, { lengths }) → [output, hN].
  */
 export class GRU extends RNNBase<Tensor, Tensor> {
-  constructor(inputSize: number, hiddenSize: number, opts: Omit<RNNOptions, "nonlinearity"> = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts: GatedRNNOptions = {}) {
     super("gru", inputSize, hiddenSize, opts);
   }
   forward(input: Tensor, h0: Tensor | null = null, opts: RecurrentForwardOptions = {}): [Tensor, Tensor] {
@@ -252,10 +278,12 @@ abstract class CellBase<Hx, HOut> extends Module<[Tensor, (Hx | null)?], HOut> {
   biasIh: Parameter | null = null;
   biasHh: Parameter | null = null;
   readonly bias: boolean;
-  constructor(gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: { bias?: boolean }) {
+  constructor(gates: number, readonly inputSize: number, readonly hiddenSize: number, opts: { bias?: boolean }, allowed: readonly string[]) {
     super();
     const op = this.constructor.name;
-    this.bias = opts.bias ?? true;
+    checkOptions(op, opts, allowed);
+    checkSizes(op, inputSize, hiddenSize);
+    this.bias = checkBoolean(op, "bias", opts.bias ?? true);
     this.weightIh = new Parameter(empty(op, [gates * hiddenSize, inputSize]));
     this.weightHh = new Parameter(empty(op, [gates * hiddenSize, hiddenSize]));
     if (this.bias) {
@@ -290,8 +318,8 @@ abstract class CellBase<Hx, HOut> extends Module<[Tensor, (Hx | null)?], HOut> {
 /** One Elman RNN step, PyTorch's nn.RNNCell: forward(x [B, I], h? [B, H]) → h' [B, H]. */
 export class RNNCell extends CellBase<Tensor, Tensor> {
   readonly nonlinearity: "tanh" | "relu";
-  constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean; nonlinearity?: "tanh" | "relu" } = {}) {
-    super(1, inputSize, hiddenSize, opts);
+  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
+    super(1, inputSize, hiddenSize, opts, RNN_CELL_OPTIONS);
     const nl = opts.nonlinearity ?? "tanh";
     if (nl !== "tanh" && nl !== "relu") throw new ArgumentError("RNNCell", `nonlinearity must be "tanh" or "relu", got ${JSON.stringify(nl)}`);
     this.nonlinearity = nl;
@@ -308,7 +336,7 @@ export class RNNCell extends CellBase<Tensor, Tensor> {
 /** One LSTM step, PyTorch's nn.LSTMCell: forward(x, [h, c]?) → [h', c']. */
 export class LSTMCell extends CellBase<[Tensor, Tensor], [Tensor, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean } = {}) {
-    super(4, inputSize, hiddenSize, opts);
+    super(4, inputSize, hiddenSize, opts, GATED_CELL_OPTIONS);
   }
   forward(x: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new ArgumentError("LSTMCell", "the state must be a pair [h, c]");
@@ -320,7 +348,7 @@ export class LSTMCell extends CellBase<[Tensor, Tensor], [Tensor, Tensor]> {
 /** One GRU step, PyTorch's nn.GRUCell: forward(x, h?) → h'. */
 export class GRUCell extends CellBase<Tensor, Tensor> {
   constructor(inputSize: number, hiddenSize: number, opts: { bias?: boolean } = {}) {
-    super(3, inputSize, hiddenSize, opts);
+    super(3, inputSize, hiddenSize, opts, GATED_CELL_OPTIONS);
   }
   forward(x: Tensor, h: Tensor | null = null): Tensor {
     this.check(x, [["hx", h]]);

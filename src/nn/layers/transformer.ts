@@ -11,6 +11,7 @@ import { Linear } from "./linear.js";
 import { Dropout } from "./misc.js";
 import { LayerNorm } from "./normalization.js";
 import { ModuleList } from "./container.js";
+import { checkBoolean, checkNumber, checkOptions, optionNames } from "../../core/options.js";
 
 export interface TransformerEncoderLayerOptions {
   /** Width of the feed-forward block (default 2048). */
@@ -27,6 +28,10 @@ export interface TransformerEncoderLayerOptions {
   normFirst?: boolean;
 }
 
+const ENCODER_LAYER_OPTIONS = optionNames<TransformerEncoderLayerOptions>({
+  dimFeedforward: true, dropout: true, activation: true, layerNormEps: true, batchFirst: true, normFirst: true,
+});
+
 export interface TransformerEncoderLayerForwardOptions {
   /** [S, S] or [batch·nhead, S, S]; bool true = may not attend, float = added to the scores. */
   srcMask?: Tensor | null;
@@ -35,6 +40,7 @@ export interface TransformerEncoderLayerForwardOptions {
   /** Causal attention (position i sees j <= i) when srcMask is not given; a hint otherwise. */
   isCausal?: boolean;
 }
+const ENCODER_LAYER_FORWARD_OPTIONS = optionNames<TransformerEncoderLayerForwardOptions>({ srcMask: true, srcKeyPaddingMask: true, isCausal: true });
 
 /**
  * One Transformer encoder block (self-attention + feed-forward, each with a residual connection
@@ -57,11 +63,15 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
 
   constructor(readonly dModel: number, readonly nhead: number, opts: TransformerEncoderLayerOptions = {}) {
     super();
+    checkOptions("TransformerEncoderLayer", opts, ENCODER_LAYER_OPTIONS);
     const o = {
       dimFeedforward: opts.dimFeedforward ?? 2048, dropout: opts.dropout ?? 0.1, activation: opts.activation ?? "relu",
       layerNormEps: opts.layerNormEps ?? 1e-5, batchFirst: opts.batchFirst ?? false, normFirst: opts.normFirst ?? false,
     };
     if (o.activation !== "relu" && o.activation !== "gelu") throw new ArgumentError("TransformerEncoderLayer", `activation must be "relu" or "gelu", got ${JSON.stringify(o.activation)}`);
+    checkNumber("TransformerEncoderLayer", "dimFeedforward", o.dimFeedforward, { min: 1, integer: true });
+    checkBoolean("TransformerEncoderLayer", "batchFirst", o.batchFirst);
+    checkBoolean("TransformerEncoderLayer", "normFirst", o.normFirst);
     this.opts = o;
     this.selfAttn = new MultiheadAttention(dModel, nhead, { dropout: o.dropout, batchFirst: o.batchFirst });
     this.linear1 = new Linear(dModel, o.dimFeedforward);
@@ -74,6 +84,7 @@ export class TransformerEncoderLayer extends Module<[Tensor, TransformerEncoderL
   }
 
   forward(src: Tensor, opts: TransformerEncoderLayerForwardOptions = {}): Tensor {
+    checkOptions("TransformerEncoderLayer.forward", opts, ENCODER_LAYER_FORWARD_OPTIONS);
     const act = this.opts.activation === "gelu" ? (t: Tensor) => gelu(t) : relu;
     const sa = (y: Tensor) => this.dropout1.call(this.selfAttn.call(y, y, y, {
       attnMask: opts.srcMask ?? null, keyPaddingMask: opts.srcKeyPaddingMask ?? null, needWeights: false, isCausal: opts.isCausal,
@@ -105,6 +116,7 @@ export interface TransformerEncoderForwardOptions {
   /** Causal attention in every layer (when mask is not given). */
   isCausal?: boolean;
 }
+const ENCODER_FORWARD_OPTIONS = optionNames<TransformerEncoderForwardOptions>({ mask: true, srcKeyPaddingMask: true, isCausal: true });
 
 /**
  * A stack of numLayers copies of `encoderLayer` (each starts with the given layer's weights, as
@@ -132,6 +144,7 @@ export class TransformerEncoder extends Module<[Tensor, TransformerEncoderForwar
   }
 
   forward(src: Tensor, opts: TransformerEncoderForwardOptions = {}): Tensor {
+    checkOptions("TransformerEncoder.forward", opts, ENCODER_FORWARD_OPTIONS);
     let x = src;
     for (const layer of this.layers) x = layer.call(x, { srcMask: opts.mask, srcKeyPaddingMask: opts.srcKeyPaddingMask, isCausal: opts.isCausal });
     return this.norm ? this.norm.call(x) : x;
@@ -163,6 +176,16 @@ export function sinusoidalPositionalEncoding(length: number, dModel: number, opt
   return ds.tensor(pe, { dtype: opts.dtype ?? "float32" }).reshape([length, dModel]);
 }
 
+export interface PositionalEncodingOptions {
+  /** Dropout after adding the encodings (default 0.1). */
+  dropout?: number;
+  /** Longest sequence (default 5000). */
+  maxLen?: number;
+  /** Inputs are [batch, seq, dModel] instead of [seq, batch, dModel] (default false). */
+  batchFirst?: boolean;
+}
+const POSITIONAL_ENCODING_OPTIONS = optionNames<PositionalEncodingOptions>({ dropout: true, maxLen: true, batchFirst: true });
+
 /**
  * Adds sinusoidal position encodings to a sequence of embeddings, then dropout (the module of
  * PyTorch's Transformer tutorial). Input [S, batch, dModel], or [batch, S, dModel] with batchFirst,
@@ -174,11 +197,13 @@ export class PositionalEncoding extends Module {
   readonly maxLen: number;
   readonly batchFirst: boolean;
   private table: Tensor | null = null;
-  constructor(readonly dModel: number, opts: { dropout?: number; maxLen?: number; batchFirst?: boolean } = {}) {
+  constructor(readonly dModel: number, opts: PositionalEncodingOptions = {}) {
     super();
+    checkOptions("PositionalEncoding", opts, POSITIONAL_ENCODING_OPTIONS);
+    checkNumber("PositionalEncoding", "dModel", dModel, { min: 1, integer: true });
     this.dropout = new Dropout(opts.dropout ?? 0.1);
-    this.maxLen = opts.maxLen ?? 5000;
-    this.batchFirst = opts.batchFirst ?? false;
+    this.maxLen = checkNumber("PositionalEncoding", "maxLen", opts.maxLen ?? 5000, { min: 1, integer: true });
+    this.batchFirst = checkBoolean("PositionalEncoding", "batchFirst", opts.batchFirst ?? false);
   }
   forward(x: Tensor): Tensor {
     const seqDim = x.ndim === 3 && this.batchFirst ? 1 : 0;

@@ -1,5 +1,6 @@
 // Layers that grow feature maps: ConvTranspose2d (learned) and Upsample (fixed interpolation).
 import { ArgumentError } from "../../core/errors.js";
+import { checkOptions, optionNames } from "../../core/options.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
@@ -15,6 +16,7 @@ export interface ConvTranspose2dLayerOptions {
   bias?: boolean;
   dilation?: Pair;
 }
+const CONV_TRANSPOSE_OPTIONS = optionNames<ConvTranspose2dLayerOptions>({ stride: true, padding: true, outputPadding: true, groups: true, bias: true, dilation: true });
 
 /**
  * 2-d transposed convolution over [N, C, H, W] (PyTorch's nn.ConvTranspose2d): weight
@@ -28,6 +30,7 @@ export class ConvTranspose2d extends Module {
   readonly kernelSize: [number, number];
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly opts: ConvTranspose2dLayerOptions = {}) {
     super();
+    checkOptions("ConvTranspose2d", opts, CONV_TRANSPOSE_OPTIONS);
     const groups = opts.groups ?? 1;
     if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
       throw new ArgumentError("ConvTranspose2d", `groups=${groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`);
@@ -56,6 +59,7 @@ export interface UpsampleOptions {
   mode?: InterpolateMode;
   alignCorners?: boolean;
 }
+const UPSAMPLE_OPTIONS = optionNames<UpsampleOptions>({ size: true, scaleFactor: true, mode: true, alignCorners: true });
 
 /**
  * Resizes [N, C, H, W] feature maps by interpolation (PyTorch's nn.Upsample); no parameters.
@@ -64,6 +68,7 @@ export interface UpsampleOptions {
 export class Upsample extends Module {
   constructor(readonly opts: UpsampleOptions) {
     super();
+    checkOptions("Upsample", opts, UPSAMPLE_OPTIONS);
     if ((opts.size === undefined) === (opts.scaleFactor === undefined)) throw new ArgumentError("Upsample", "give exactly one of size and scaleFactor");
   }
   forward(x: Tensor): Tensor {
