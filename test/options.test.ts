@@ -75,7 +75,7 @@ test("options that name Object.prototype's members are unknown options too", () 
   for (const key of ["constructor", "toString", "hasOwnProperty", "__proto__"]) {
     const opts = JSON.parse(`{"${key}": 1}`) as Record<string, unknown>;
     refusesTypo("Linear", key, ["bias"], () => new nn.Linear(2, 2, opts));
-    refusesTypo("DataLoader", key, ["batchSize", "shuffle", "dropLast", "seed", "collate"], () => new data.DataLoader(new data.TensorDataset(ds.zeros([2])), opts));
+    refusesTypo("DataLoader", key, ["batchSize", "shuffle", "dropLast", "seed", "generator", "collate"], () => new data.DataLoader(new data.TensorDataset(ds.zeros([2])), opts));
     refusesTypo("KMeans", key, ["nClusters", "init", "nInit", "maxIter", "tol", "seed"], () => new ml.KMeans(opts));
     refusesTypo("KMeans.setParams", key, ["nClusters", "init", "nInit", "maxIter", "tol", "seed"], () => new ml.KMeans().setParams(opts));
   }
@@ -140,7 +140,7 @@ test("a misspelt option to a data loader, splitter, vocabulary or transform is a
   const ds1 = new data.TensorDataset(ds.arange(0, 10), ds.arange(0, 10));
   const img = ds.zeros([1, 8, 8]);
   const cases: [string, string, string[], () => unknown][] = [
-    ["DataLoader", "batch_size", ["batchSize", "shuffle", "dropLast", "seed", "collate"], () => new data.DataLoader(ds1, { batch_size: 4 } as never)],
+    ["DataLoader", "batch_size", ["batchSize", "shuffle", "dropLast", "seed", "generator", "collate"], () => new data.DataLoader(ds1, { batch_size: 4 } as never)],
     ["trainTestSplit", "test_size", ["testSize", "shuffle", "seed", "stratify"], () => data.trainTestSplit(ds.arange(0, 10), { test_size: 0.2 } as never)],
     ["windowSeries", "horizn", ["window", "horizon", "stride", "targetColumns"], () => data.windowSeries([1, 2, 3, 4, 5], { window: 2, horizn: 2 } as never)],
     ["MinMaxScaler", "feature_range", ["featureRange"], () => new data.MinMaxScaler({ feature_range: [0, 1] } as never)],
