@@ -1,11 +1,11 @@
 // nn.Conv1d and nn.Conv2d (PyTorch's argument order and default initialisation).
-import { ArgumentError } from "../../core/errors.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { kaimingUniform_, uniform_ } from "../init.js";
 import { conv1d, conv2d } from "../functional.js";
 import { empty, optionsRepr, pairOf, type Pair } from "./util.js";
+import { checkConv } from "./checks.js";
 
 export interface ConvOptions<P> {
   stride?: P;
@@ -13,12 +13,6 @@ export interface ConvOptions<P> {
   dilation?: P;
   groups?: number;
   bias?: boolean;
-}
-
-function checkGroups(layer: string, inC: number, outC: number, groups: number): void {
-  if (!Number.isInteger(groups) || groups < 1 || inC % groups || outC % groups) {
-    throw new ArgumentError(layer, `groups=${groups} must divide inChannels ${inC} and outChannels ${outC}`);
-  }
 }
 
 // PyTorch: weight kaiming_uniform(a=√5), bias U(±1/√fan_in) with fan_in = in/groups · kernel area.
@@ -36,7 +30,7 @@ export class Conv2d extends Module {
   constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, readonly opts: ConvOptions<Pair> = {}) {
     super();
     const groups = opts.groups ?? 1;
-    checkGroups("Conv2d", inChannels, outChannels, groups);
+    checkConv("Conv2d", 2, inChannels, outChannels, kernelSize, opts);
     this.kernelSize = pairOf(kernelSize);
     this.weight = new Parameter(empty("Conv2d", [outChannels, inChannels / groups, ...this.kernelSize]));
     this.bias = opts.bias ?? true ? new Parameter(empty("Conv2d", [outChannels])) : null;
@@ -58,7 +52,7 @@ export class Conv1d extends Module {
   constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, readonly opts: ConvOptions<number> = {}) {
     super();
     const groups = opts.groups ?? 1;
-    checkGroups("Conv1d", inChannels, outChannels, groups);
+    checkConv("Conv1d", 1, inChannels, outChannels, kernelSize, opts);
     this.weight = new Parameter(empty("Conv1d", [outChannels, inChannels / groups, kernelSize]));
     this.bias = opts.bias ?? true ? new Parameter(empty("Conv1d", [outChannels])) : null;
     initConv(this.weight, this.bias);

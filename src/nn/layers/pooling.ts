@@ -3,10 +3,12 @@ import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../module.js";
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type AvgPool2dOptions, type Pool2dOptions } from "../functional.js";
 import { optionsRepr, pairOf, type Pair } from "./util.js";
+import { checkOutputSize, checkPool } from "./checks.js";
 
 export class MaxPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly opts: Pool2dOptions = {}) {
     super();
+    checkPool("MaxPool2d", kernelSize, opts);
   }
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.opts);
@@ -19,6 +21,7 @@ export class MaxPool2d extends Module {
 export class AvgPool2d extends Module {
   constructor(readonly kernelSize: Pair, readonly opts: AvgPool2dOptions = {}) {
     super();
+    checkPool("AvgPool2d", kernelSize, opts);
   }
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.opts);
@@ -31,6 +34,7 @@ export class AvgPool2d extends Module {
 export class AdaptiveAvgPool2d extends Module {
   constructor(readonly outputSize: number | readonly [number | null, number | null]) {
     super();
+    checkOutputSize("AdaptiveAvgPool2d", outputSize);
   }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
