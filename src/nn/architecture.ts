@@ -109,7 +109,7 @@ function linearTensors(t: TensorSink, inF: number, outF: number, bias = true): v
 
 interface ConvArgs { inC: number; outC: number; k: number | [number, number]; opts: nn.ConvOptions<number | [number, number]> }
 function readConv(c: ConfigReader, layer: "Conv1d" | "Conv2d"): ConvArgs {
-  const inC = c.int("inChannels", 1), outC = c.int("outChannels", 1), k = layer === "Conv1d" ? c.int("kernelSize", 1) : c.pair("kernelSize", 1);
+  const inC = c.int("inChannels", 1), outC = c.int("outChannels", 1), k = layer === "Conv1d" ? c.int("kernelSize", 1) : pairOf(c.pair("kernelSize", 1));
   const o = c.sub("opts");
   const opts = given({ stride: o.raw("stride"), padding: o.raw("padding"), dilation: o.raw("dilation"), groups: o.raw("groups"), bias: o.optBool("bias") });
   o.end();
