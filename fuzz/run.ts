@@ -96,7 +96,7 @@ export class Sandbox {
     const w = this.worker!;
     const timeoutMs = this.opts.timeoutMs ?? 5000;
     const bound = (this.opts.memoryBytes ?? defaultMemory)(bytes.length);
-    const t0 = performance.now();
+    const t0 = performance.now(); // after a restart: the worker's start is not the input's time
     const base = process.memoryUsage.rss();
     let timer: NodeJS.Timeout | undefined, sampler: NodeJS.Timeout | undefined;
     const r = await new Promise<{ outcome: Outcome; message: string }>((resolve) => {
@@ -140,8 +140,8 @@ export interface TargetReport {
   inputs: number;
   counts: Record<Outcome, number>;
   seconds: number;
-  /** The slowest input's time in ms (an input near the watchdog would make CI flaky). */
-  slowestMs: number;
+  /** The slowest input (an input near the watchdog would make CI flaky): its time, index and mutations. */
+  slowest: { ms: number; index: number; steps: string[] };
   /** Corpus files the target did not accept (a harness error: the fuzzing would stay shallow). */
   corpusRejected: string[];
   /** The bad inputs saved, with their class and message. */
@@ -173,7 +173,7 @@ export async function runFuzz(opts: FuzzOptions = {}): Promise<TargetReport[]> {
 async function fuzzTarget(sandbox: Sandbox, file: string, target: FuzzTarget, o: { seed: number; n: number; keep: number; outDir: string | null; log: (l: string) => void }): Promise<TargetReport> {
   const corpus = await target.corpus();
   if (!corpus.length) throw new Error(`fuzz target ${target.name} has an empty corpus`);
-  const report: TargetReport = { name: target.name, inputs: 0, counts: Object.fromEntries(OUTCOMES.map((c) => [c, 0])) as Record<Outcome, number>, seconds: 0, slowestMs: 0, corpusRejected: [], saved: [] };
+  const report: TargetReport = { name: target.name, inputs: 0, counts: Object.fromEntries(OUTCOMES.map((c) => [c, 0])) as Record<Outcome, number>, seconds: 0, slowest: { ms: 0, index: -1, steps: [] }, corpusRejected: [], saved: [] };
   const dir = o.outDir === null ? null : join(o.outDir, target.name);
   if (dir) rmSync(dir, { recursive: true, force: true });
   const t0 = performance.now();
@@ -184,7 +184,7 @@ async function fuzzTarget(sandbox: Sandbox, file: string, target: FuzzTarget, o:
     const r = await sandbox.run(file, bytes);
     report.inputs++;
     report.counts[r.outcome]++;
-    report.slowestMs = Math.max(report.slowestMs, r.ms);
+    if (r.ms > report.slowest.ms) report.slowest = { ms: r.ms, index: i, steps };
     if (i < corpus.length && r.outcome !== "accepted") report.corpusRejected.push(`corpus file ${i}: ${r.outcome}: ${r.message}`);
     if (BAD.includes(r.outcome) && report.counts[r.outcome] <= o.keep) {
       let saved: string | null = null;
@@ -209,11 +209,12 @@ async function fuzzTarget(sandbox: Sandbox, file: string, target: FuzzTarget, o:
 /** The report as a table, then the saved bad inputs. */
 export function formatReports(reports: readonly TargetReport[]): string {
   const head = ["target", "inputs", ...OUTCOMES, "seconds", "slowest ms"];
-  const rows = reports.map((r) => [r.name, String(r.inputs), ...OUTCOMES.map((c) => String(r.counts[c])), r.seconds.toFixed(1), r.slowestMs.toFixed(0)]);
+  const rows = reports.map((r) => [r.name, String(r.inputs), ...OUTCOMES.map((c) => String(r.counts[c])), r.seconds.toFixed(1), r.slowest.ms.toFixed(0)]);
   const width = head.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j].length)));
   const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(width[j]) : c.padStart(width[j]))).join("  ");
   const out = [line(head), ...rows.map(line)];
   for (const r of reports) {
+    out.push(`${r.name}: slowest input ${r.slowest.index} (${r.slowest.steps.join(", ")}): ${r.slowest.ms.toFixed(0)} ms`);
     for (const c of r.corpusRejected) out.push(`${r.name}: ${c}`);
     for (const s of r.saved) out.push(`${r.name}: ${s.outcome}: ${s.file ?? "(not saved)"}: ${s.message}`);
   }
