@@ -2,4 +2,4 @@
 // whole-model save/load from nn/ (which sits above io/, since rebuilding a model needs the layers).
 export * from "./io/index.js";
 export { save, load, MODEL_KEY, type LoadOptions, type ModelInfo } from "./nn/persist.js";
-export { describeModel, buildModel, rebuildableLayers, type LayerSpec } from "./nn/architecture.js";
+export { describeModel, buildModel, rebuildableLayers, ARCHITECTURE_LIMITS, type LayerSpec, type ArchitectureLimits } from "./nn/architecture.js";

@@ -300,7 +300,7 @@ test("a mismatched, truncated or corrupt model file changes nothing in the model
   const info = JSON.parse(metadata[io.MODEL_KEY]);
   info.architecture.children[1].config.inFeatures = "sixteen";
   io.saveStateDict(sd, tmp("badarch.safetensors"), { [io.MODEL_KEY]: JSON.stringify(info) });
-  throwsFile(() => io.load(tmp("badarch.safetensors")), tmp("badarch.safetensors"), /corrupt architecture: .*Linear at "1": config field "inFeatures" must be an integer, got "sixteen"/);
+  throwsFile(() => io.load(tmp("badarch.safetensors")), tmp("badarch.safetensors"), /corrupt architecture: .*Linear at "1": config field "inFeatures" must be an integer >= 1, got "sixteen"/);
   info.architecture.children[1] = { class: "Quux" };
   io.saveStateDict(sd, tmp("badarch.safetensors"), { [io.MODEL_KEY]: JSON.stringify(info) });
   throwsFile(() => io.load(tmp("badarch.safetensors")), tmp("badarch.safetensors"), /unknown layer class "Quux"/);

@@ -1,4 +1,6 @@
 // The io layer: the safetensors format and state dicts as files. Whole-model save/load needs the
 // nn layers, so it lives in nn/persist.ts; the public `io` namespace joins both (src/io-namespace.ts).
 export { saveStateDict, loadStateDict, readSafetensors } from "./statedict.js";
-export { encodeSafetensors, decodeSafetensors, MAX_HEADER_BYTES, type SafetensorsContents } from "./safetensors.js";
+export {
+  encodeSafetensors, decodeSafetensors, MAX_HEADER_BYTES, type SafetensorsContents, type SafetensorsLimits,
+} from "./safetensors.js";

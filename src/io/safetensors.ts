@@ -2,6 +2,7 @@
 // header {name: {dtype, shape, data_offsets}, "__metadata__": {string: string}}, then the raw
 // little-endian tensor bytes, every byte belonging to exactly one tensor.
 import { ArgumentError, FileError } from "../core/errors.js";
+import { brief } from "../core/describe.js";
 import type { DType, TypedArray } from "../core/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
@@ -61,18 +62,58 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   return [prefix, json, ...layout.map(({ name }) => datas.get(name)!)];
 }
 
+/** Limits on what a safetensors file may declare, checked before anything is allocated. */
+export interface SafetensorsLimits {
+  /** Largest JSON header accepted, in bytes (default {@link MAX_HEADER_BYTES}, the reference implementation's limit). */
+  maxHeaderBytes?: number;
+}
+
+/** One tensor of a parsed header: its dtype as the file names it, shape, and byte range in the data section. */
+export interface SafetensorsEntry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** A validated header: the tensor table (header order), the string metadata, and where the data section starts. */
+export interface SafetensorsHeader {
+  entries: SafetensorsEntry[];
+  metadata: Record<string, string>;
+  dataStart: number;
+}
+
+/** The kind a file dtype loads as ("float", "int32" or "bool"), for comparing a file with a model without decoding it. */
+export function loadedKind(dtype: string): "float" | "int32" | "bool" {
+  return dtype === "BOOL" ? "bool" : dtype === "F32" || dtype === "F64" || dtype === "F16" || dtype === "BF16" ? "float" : "int32";
+}
+
 /**
  * Decodes safetensors bytes. Everything is validated before any tensor is made: the header
  * length and JSON, each entry's dtype, shape and offsets, and that the offsets tile the data
  * exactly. F32/F64/I32/BOOL load as such; I64/U64/U32 load as int32 when every value fits (else
  * an error), U8/I8/I16/U16 as int32, F16/BF16 as float32. `path` names the source in errors.
+ * @example const { tensors, metadata } = io.decodeSafetensors(bytes, "weights.safetensors");
  */
-export function decodeSafetensors(bytes: Uint8Array, path = "(bytes)", op = "loadStateDict"): SafetensorsContents {
+export function decodeSafetensors(bytes: Uint8Array, path = "(bytes)", limits: SafetensorsLimits = {}): SafetensorsContents {
+  const op = "decodeSafetensors";
+  return decodeTensors(bytes, parseSafetensors(bytes, path, op, limits), path, op);
+}
+
+/**
+ * Reads and checks the header of safetensors bytes without decoding any tensor: a wrong size,
+ * dtype, shape or offset is a FileError naming `path` and the reason. The data section is only
+ * checked to be tiled exactly by the declared tensors, so every declared byte is in the file.
+ */
+export function parseSafetensors(bytes: Uint8Array, path: string, op: string, limits: SafetensorsLimits = {}): SafetensorsHeader {
   const fail = (why: string) => new FileError(op, path, why);
+  const maxHeader = limits.maxHeaderBytes ?? MAX_HEADER_BYTES;
+  if (!(Number.isSafeInteger(maxHeader) && maxHeader > 0)) throw new ArgumentError(op, `maxHeaderBytes must be a positive integer, got ${brief(maxHeader)}`);
   if (bytes.length < 8) throw fail(`truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getBigUint64(0, true);
-  if (headerLen > BigInt(MAX_HEADER_BYTES)) throw fail(`header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit: not a safetensors file, or corrupt`);
+  if (headerLen > BigInt(maxHeader)) throw fail(`header length ${headerLen} exceeds the ${maxHeader}-byte limit (maxHeaderBytes): not a safetensors file, or corrupt`);
   const n = Number(headerLen);
   if (n < 2) throw fail(`header length ${n} is too small for a JSON object: not a safetensors file, or corrupt`);
   if (8 + n > bytes.length) throw fail(`truncated: the header needs ${n} bytes, the file has ${bytes.length - 8} after the length`);
@@ -92,35 +133,38 @@ export function decodeSafetensors(bytes: Uint8Array, path = "(bytes)", op = "loa
   if (typeof header !== "object" || header === null || Array.isArray(header)) throw fail("corrupt header: not a JSON object");
 
   const metadata: Record<string, string> = {};
-  const entries: { name: string; dtype: string; shape: number[]; begin: number; end: number }[] = [];
+  const entries: SafetensorsEntry[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+    const what = `tensor ${brief(name)}`;
     if (name === "__metadata__") {
       if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw fail("corrupt header: __metadata__ must be an object of strings");
       for (const [k, v] of Object.entries(raw)) {
-        if (typeof v !== "string") throw fail(`corrupt header: __metadata__ value "${k}" is not a string`);
+        if (typeof v !== "string") throw fail(`corrupt header: __metadata__ value ${brief(k)} is not a string`);
         define(metadata, k, v);
       }
       continue;
     }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw fail(`corrupt header: entry ${brief(name)} is not an object`);
     const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof e !== "object" || e === null) throw fail(`corrupt header: entry "${name}" is not an object`);
-    if (typeof e.dtype !== "string") throw fail(`corrupt header: tensor "${name}" has no dtype`);
-    if (UNSUPPORTED.has(e.dtype)) throw fail(`tensor "${name}" has dtype ${e.dtype}, which deepscript cannot load`);
-    const size = SIZES[e.dtype];
-    if (size === undefined) throw fail(`corrupt header: tensor "${name}" has unknown dtype ${JSON.stringify(e.dtype)}`);
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw fail(`corrupt header: tensor "${name}" has an invalid shape ${JSON.stringify(e.shape)}`);
+    const dtype = Object.hasOwn(e, "dtype") ? e.dtype : undefined;
+    if (typeof dtype !== "string") throw fail(`corrupt header: ${what} has no dtype`);
+    if (UNSUPPORTED.has(dtype)) throw fail(`${what} has dtype ${dtype}, which deepscript cannot load`);
+    const size = Object.hasOwn(SIZES, dtype) ? SIZES[dtype] : undefined;
+    if (size === undefined) throw fail(`corrupt header: ${what} has unknown dtype ${brief(dtype)}`);
+    const shape = Object.hasOwn(e, "shape") ? e.shape : undefined;
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw fail(`corrupt header: ${what} has an invalid shape ${brief(shape)}, expected a list of non-negative integers`);
     }
-    const off = e.data_offsets;
+    const off = Object.hasOwn(e, "data_offsets") ? e.data_offsets : undefined;
     if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[0] > off[1]) {
-      throw fail(`corrupt header: tensor "${name}" has invalid data_offsets ${JSON.stringify(off)}`);
+      throw fail(`corrupt header: ${what} has invalid data_offsets ${brief(off)}, expected [begin, end] with 0 <= begin <= end`);
     }
-    const shape = e.shape as number[];
-    const need = shape.reduce((a, b) => a * b, 1) * size;
+    // Beyond 2^53 the product is inexact, but then it cannot equal a span of safe integers either.
+    const need = (shape as number[]).reduce((a, b) => a * b, 1) * size;
     if (off[1] - off[0] !== need) {
-      throw fail(`bad offsets: tensor "${name}" (${e.dtype} [${shape}]) needs ${need} bytes, its data_offsets [${off}] span ${off[1] - off[0]}`);
+      throw fail(`bad offsets: ${what} (${dtype} ${brief(shape)}) needs ${need} bytes, its data_offsets [${off}] span ${off[1] - off[0]}`);
     }
-    entries.push({ name, dtype: e.dtype, shape, begin: off[0], end: off[1] });
+    entries.push({ name, dtype, shape: shape as number[], begin: off[0], end: off[1] });
   }
 
   // The offsets must tile the data section exactly: no gaps, no overlaps, nothing missing or left over.
@@ -129,20 +173,23 @@ export function decodeSafetensors(bytes: Uint8Array, path = "(bytes)", op = "loa
   let at = 0;
   for (const e of sorted) {
     if (e.begin !== at) {
-      throw fail(`bad offsets: tensor "${e.name}" starts at byte ${e.begin} of the data, expected ${at} (${e.begin > at ? "a gap" : "an overlap"})`);
+      throw fail(`bad offsets: tensor ${brief(e.name)} starts at byte ${e.begin} of the data, expected ${at} (${e.begin > at ? "a gap" : "an overlap"})`);
     }
     at = e.end;
   }
   if (at > dataLen) throw fail(`truncated: the tensors need ${at} bytes of data after the header, the file has ${dataLen}`);
   if (at < dataLen) throw fail(`corrupt: ${dataLen - at} bytes after the last tensor's data`);
+  return { entries, metadata, dataStart };
+}
 
-  // Decode all first, so a value error leaves nothing half-made.
-  const values = entries.map((e) => decodeValues(bytes, dataStart + e.begin, e.end - e.begin, e.dtype, (why) => fail(`tensor "${e.name}": ${why}`)));
+/** The tensors of a parsed header (all values decoded and checked first, so an error leaves nothing half-made). */
+export function decodeTensors(bytes: Uint8Array, h: SafetensorsHeader, path: string, op: string): SafetensorsContents {
+  const values = h.entries.map((e) => decodeValues(bytes, h.dataStart + e.begin, e.end - e.begin, e.dtype, (why) => new FileError(op, path, `tensor ${brief(e.name)}: ${why}`)));
   const tensors: Record<string, Tensor> = {};
-  entries.forEach((e, i) => {
+  h.entries.forEach((e, i) => {
     define(tensors, e.name, reshape(tensor(values[i].data, { dtype: values[i].dtype }), e.shape));
   });
-  return { tensors, metadata };
+  return { tensors, metadata: h.metadata };
 }
 
 // An own property even for names like "__proto__", which plain assignment would treat specially.

@@ -1,8 +1,9 @@
 // State dicts as safetensors files (readable by Python's safetensors, so PyTorch and deepscript
 // exchange weights). Whole-model save/load, which needs the nn layers, is in nn/persist.ts.
 import type { Tensor } from "../tensor/tensor.js";
-import { decodeSafetensors, encodeSafetensors, type SafetensorsContents } from "./safetensors.js";
+import { decodeTensors, encodeSafetensors, parseSafetensors, type SafetensorsContents, type SafetensorsLimits } from "./safetensors.js";
 import { readBytes, writeAtomic } from "./files.js";
+import { checkOptions } from "../core/options.js";
 
 /**
  * Writes tensors to a safetensors file (readable by Python's `safetensors`, so PyTorch can load
@@ -13,9 +14,23 @@ export function saveStateDict(sd: Record<string, Tensor>, path: string, metadata
   writeAtomic("saveStateDict", path, encodeSafetensors(sd, metadata, "saveStateDict"));
 }
 
-/** The tensors and the string metadata of a safetensors file, everything validated first. */
-export function readSafetensors(path: string, op = "readSafetensors"): SafetensorsContents {
-  return decodeSafetensors(readBytes(op, path), path, op);
+/** The option names of SafetensorsLimits. */
+export const SAFETENSORS_LIMIT_KEYS = ["maxHeaderBytes"] as const;
+
+/**
+ * The tensors and the string metadata of a safetensors file, everything validated first.
+ * `limits.maxHeaderBytes` raises or lowers the header size accepted (default 100 MB).
+ * @example const { tensors, metadata } = io.readSafetensors("weights.safetensors");
+ */
+export function readSafetensors(path: string, limits: SafetensorsLimits = {}): SafetensorsContents {
+  return readSafetensorsAs("readSafetensors", path, limits);
+}
+
+/** readSafetensors with the op that errors name (io.load, loadStateDict, …). */
+export function readSafetensorsAs(op: string, path: string, limits: SafetensorsLimits = {}): SafetensorsContents {
+  checkOptions(op, limits, SAFETENSORS_LIMIT_KEYS);
+  const bytes = readBytes(op, path);
+  return decodeTensors(bytes, parseSafetensors(bytes, path, op, limits), path, op);
 }
 
 /**
@@ -24,6 +39,6 @@ export function readSafetensors(path: string, op = "readSafetensors"): Safetenso
  * fit), float16/bfloat16 as float32.
  * @example model.loadStateDict(io.loadStateDict("weights.safetensors"));
  */
-export function loadStateDict(path: string): Record<string, Tensor> {
-  return readSafetensors(path, "loadStateDict").tensors;
+export function loadStateDict(path: string, limits: SafetensorsLimits = {}): Record<string, Tensor> {
+  return readSafetensorsAs("loadStateDict", path, limits).tensors;
 }

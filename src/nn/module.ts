@@ -189,11 +189,13 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   loadStateDict(sd: StateDict, opts: LoadStateDictOptions = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
     const strict = opts.strict ?? true;
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in sd));
-    const unexpectedKeys = Object.keys(sd).filter((k) => !(k in own));
+    // Own keys only: a file's "constructor" or "toString" must not pass as an inherited property.
+    const has = (o: object, k: string) => Object.hasOwn(o, k);
+    const missingKeys = Object.keys(own).filter((k) => !has(sd, k));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !has(own, k));
     const conflicts: string[] = [];
     for (const [k, t] of Object.entries(own)) {
-      const src = sd[k];
+      const src = has(sd, k) ? sd[k] : undefined;
       if (!src) continue;
       if (!(src instanceof Tensor)) conflicts.push(`${k}: expected a Tensor, got ${typeof src}`);
       else if (fmtShape(src.shape) !== fmtShape(t.shape)) conflicts.push(`${k}: checkpoint has shape ${fmtShape(src.shape)}, the module ${fmtShape(t.shape)}`);
@@ -207,7 +209,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       throw new E("loadStateDict", problems.join(" | "));
     }
     noGrad(() => {
-      for (const [k, t] of Object.entries(own)) if (sd[k]) t.copy_(sd[k]);
+      for (const [k, t] of Object.entries(own)) if (has(sd, k) && sd[k]) t.copy_(sd[k]);
     });
     return { missingKeys, unexpectedKeys };
   }

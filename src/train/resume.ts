@@ -8,8 +8,8 @@ import { version } from "../core/version.js";
 import { Tensor } from "../tensor/tensor.js";
 import { scope } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
-import { decodeSafetensors } from "../io/safetensors.js";
-import { readBytes, writeAtomic } from "../io/files.js";
+import { readSafetensorsAs } from "../io/statedict.js";
+import { writeAtomic } from "../io/files.js";
 import { decodeTree, encodeTree, type TreeValue } from "../io/tree.js";
 import type { OptimizerStateDict } from "../optim/optimizer.js";
 import type { BatchPlan } from "./batches.js";
@@ -199,7 +199,7 @@ function copyTree(v: TreeValue): TreeValue {
 export function restoreCheckpoint(file: string, t: Trainee): Position {
   return scope(() => {
     const fail = (why: string) => new FileError(OP, file, why);
-    const tree = decodeTree(decodeSafetensors(readBytes(OP, file), file, OP), CHECKPOINT_KEY, file, OP);
+    const tree = decodeTree(readSafetensorsAs(OP, file), CHECKPOINT_KEY, file, OP);
     const c = new Reader(file, tree, "checkpoint");
     if (c.get("format") !== CHECKPOINT_KEY || c.get("version") !== 1) throw fail(`not a deepscript checkpoint of version 1 (format ${JSON.stringify(c.get("format"))}, version ${JSON.stringify(c.get("version"))})`);
     const p: Position = {

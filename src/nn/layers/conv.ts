@@ -1,5 +1,4 @@
 // nn.Conv1d and nn.Conv2d (PyTorch's argument order and default initialisation).
-import { ArgumentError } from "../../core/errors.js";
 import { checkOptions, optionNames } from "../../core/options.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../module.js";
@@ -7,6 +6,7 @@ import { Parameter } from "../parameter.js";
 import { kaimingUniform_, uniform_ } from "../init.js";
 import { conv1d, conv2d } from "../functional.js";
 import { empty, optionsRepr, pairOf, type Pair } from "./util.js";
+import { checkConv } from "./checks.js";
 
 export interface ConvOptions<P> {
   stride?: P;
@@ -16,12 +16,6 @@ export interface ConvOptions<P> {
   bias?: boolean;
 }
 const CONV_OPTIONS = optionNames<ConvOptions<Pair>>({ stride: true, padding: true, dilation: true, groups: true, bias: true });
-
-function checkGroups(layer: string, inC: number, outC: number, groups: number): void {
-  if (!Number.isInteger(groups) || groups < 1 || inC % groups || outC % groups) {
-    throw new ArgumentError(layer, `groups=${groups} must divide inChannels ${inC} and outChannels ${outC}`);
-  }
-}
 
 // PyTorch: weight kaiming_uniform(a=√5), bias U(±1/√fan_in) with fan_in = in/groups · kernel area.
 function initConv(weight: Parameter, bias: Parameter | null): void {
@@ -39,7 +33,7 @@ export class Conv2d extends Module {
     super();
     checkOptions("Conv2d", opts, CONV_OPTIONS);
     const groups = opts.groups ?? 1;
-    checkGroups("Conv2d", inChannels, outChannels, groups);
+    checkConv("Conv2d", 2, inChannels, outChannels, kernelSize, opts);
     this.kernelSize = pairOf(kernelSize);
     this.weight = new Parameter(empty("Conv2d", [outChannels, inChannels / groups, ...this.kernelSize]));
     this.bias = opts.bias ?? true ? new Parameter(empty("Conv2d", [outChannels])) : null;
@@ -62,7 +56,7 @@ export class Conv1d extends Module {
     super();
     checkOptions("Conv1d", opts, CONV_OPTIONS);
     const groups = opts.groups ?? 1;
-    checkGroups("Conv1d", inChannels, outChannels, groups);
+    checkConv("Conv1d", 1, inChannels, outChannels, kernelSize, opts);
     this.weight = new Parameter(empty("Conv1d", [outChannels, inChannels / groups, kernelSize]));
     this.bias = opts.bias ?? true ? new Parameter(empty("Conv1d", [outChannels])) : null;
     initConv(this.weight, this.bias);

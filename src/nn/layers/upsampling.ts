@@ -1,5 +1,4 @@
 // Layers that grow feature maps: ConvTranspose2d (learned) and Upsample (fixed interpolation).
-import { ArgumentError } from "../../core/errors.js";
 import { checkOptions, optionNames } from "../../core/options.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { Module } from "../module.js";
@@ -7,6 +6,7 @@ import { Parameter } from "../parameter.js";
 import { kaimingUniform_, uniform_ } from "../init.js";
 import { convTranspose2d, interpolate, type InterpolateMode } from "../resample.js";
 import { empty, optionsRepr, pairOf, type Pair } from "./util.js";
+import { checkConvTranspose, checkUpsample } from "./checks.js";
 
 export interface ConvTranspose2dLayerOptions {
   stride?: Pair;
@@ -32,9 +32,7 @@ export class ConvTranspose2d extends Module {
     super();
     checkOptions("ConvTranspose2d", opts, CONV_TRANSPOSE_OPTIONS);
     const groups = opts.groups ?? 1;
-    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups || outChannels % groups) {
-      throw new ArgumentError("ConvTranspose2d", `groups=${groups} must divide inChannels ${inChannels} and outChannels ${outChannels}`);
-    }
+    checkConvTranspose("ConvTranspose2d", inChannels, outChannels, kernelSize, opts);
     this.kernelSize = pairOf(kernelSize);
     this.weight = new Parameter(empty("ConvTranspose2d", [inChannels, outChannels / groups, ...this.kernelSize]));
     this.bias = opts.bias ?? true ? new Parameter(empty("ConvTranspose2d", [outChannels])) : null;
@@ -69,7 +67,7 @@ export class Upsample extends Module {
   constructor(readonly opts: UpsampleOptions) {
     super();
     checkOptions("Upsample", opts, UPSAMPLE_OPTIONS);
-    if ((opts.size === undefined) === (opts.scaleFactor === undefined)) throw new ArgumentError("Upsample", "give exactly one of size and scaleFactor");
+    checkUpsample("Upsample", opts);
   }
   forward(x: Tensor): Tensor {
     return interpolate(x, this.opts);
