@@ -78,7 +78,7 @@ for (const { backend, threads, kills } of CASES) {
         if (stop.startsWith("w")) {
           // Killed mid-write: step N's file was never published, its temp file is left behind.
           assert.ok(!existsSync(join(ckpt, `step-${String(n).padStart(9, "0")}.safetensors`)), "no half-written checkpoint under its final name");
-          assert.ok(readdirSync(ckpt).some((f) => f.startsWith(`step-${String(n).padStart(9, "0")}.safetensors.tmp`)), "the kill came during the write");
+          assert.ok(readdirSync(ckpt).some((f) => f.startsWith(`.step-${String(n).padStart(9, "0")}.safetensors.tmp`)), "the kill came during the write");
         }
       }
       const from = newest(ckpt);
