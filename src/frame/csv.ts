@@ -1,7 +1,9 @@
 // CSV text → typed columns: one pass finds the fields (RFC 4180 quoting, BOM, CRLF, line numbers
 // for errors), a second infers each column's type (int, float, bool, ISO date, text) and converts.
 import { ArgumentError, FileError } from "../core/errors.js";
+import { checkNumber, checkOptions } from "../core/options.js";
 import type { Column, FrameDType } from "./column.js";
+import { maxCellsOption } from "./limits.js";
 
 /** Options of readCsv / parseCsv, named after pandas.read_csv's. */
 export interface CsvOptions {
@@ -28,7 +30,17 @@ export interface CsvOptions {
   nrows?: number;
   /** Lines starting with this string are skipped. */
   comment?: string;
+  /**
+   * The most cells (rows × columns) the table may have (default: twice the text's length in
+   * characters plus 2^20, which only rows much shorter than the header reach). A file beyond it is a
+   * FileError before the table is allocated.
+   */
+  maxCells?: number;
 }
+
+/** The names of CsvOptions' fields, for checking an options object. */
+export const CSV_OPTIONS = ["delimiter", "header", "names", "naValues", "keepDefaultNa", "dtype", "parseDates", "usecols", "skipRows", "nrows", "comment", "maxCells"] as const;
+const DTYPES: readonly FrameDType[] = ["float64", "float32", "int32", "bool", "string", "datetime"];
 
 /** The pandas default strings read as missing values. */
 export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"];
@@ -61,38 +73,57 @@ interface TokenizeOptions {
   partial: boolean;
   firstLine: number;
   expectCols?: number;
+  maxCells: number;
 }
 
 function fail(source: string, line: number, reason: string): never {
   throw new FileError("readCsv", source, `line ${line}: ${reason}`);
 }
 
-/** Splits text into records and fields. Errors name the source and line. */
+/** Splits text into records and fields. Errors name the source and line. Linear in the text. */
 function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
   const n = text.length, D = o.delimiter;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = o.firstLine;
   let ncol = o.expectCols ?? -1;
   let names: string[] = [];
-  // Every record ends at a line break (or the end), so line breaks + 1 bound the row count.
-  let maxRows = 1;
-  for (let k = text.indexOf("\n", i); k >= 0; k = text.indexOf("\n", k + 1)) maxRows++;
-  if (maxRows === 1 && text.includes("\r")) maxRows += text.split("\r").length;
-  maxRows = Math.min(maxRows, o.nrows + (o.header ? 1 : 0));
+  const rowLimit = o.nrows + (o.header ? 1 : 0);
+  // Line breaks + 1 bound the row count of most files: counted only as far as the rows asked for, so a
+  // stream of small chunks stays linear. (CR-only or mixed line ends grow the tables below instead.)
+  let breaks = 1;
+  for (let k = text.indexOf("\n", i); k >= 0 && breaks < rowLimit; k = text.indexOf("\n", k + 1)) breaks++;
   let spans = new Int32Array(0);
-  const lines = new Int32Array(maxRows);
+  let lines = new Int32Array(0);
+  let capRows = 0;
   let rows = 0, consumed = i;
   let headerPending = o.header;
-  const alloc = (k: number) => { spans = new Int32Array(maxRows * k * 2); };
-  if (ncol >= 0) alloc(ncol);
+  // Room for `need` rows of ncol fields. A full row holds at least one character per field, so the text
+  // bounds the first size; short rows (padded with missing values) grow it, within maxCells.
+  const reserve = (need: number, at: number) => {
+    if (need * ncol > o.maxCells) {
+      fail(source, at, `the table would exceed ${o.maxCells} cells (${need} rows × ${ncol} columns); the maxCells option raises the limit`);
+    }
+    let cap = capRows === 0 ? Math.min(breaks, rowLimit, Math.floor((n - i) / Math.max(ncol, 1)) + 2) : capRows * 2;
+    cap = Math.min(Math.max(cap, need), rowLimit, Math.max(need, Math.floor(o.maxCells / Math.max(ncol, 1))));
+    const s2 = new Int32Array(cap * ncol * 2), l2 = new Int32Array(cap);
+    s2.set(spans.subarray(0, rows * ncol * 2));
+    l2.set(lines.subarray(0, rows));
+    spans = s2;
+    lines = l2;
+    capRows = cap;
+  };
 
   for (let skip = 0; skip < o.skipRows && i < n; skip++) {
     while (i < n && text.charCodeAt(i) !== LF) i++;
     i++;
     line++;
   }
+  if (ncol >= 0) reserve(1, line);
   // One record's field spans, reused.
   const fs: number[] = [], fe: number[] = [];
+  // The next line feed at or after the scan position in a quoted field (n: none), so counting the lines
+  // of a field with many doubled quotes does not rescan the rest of the text at each one.
+  let nextLf = -1;
   while (i < n && rows < o.nrows) {
     const c0 = text.charCodeAt(i);
     if (c0 === LF || c0 === CR) { // blank line
@@ -112,6 +143,7 @@ function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
     let nf = 0;
     // data rows go straight into the span table; the header (or a first row of unknown width) via fs/fe
     const direct = !headerPending && ncol >= 0;
+    if (direct && rows >= capRows) reserve(rows + 1, recLine);
     const base = rows * ncol * 2;
     let incomplete = false;
     for (;;) {
@@ -123,7 +155,8 @@ function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
         for (;;) {
           const q = text.indexOf('"', j);
           const stop = q < 0 ? n : q;
-          for (let k = text.indexOf("\n", j); k >= 0 && k < stop; k = text.indexOf("\n", k + 1)) line++;
+          if (nextLf < j) { nextLf = text.indexOf("\n", j); if (nextLf < 0) nextLf = n; }
+          while (nextLf < stop) { line++; nextLf = text.indexOf("\n", nextLf + 1); if (nextLf < 0) nextLf = n; }
           if (q < 0) {
             if (o.partial) { incomplete = true; break; }
             fail(source, open, "unterminated quoted field (a \" opened here is never closed)");
@@ -166,15 +199,16 @@ function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
       names = [];
       for (let k = 0; k < nf; k++) names.push(fieldText(text, fs[k], fe[k]));
       ncol = nf;
-      alloc(ncol);
+      fs.length = fe.length = 0;
       continue;
     }
-    if (ncol < 0) {
-      ncol = nf;
-      alloc(ncol);
-    }
+    if (ncol < 0) ncol = nf;
     if (nf > ncol) fail(source, recLine, `expected ${ncol} fields, saw ${nf}`);
-    if (!direct) for (let k = 0, at = rows * ncol * 2; k < nf; k++) { spans[at++] = fs[k]; spans[at++] = fe[k]; }
+    if (!direct) {
+      if (rows >= capRows) reserve(rows + 1, recLine);
+      for (let k = 0, at = rows * ncol * 2; k < nf; k++) { spans[at++] = fs[k]; spans[at++] = fe[k]; }
+      fs.length = fe.length = 0;
+    }
     // a short row: the rest stays [0, 0), which reads as missing, as pandas fills it
     lines[rows++] = recLine;
   }
@@ -192,7 +226,8 @@ function fieldText(text: string, s: number, e: number): string {
 
 let numOk = false, numInt = false;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+// No nested or adjacent unbounded repeats of digits, so a long run of digits that fails is rejected in linear time.
+const NUM_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Parses a decimal number from text[s, e); sets numOk. Exact: fast path only where it rounds correctly. */
 function parseNumber(text: string, s: number, e: number): number {
@@ -325,14 +360,16 @@ function badValue(ctx: ConvertContext, name: string, row: number, dtype: string,
 
 /** pandas' names for a header: empty names become "Unnamed: i", repeats get ".1", ".2", … */
 function fixNames(names: string[]): string[] {
+  // name → the last suffix given to a repeat of it: the next repeat searches on from there, so a header
+  // of many repeats (and names like "x.1" that the suffixes must skip) stays linear.
   const seen = new Map<string, number>();
   return names.map((raw, i) => {
     let name = raw === "" ? `Unnamed: ${i}` : raw;
     const k = seen.get(name);
     if (k !== undefined) {
-      seen.set(name, k + 1);
       let c = k + 1;
       while (seen.has(`${name}.${c}`)) c++;
+      seen.set(name, c);
       name = `${name}.${c}`;
     }
     seen.set(name, 0);
@@ -351,12 +388,45 @@ export interface ParseState {
   firstLine: number;
 }
 
-/** Parses CSV text (the whole file, or with `partial` the complete records of a chunk). */
+/**
+ * Throws an ArgumentError naming `op` for an unknown option or a value of the wrong kind, before any
+ * file is read. `extra` names options the caller takes besides CsvOptions' (readCsvChunks' chunkSize).
+ */
+export function checkCsvOptions(op: string, opts: unknown, extra: readonly string[] = []): CsvOptions {
+  const o = checkOptions(op, opts, [...CSV_OPTIONS, ...extra]) as CsvOptions;
+  const strings = (what: string, v: unknown) => {
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === "string"))) throw new ArgumentError(op, `${what} must be an array of strings, got ${String(v)}`);
+  };
+  const bool = (what: string, v: unknown) => {
+    if (v !== undefined && typeof v !== "boolean") throw new ArgumentError(op, `${what} must be true or false, got ${String(v)}`);
+  };
+  const d = o.delimiter;
+  if (d !== undefined && (typeof d !== "string" || d.length !== 1 || d === '"' || d === "\n" || d === "\r")) {
+    throw new ArgumentError(op, `delimiter must be one character other than a quote or newline, got ${JSON.stringify(d)}`);
+  }
+  bool("header", o.header);
+  bool("keepDefaultNa", o.keepDefaultNa);
+  strings("names", o.names);
+  strings("naValues", o.naValues);
+  strings("usecols", o.usecols);
+  if (o.usecols && new Set(o.usecols).size !== o.usecols.length) throw new ArgumentError(op, `usecols names a column twice: ${o.usecols.join(", ")}`);
+  if (o.parseDates !== undefined && typeof o.parseDates !== "boolean") strings("parseDates (when not true or false)", o.parseDates);
+  if (o.dtype !== undefined) {
+    if (o.dtype === null || typeof o.dtype !== "object") throw new ArgumentError(op, `dtype must be an object of column → dtype, got ${String(o.dtype)}`);
+    for (const [col, t] of Object.entries(o.dtype)) {
+      if (!DTYPES.includes(t)) throw new ArgumentError(op, `dtype of column "${col}" must be one of ${DTYPES.join(", ")}, got ${JSON.stringify(t)}`);
+    }
+  }
+  if (o.skipRows !== undefined) checkNumber(op, "skipRows", o.skipRows, { integer: true, min: 0 });
+  if (o.nrows !== undefined && o.nrows !== Infinity) checkNumber(op, "nrows", o.nrows, { integer: true, min: 0 });
+  if (o.comment !== undefined && (typeof o.comment !== "string" || o.comment === "")) throw new ArgumentError(op, `comment must be a non-empty string, got ${JSON.stringify(o.comment)}`);
+  if (o.maxCells !== undefined) maxCellsOption(op, o.maxCells, 0);
+  return o;
+}
+
+/** Parses CSV text (the whole file, or with `partial` the complete records of a chunk); `opts` already checked. */
 export function parseCsvText(text: string, source: string, opts: CsvOptions = {}, stream?: { state: ParseState; partial: boolean }): ParsedCsv & { consumed: number } {
   const delimiter = opts.delimiter ?? ",";
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
-    throw new ArgumentError("readCsv", `delimiter must be one character other than a quote or newline, got ${JSON.stringify(delimiter)}`);
-  }
   const first = !stream || stream.state.names === undefined;
   const tok = tokenize(text, source, {
     delimiter: delimiter.charCodeAt(0),
@@ -367,6 +437,7 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     partial: stream?.partial ?? false,
     firstLine: stream?.state.firstLine ?? 1,
     expectCols: first ? undefined : stream!.state.names!.length,
+    maxCells: maxCellsOption("readCsv", opts.maxCells, text.length),
   });
   let names: string[];
   if (!first) names = stream!.state.names!;
@@ -379,15 +450,21 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
   }
   const na = new Set<string>(opts.keepDefaultNa === false ? [""] : DEFAULT_NA);
   for (const v of opts.naValues ?? []) na.add(v);
+  // name → position: a Map, so a wide file is linear and a column named "constructor" is just a name
+  const at = new Map<string, number>();
+  names.forEach((name, j) => at.set(name, j));
   const want = opts.usecols ?? names;
-  for (const u of want) if (!names.includes(u)) throw new ArgumentError("readCsv", `${source}: usecols names "${u}", which is not a column (columns: ${names.join(", ")})`);
-  const ctx: ConvertContext = { text, source, na, lines: tok.lines };
+  for (const u of want) {
+    if (!at.has(u)) {
+      const shown = names.length > 20 ? `${names.slice(0, 20).join(", ")}, … (${names.length} in all)` : names.join(", ");
+      throw new ArgumentError("readCsv", `${source}: usecols names "${u}", which is not a column (columns: ${shown})`);
+    }
+  }
+  const forced = new Map<string, FrameDType>(Object.entries(opts.dtype ?? {}));
   const pd = opts.parseDates ?? true;
-  const columns = want.map((name) => {
-    const j = names.indexOf(name);
-    const forced = opts.dtype?.[name];
-    return convert(ctx, name, tok, j, forced, pd === true || (Array.isArray(pd) && pd.includes(name)));
-  });
+  const dateCols = new Set(Array.isArray(pd) ? pd : []);
+  const ctx: ConvertContext = { text, source, na, lines: tok.lines };
+  const columns = want.map((name) => convert(ctx, name, tok, at.get(name)!, forced.get(name), pd === true || dateCols.has(name)));
   if (stream) {
     stream.state.firstLine += countLines(text, tok.consumed);
     stream.state.names = names;
