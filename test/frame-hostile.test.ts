@@ -190,3 +190,9 @@ test("readCsvChunks: a folder or a missing file is a FileError naming it", async
   const nope = join(dir, "nope.csv");
   await assert.rejects(frame.readCsvChunks(nope).next(), (e) => e instanceof ds.FileError && e.path === nope && /no such file/.test(e.message));
 });
+
+test("new DataFrame: inherited names are not values", () => {
+  const df = new frame.DataFrame([{ a: 1 }, { a: 2, constructor: 3 }]);
+  assert.deepEqual(df.col("constructor").toArray(), [NaN, 3]);
+  assert.throws(() => new frame.DataFrame({ a: [1] }, { columns: ["toString"] }), /no data for column "toString"/);
+});
