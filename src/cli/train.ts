@@ -1,7 +1,7 @@
 // `deepscript train`: trains an MLP or CNN on a dataset with a progress bar, reports test
 // accuracy, and writes the model, its history and its options to --out.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { ArgumentError } from "../core/errors.js";
 import * as ds from "../tensor/index.js";
 import * as optim from "../optim/index.js";
@@ -10,6 +10,7 @@ import * as io from "../io-namespace.js";
 import { buildModel } from "./models.js";
 import { head, loadDataset } from "./datasets.js";
 import { writeTrainingFigures } from "./figures.js";
+import { outFolder } from "./out.js";
 
 export interface TrainOptions {
   dataset: string;
@@ -32,6 +33,7 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
   positiveInt("epochs", opts.epochs);
   positiveInt("batch-size", opts.batchSize);
   if (!(opts.lr > 0)) throw new ArgumentError("train", `--lr must be a positive number, got ${opts.lr}`);
+  const outDir = outFolder("train", opts.out);
   ds.setBackend(opts.backend);
   ds.seed(opts.seed);
   const data = loadDataset(opts.dataset, opts.seed);
@@ -52,8 +54,6 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
     verbose: opts.verbose ?? "auto",
   });
   const test = train.evaluate(model, data.test, { loss: "crossEntropy", metrics: ["accuracy"], batchSize: 256 });
-  const outDir = resolve(opts.out);
-  mkdirSync(outDir, { recursive: true });
   io.save(model, join(outDir, "model.safetensors"));
   writeFileSync(join(outDir, "history.json"), JSON.stringify(history, null, 2) + "\n");
   writeFileSync(join(outDir, "train-options.json"), JSON.stringify({ ...opts, testAccuracy: test.accuracy, testLoss: test.loss }, null, 2) + "\n");

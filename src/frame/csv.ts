@@ -260,6 +260,12 @@ function parseNumberSlow(raw: string): number {
   return NaN;
 }
 
+/** Whether readCsv reads this text as a number (decimal, with an optional exponent, or inf): "0x10" is not one. */
+export function readsAsNumber(text: string): boolean {
+  parseNumberSlow(text);
+  return numOk;
+}
+
 const TRUE = new Set(["True", "TRUE", "true"]), FALSE = new Set(["False", "FALSE", "false"]);
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
