@@ -66,10 +66,14 @@ export async function* readCsvChunks(path: string, opts: CsvOptions & { chunkSiz
       buf += piece;
       while (buf.length >= need && left > 0) {
         const want = Math.min(chunkSize, left);
-        const r = parseCsvText(buf, path, { ...csv, nrows: want }, { state, partial: true });
+        // A chunk is parsed on a copy of the state and kept only when complete: the rows of a short
+        // try stay in the buffer for the next, longer one (dropping them lost rows of big chunks).
+        const trial = { ...state };
+        const r = parseCsvText(buf, path, { ...csv, nrows: want }, { state: trial, partial: true });
         const got = r.columns.length ? r.columns[0].length : 0;
+        if (got < want) { need = buf.length * 2; break; }
+        Object.assign(state, trial);
         buf = buf.slice(r.consumed);
-        if (got < want) { need = Math.max(need, buf.length * 2); break; }
         left -= got;
         need = Math.max(1, r.consumed);
         yield DataFrame._of(r.names, r.columns);
