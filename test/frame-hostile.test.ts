@@ -100,7 +100,7 @@ test("readJson: columns of different lengths, scalars and non-records name the p
 
 test("readJson: options are checked", () => {
   const p = file("small.json", '[{"a":1}]');
-  assert.throws(() => frame.readJson(p, { line: true } as never), (e) => e instanceof ds.ArgumentError && /unknown option "line"; expected one of lines, parseDates, maxDepth, maxCells/.test(e.message));
+  assert.throws(() => frame.readJson(p, { line: true } as never), (e) => e instanceof ds.ArgumentError && /unknown option "line"; expected one of lines, parseDates, maxDepth, maxCells, maxColumns/.test(e.message));
   assert.throws(() => frame.readJson(p, { maxDepth: 0 }), ds.ArgumentError);
   assert.throws(() => frame.readJson(p, { maxCells: -1 }), ds.ArgumentError);
 });
@@ -147,6 +147,20 @@ test("readCsv: short rows under a wide header cannot make a table far bigger tha
   assert.ok(Number.isNaN(df.col("c19999").at(0) as number));
   // a file of full rows never reaches the default, however it is shaped
   assert.deepEqual(frame.parseCsv("a,b,c\n" + ",,\n".repeat(50_000)).shape, [50_000, 3]);
+});
+
+test("readCsv and readJson: a header of more than maxColumns names is refused before any table is built", () => {
+  const names = Array.from({ length: 2 ** 17 + 1 }, (_, i) => `c${i}`);
+  const p = file("too-wide.csv", names.join(",") + "\n" + names.map(() => "1").join(",") + "\n");
+  throwsFile(() => frame.readCsv(p), p, /line 1: 131073 columns, more than 131072; the maxColumns option raises the limit/);
+  assert.deepEqual(frame.readCsv(p, { maxColumns: 2 ** 17 + 1 }).shape, [1, 2 ** 17 + 1]);
+  const headerless = file("too-wide-data.csv", "1,2,3\n");
+  throwsFile(() => frame.readCsv(headerless, { header: false, maxColumns: 2 }), headerless, /line 1: 3 columns, more than 2/);
+  const j = file("too-wide.json", JSON.stringify([Object.fromEntries(names.map((n) => [n, 1]))]));
+  throwsFile(() => frame.readJson(j), j, /the table would have 131073 columns, more than 131072 \(the maxColumns option raises the limit\)/);
+  const c = file("too-wide-cols.json", JSON.stringify({ a: [1], b: [2], c: [3] }));
+  throwsFile(() => frame.readJson(c, { maxColumns: 2 }), c, /3 columns, more than 2/);
+  assert.deepEqual(frame.readJson(c, { maxColumns: 3 }).shape, [1, 3]);
 });
 
 test("readCsv: mixed CR and LF line ends keep every row", () => {

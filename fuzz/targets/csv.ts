@@ -44,10 +44,10 @@ const target: FuzzTarget = {
   ext: ".csv",
   corpus: () => [...written(), ...fixtures()].map((t) => enc.encode(t)),
   async parse(path) {
-    const whole = frame.readCsv(path);
+    const whole = frame.readCsv(path).length; // only the count is kept, so one table at a time is alive
     let rows = 0;
     for await (const chunk of frame.readCsvChunks(path, { chunkSize: 3 })) rows += chunk.length;
-    if (rows !== whole.length) throw new Error(`readCsvChunks read ${rows} rows, readCsv ${whole.length}`);
+    if (rows !== whole) throw new Error(`readCsvChunks read ${rows} rows, readCsv ${whole}`);
   },
   mutators: [
     // a header made very wide (the columns-quadratic case), with rows left short

@@ -3,7 +3,7 @@
 import { ArgumentError, FileError } from "../core/errors.js";
 import { checkNumber, checkOptions } from "../core/options.js";
 import type { Column, FrameDType } from "./column.js";
-import { maxCellsOption } from "./limits.js";
+import { maxCellsOption, maxColumnsOption } from "./limits.js";
 
 /** Options of readCsv / parseCsv, named after pandas.read_csv's. */
 export interface CsvOptions {
@@ -36,10 +36,12 @@ export interface CsvOptions {
    * FileError before the table is allocated.
    */
   maxCells?: number;
+  /** The most columns the table may have (default 2^17 = 131,072); the header, or the first row, is checked before any table is allocated. */
+  maxColumns?: number;
 }
 
 /** The names of CsvOptions' fields, for checking an options object. */
-export const CSV_OPTIONS = ["delimiter", "header", "names", "naValues", "keepDefaultNa", "dtype", "parseDates", "usecols", "skipRows", "nrows", "comment", "maxCells"] as const;
+export const CSV_OPTIONS = ["delimiter", "header", "names", "naValues", "keepDefaultNa", "dtype", "parseDates", "usecols", "skipRows", "nrows", "comment", "maxCells", "maxColumns"] as const;
 const DTYPES: readonly FrameDType[] = ["float64", "float32", "int32", "bool", "string", "datetime"];
 
 /** The pandas default strings read as missing values. */
@@ -74,6 +76,7 @@ interface TokenizeOptions {
   firstLine: number;
   expectCols?: number;
   maxCells: number;
+  maxColumns: number;
 }
 
 function fail(source: string, line: number, reason: string): never {
@@ -194,6 +197,7 @@ function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
     }
     if (incomplete) break;
     consumed = i;
+    if (ncol < 0 && nf > o.maxColumns) fail(source, recLine, `${nf} columns, more than ${o.maxColumns}; the maxColumns option raises the limit`);
     if (headerPending) {
       headerPending = false;
       names = [];
@@ -293,18 +297,26 @@ interface ConvertContext {
 }
 
 /** Converts one column's fields: the forced dtype, else the narrowest of int → float → bool → date → text. */
+// Numbers are parsed into this array when a column is short, then copied into the column's own: a wide
+// table of short columns allocates one typed array per column, not two.
+let scratch = new Float64Array(0);
+function numberScratch(rows: number): Float64Array {
+  if (rows > 4096) return new Float64Array(rows);
+  if (scratch.length !== rows) scratch = new Float64Array(rows);
+  return scratch;
+}
+
 function convert(ctx: ConvertContext, name: string, tok: Tokens, col: number, forced: FrameDType | undefined, dates: boolean): Column {
   const { text, na } = ctx;
-  const { rows, ncol, spans } = tok;
-  // This column's spans, gathered from the row-major table.
-  const S = new Int32Array(rows), E = new Int32Array(rows);
-  for (let k = 0, at = col * 2; k < rows; k++, at += ncol * 2) { S[k] = spans[at]; E[k] = spans[at + 1]; }
-  const isNa = (k: number) => S[k] === E[k] || na.has(fieldText(text, S[k], E[k]));
+  const { rows, spans } = tok;
+  // Field k of this column spans [spans[first + k·stride], spans[first + k·stride + 1]), read in place:
+  // no per-column copies or closures, so a table of a million short columns costs one array per column.
+  const first = col * 2, stride = tok.ncol * 2;
   if (forced === undefined || forced === "float64" || forced === "int32" || forced === "float32") {
-    const out = new Float64Array(rows);
+    const out = numberScratch(rows);
     let ok = true, allInt = true;
-    for (let k = 0; k < rows; k++) {
-      const s = S[k], e = E[k];
+    for (let k = 0, at = first; k < rows; k++, at += stride) {
+      const s = spans[at], e = spans[at + 1];
       if (s === e) { out[k] = NaN; allInt = false; continue; }
       const v = s >= 0 ? parseNumber(text, s, e) : NaN;
       if (s >= 0 && numOk) {
@@ -312,26 +324,28 @@ function convert(ctx: ConvertContext, name: string, tok: Tokens, col: number, fo
         if (allInt && (!numInt || v > 2147483647 || v < -2147483648)) allInt = false;
         continue;
       }
-      if (isNa(k)) { out[k] = NaN; allInt = false; continue; }
+      if (na.has(fieldText(text, s, e))) { out[k] = NaN; allInt = false; continue; }
       if (forced) badValue(ctx, name, k, forced, fieldText(text, s, e));
       ok = false;
       break;
     }
     if (ok) {
       if (forced === "int32") {
-        for (let k = 0; k < rows; k++) if (!Number.isInteger(out[k])) badValue(ctx, name, k, "int32", fieldText(text, S[k], E[k]));
-        return Int32Array.from(out);
+        for (let k = 0; k < rows; k++) if (!Number.isInteger(out[k])) badValue(ctx, name, k, "int32", fieldText(text, spans[first + k * stride], spans[first + k * stride + 1]));
+        return new Int32Array(out);
       }
-      if (forced === "float32") return Float32Array.from(out);
-      return allInt && rows > 0 && !forced ? Int32Array.from(out) : out;
+      if (forced === "float32") return new Float32Array(out);
+      if (allInt && rows > 0 && !forced) return new Int32Array(out);
+      return out === scratch ? out.slice() : out;
     }
   }
   if (forced === undefined || forced === "bool") {
     const out = new Array<boolean | null>(rows);
     let ok = true;
-    for (let k = 0; k < rows; k++) {
-      if (isNa(k)) { out[k] = null; continue; }
-      const t = fieldText(text, S[k], E[k]);
+    for (let k = 0, at = first; k < rows; k++, at += stride) {
+      const s = spans[at], e = spans[at + 1];
+      const t = s === e ? "" : fieldText(text, s, e);
+      if (s === e || na.has(t)) { out[k] = null; continue; }
       if (TRUE.has(t)) out[k] = true;
       else if (FALSE.has(t)) out[k] = false;
       else { if (forced) badValue(ctx, name, k, "bool", t); ok = false; break; }
@@ -341,9 +355,10 @@ function convert(ctx: ConvertContext, name: string, tok: Tokens, col: number, fo
   if (forced === "datetime" || (forced === undefined && dates)) {
     const out = new Array<Date | null>(rows);
     let ok = true, any = false;
-    for (let k = 0; k < rows; k++) {
-      if (isNa(k)) { out[k] = null; continue; }
-      const t = fieldText(text, S[k], E[k]);
+    for (let k = 0, at = first; k < rows; k++, at += stride) {
+      const s = spans[at], e = spans[at + 1];
+      const t = s === e ? "" : fieldText(text, s, e);
+      if (s === e || na.has(t)) { out[k] = null; continue; }
       const d = parseIsoDate(t.trim());
       if (d === null) { if (forced) badValue(ctx, name, k, "datetime", t); ok = false; break; }
       out[k] = d;
@@ -352,9 +367,10 @@ function convert(ctx: ConvertContext, name: string, tok: Tokens, col: number, fo
     if (ok && (any || forced)) return out;
   }
   const out = new Array<string | null>(rows);
-  for (let k = 0; k < rows; k++) {
-    if (S[k] === E[k]) { out[k] = null; continue; }
-    const t = fieldText(text, S[k], E[k]);
+  for (let k = 0, at = first; k < rows; k++, at += stride) {
+    const s = spans[at], e = spans[at + 1];
+    if (s === e) { out[k] = null; continue; }
+    const t = fieldText(text, s, e);
     out[k] = na.has(t) ? null : t;
   }
   return out;
@@ -427,6 +443,7 @@ export function checkCsvOptions(op: string, opts: unknown, extra: readonly strin
   if (o.nrows !== undefined && o.nrows !== Infinity) checkNumber(op, "nrows", o.nrows, { integer: true, min: 0 });
   if (o.comment !== undefined && (typeof o.comment !== "string" || o.comment === "")) throw new ArgumentError(op, `comment must be a non-empty string, got ${JSON.stringify(o.comment)}`);
   if (o.maxCells !== undefined) maxCellsOption(op, o.maxCells, 0);
+  maxColumnsOption(op, o.maxColumns);
   return o;
 }
 
@@ -444,6 +461,7 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     firstLine: stream?.state.firstLine ?? 1,
     expectCols: first ? undefined : stream!.state.names!.length,
     maxCells: maxCellsOption("readCsv", opts.maxCells, text.length),
+    maxColumns: maxColumnsOption("readCsv", opts.maxColumns),
   });
   let names: string[];
   if (!first) names = stream!.state.names!;
@@ -456,21 +474,29 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
   }
   const na = new Set<string>(opts.keepDefaultNa === false ? [""] : DEFAULT_NA);
   for (const v of opts.naValues ?? []) na.add(v);
-  // name → position: a Map, so a wide file is linear and a column named "constructor" is just a name
-  const at = new Map<string, number>();
-  names.forEach((name, j) => at.set(name, j));
-  const want = opts.usecols ?? names;
-  for (const u of want) {
-    if (!at.has(u)) {
-      const shown = names.length > 20 ? `${names.slice(0, 20).join(", ")}, … (${names.length} in all)` : names.join(", ");
-      throw new ArgumentError("readCsv", `${source}: usecols names "${u}", which is not a column (columns: ${shown})`);
+  // usecols' names → positions: a Map, so a wide file is linear and a column named "constructor" is just a name
+  let want = names, at = (j: number) => j;
+  if (opts.usecols) {
+    const pos = new Map<string, number>();
+    names.forEach((name, j) => pos.set(name, j));
+    for (const u of opts.usecols) {
+      if (!pos.has(u)) {
+        const shown = names.length > 20 ? `${names.slice(0, 20).join(", ")}, … (${names.length} in all)` : names.join(", ");
+        throw new ArgumentError("readCsv", `${source}: usecols names "${u}", which is not a column (columns: ${shown})`);
+      }
     }
+    want = opts.usecols;
+    at = (j) => pos.get(want[j])!;
   }
   const forced = new Map<string, FrameDType>(Object.entries(opts.dtype ?? {}));
   const pd = opts.parseDates ?? true;
   const dateCols = new Set(Array.isArray(pd) ? pd : []);
   const ctx: ConvertContext = { text, source, na, lines: tok.lines };
-  const columns = want.map((name) => convert(ctx, name, tok, at.get(name)!, forced.get(name), pd === true || dateCols.has(name)));
+  const columns = new Array<Column>(want.length);
+  for (let j = 0; j < want.length; j++) {
+    const name = want[j];
+    columns[j] = convert(ctx, name, tok, at(j), forced.size ? forced.get(name) : undefined, pd === true || (dateCols.size > 0 && dateCols.has(name)));
+  }
   if (stream) {
     stream.state.firstLine += countLines(text, tok.consumed);
     stream.state.names = names;

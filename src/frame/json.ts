@@ -6,7 +6,7 @@ import { parseIsoDate } from "./csv.js";
 import { type Column, dtypeOf, toColumn } from "./column.js";
 import { DataFrame } from "./frame.js";
 import { readText } from "./io.js";
-import { maxCellsOption } from "./limits.js";
+import { maxCellsOption, maxColumnsOption } from "./limits.js";
 
 /** Options of readJson. */
 export interface JsonOptions {
@@ -18,6 +18,8 @@ export interface JsonOptions {
   maxDepth?: number;
   /** The most cells (rows × columns) the table may have (default: twice the file's length in characters plus 2^20). */
   maxCells?: number;
+  /** The most columns the table may have (default 2^17 = 131,072). */
+  maxColumns?: number;
 }
 
 /** readJson's default `maxDepth`. */
@@ -32,20 +34,21 @@ export const DEFAULT_MAX_DEPTH = 64;
  */
 export function readJson(path: string, opts: JsonOptions = {}): DataFrame {
   const op = "readJson";
-  checkOptions(op, opts, ["lines", "parseDates", "maxDepth", "maxCells"]);
+  checkOptions(op, opts, ["lines", "parseDates", "maxDepth", "maxCells", "maxColumns"]);
   for (const k of ["lines", "parseDates"] as const) {
     if (opts[k] !== undefined && typeof opts[k] !== "boolean") throw new ArgumentError(op, `${k} must be true or false, got ${String(opts[k])}`);
   }
   const maxDepth = opts.maxDepth === undefined ? DEFAULT_MAX_DEPTH : checkNumber(op, "maxDepth", opts.maxDepth, { integer: true, min: 1 });
   if (opts.maxCells !== undefined) maxCellsOption(op, opts.maxCells, 0);
+  const maxColumns = maxColumnsOption(op, opts.maxColumns);
   const text = readText(op, path);
-  const maxCells = maxCellsOption(op, opts.maxCells, text.length);
+  const limits = { cells: maxCellsOption(op, opts.maxCells, text.length), columns: maxColumns };
   const lines = opts.lines ?? /\.(jsonl|ndjson)$/i.test(path);
   let value: unknown;
   if (lines) {
     value = text.split(/\r?\n/).flatMap((line, i) => (line.trim() === "" ? [] : [parseJsonText(line, path, i + 1, maxDepth)]));
   } else value = parseJsonText(text, path, 1, maxDepth);
-  return fromJsonValue(value, path, opts.parseDates ?? true, maxCells);
+  return fromJsonValue(value, path, opts.parseDates ?? true, limits);
 }
 
 /** The line of offset `at` in text that starts on line `firstLine`. */
@@ -138,11 +141,15 @@ function kind(v: unknown): string {
 }
 
 /** The table a parsed JSON value describes. Columns are kept in a Map, so any name ("__proto__", "constructor") is just a name. */
-function fromJsonValue(value: unknown, path: string, parseDates: boolean, maxCells: number): DataFrame {
+function fromJsonValue(value: unknown, path: string, parseDates: boolean, limits: { cells: number; columns: number }): DataFrame {
   const fail = (why: string) => new FileError("readJson", path, why);
   const expected = "expected an array of records, an object of columns, or { columns, data }";
+  const tooWide = (cols: number) => {
+    if (cols > limits.columns) throw fail(`the table would have ${cols} columns, more than ${limits.columns} (the maxColumns option raises the limit)`);
+  };
   const tooBig = (rows: number, cols: number) => {
-    if (rows * cols > maxCells) throw fail(`the table would have ${rows} rows × ${cols} columns, more than ${maxCells} cells (the maxCells option raises the limit)`);
+    tooWide(cols);
+    if (rows * cols > limits.cells) throw fail(`the table would have ${rows} rows × ${cols} columns, more than ${limits.cells} cells (the maxCells option raises the limit)`);
   };
   const cols = new Map<string, Column>();
   if (Array.isArray(value)) {
@@ -175,7 +182,9 @@ function fromJsonValue(value: unknown, path: string, parseDates: boolean, maxCel
       names.forEach((n, j) => cols.set(n, toColumn((data as unknown[][]).map((r) => r[j]))));
     } else {
       let rows = -1, first = "";
-      for (const [k, v] of Object.entries(o)) {
+      const entries = Object.entries(o);
+      tooWide(entries.length);
+      for (const [k, v] of entries) {
         let values: unknown[];
         if (Array.isArray(v)) values = v;
         else if (typeof v === "object" && v !== null) values = Object.values(v);
