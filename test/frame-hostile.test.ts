@@ -226,3 +226,14 @@ test("readCsvChunks keeps every row when a chunk holds more than the first megab
   assert.deepEqual(sizes, [100_000, 100_000]);
   assert.equal(sum, (199_999 * 200_000) / 2);
 });
+
+test("readCsvChunks skips a byte-order mark at the start of the file only, not at the start of a chunk", async () => {
+  const p = file("bom-inside.csv", "\uFEFFa\n1\n\uFEFF\n2\n");
+  assert.deepEqual(frame.readCsv(p).col("a").toArray(), ["1", "\uFEFF", "2"]);
+  const cells: unknown[] = [];
+  for await (const chunk of frame.readCsvChunks(p, { chunkSize: 1 })) {
+    assert.deepEqual(chunk.columns, ["a"]);
+    cells.push(...chunk.col("a").toArray());
+  }
+  assert.deepEqual(cells, [1, "\uFEFF", 2]);
+});

@@ -75,6 +75,8 @@ interface TokenizeOptions {
   partial: boolean;
   firstLine: number;
   expectCols?: number;
+  /** The text starts at the start of the file (a byte-order mark there is skipped). */
+  startOfFile: boolean;
   maxCells: number;
   maxColumns: number;
 }
@@ -86,7 +88,8 @@ function fail(source: string, line: number, reason: string): never {
 /** Splits text into records and fields. Errors name the source and line. Linear in the text. */
 function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
   const n = text.length, D = o.delimiter;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // a byte-order mark only at the start of the file, not of each chunk of a stream
+  let i = o.startOfFile && text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = o.firstLine;
   let ncol = o.expectCols ?? -1;
   let names: string[] = [];
@@ -460,6 +463,7 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     partial: stream?.partial ?? false,
     firstLine: stream?.state.firstLine ?? 1,
     expectCols: first ? undefined : stream!.state.names!.length,
+    startOfFile: first,
     maxCells: maxCellsOption("readCsv", opts.maxCells, text.length),
     maxColumns: maxColumnsOption("readCsv", opts.maxColumns),
   });
