@@ -77,6 +77,8 @@ interface TokenizeOptions {
   expectCols?: number;
   /** The text starts at the start of the file (a byte-order mark there is skipped). */
   startOfFile: boolean;
+  /** A chunk of a stream (the tables grow from a small size instead of being sized by counting lines). */
+  streaming: boolean;
   maxCells: number;
   maxColumns: number;
 }
@@ -94,10 +96,14 @@ function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
   let ncol = o.expectCols ?? -1;
   let names: string[] = [];
   const rowLimit = o.nrows + (o.header ? 1 : 0);
-  // Line breaks + 1 bound the row count of most files: counted only as far as the rows asked for, so a
-  // stream of small chunks stays linear. (CR-only or mixed line ends grow the tables below instead.)
-  let breaks = 1;
-  for (let k = text.indexOf("\n", i); k >= 0 && breaks < rowLimit; k = text.indexOf("\n", k + 1)) breaks++;
+  // Line breaks + 1 bound the row count of most files, which sizes the tables of a whole file at once
+  // (CR-only or mixed line ends grow them instead). A chunk of a stream starts small and grows: counting
+  // would rescan the rest of the buffer for every chunk.
+  let breaks = 16;
+  if (!o.streaming) {
+    breaks = 1;
+    for (let k = text.indexOf("\n", i); k >= 0 && breaks < rowLimit; k = text.indexOf("\n", k + 1)) breaks++;
+  }
   let spans = new Int32Array(0);
   let lines = new Int32Array(0);
   let capRows = 0;
@@ -109,11 +115,13 @@ function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
     if (need * ncol > o.maxCells) {
       fail(source, at, `the table would exceed ${o.maxCells} cells (${need} rows × ${ncol} columns); the maxCells option raises the limit`);
     }
-    let cap = capRows === 0 ? Math.min(breaks, rowLimit, Math.floor((n - i) / Math.max(ncol, 1)) + 2) : capRows * 2;
+    let cap = capRows === 0 ? Math.min(Math.max(breaks, 16), rowLimit, Math.floor((n - i) / Math.max(ncol, 1)) + 2) : capRows * 2;
     cap = Math.min(Math.max(cap, need), rowLimit, Math.max(need, Math.floor(o.maxCells / Math.max(ncol, 1))));
     const s2 = new Int32Array(cap * ncol * 2), l2 = new Int32Array(cap);
-    s2.set(spans.subarray(0, rows * ncol * 2));
-    l2.set(lines.subarray(0, rows));
+    if (rows > 0) {
+      s2.set(spans.subarray(0, rows * ncol * 2));
+      l2.set(lines.subarray(0, rows));
+    }
     spans = s2;
     lines = l2;
     capRows = cap;
@@ -411,6 +419,21 @@ export interface ParsedCsv {
 export interface ParseState {
   names?: string[];
   firstLine: number;
+  /** What the options imply, made once per stream rather than once per chunk. */
+  made?: Made;
+}
+
+interface Made {
+  na: Set<string>;
+  forced: Map<string, FrameDType>;
+  dateCols: Set<string>;
+}
+
+function make(opts: CsvOptions): Made {
+  const na = new Set<string>(opts.keepDefaultNa === false ? [""] : DEFAULT_NA);
+  for (const v of opts.naValues ?? []) na.add(v);
+  const pd = opts.parseDates;
+  return { na, forced: new Map(Object.entries(opts.dtype ?? {})), dateCols: new Set(Array.isArray(pd) ? pd : []) };
 }
 
 /**
@@ -464,6 +487,7 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     firstLine: stream?.state.firstLine ?? 1,
     expectCols: first ? undefined : stream!.state.names!.length,
     startOfFile: first,
+    streaming: stream !== undefined,
     maxCells: maxCellsOption("readCsv", opts.maxCells, text.length),
     maxColumns: maxColumnsOption("readCsv", opts.maxColumns),
   });
@@ -476,8 +500,8 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     }
     names = fixNames(given ?? (opts.header === false ? Array.from({ length: tok.ncol }, (_, i) => String(i)) : tok.names));
   }
-  const na = new Set<string>(opts.keepDefaultNa === false ? [""] : DEFAULT_NA);
-  for (const v of opts.naValues ?? []) na.add(v);
+  const made = stream ? (stream.state.made ??= make(opts)) : make(opts);
+  const { na, forced, dateCols } = made;
   // usecols' names → positions: a Map, so a wide file is linear and a column named "constructor" is just a name
   let want = names, at = (j: number) => j;
   if (opts.usecols) {
@@ -492,9 +516,7 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     want = opts.usecols;
     at = (j) => pos.get(want[j])!;
   }
-  const forced = new Map<string, FrameDType>(Object.entries(opts.dtype ?? {}));
   const pd = opts.parseDates ?? true;
-  const dateCols = new Set(Array.isArray(pd) ? pd : []);
   const ctx: ConvertContext = { text, source, na, lines: tok.lines };
   const columns = new Array<Column>(want.length);
   for (let j = 0; j < want.length; j++) {
