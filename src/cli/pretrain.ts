@@ -10,7 +10,7 @@ import * as train from "../train/index.js";
 import * as io from "../io-namespace.js";
 import { datasets, transforms as T } from "../data/index.js";
 import { projector } from "../explain/index.js";
-import { outFolder } from "./out.js";
+import { checkOutFolder, outFolder } from "./out.js";
 
 /** The small conv encoder pretrained on digits: two conv blocks and a 128-number embedding. */
 export function digitsEncoder(): nn.Sequential {
@@ -61,7 +61,7 @@ export async function pretrainCommand(opts: PretrainOptions): Promise<PretrainRe
   if (!(opts.temperature > 0)) throw new ArgumentError("pretrain", `--temperature must be positive, got ${opts.temperature}`);
   if (!(opts.labels > 0 && opts.labels <= 1)) throw new ArgumentError("pretrain", `--labels must be a fraction in (0, 1], got ${opts.labels}`);
   ds.setBackend(opts.backend);
-  const outDir = outFolder("pretrain", opts.out);
+  checkOutFolder("pretrain", opts.out);
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const { train: tr, test } = datasets.digits();
   const x = opts.limit ? tr.x.narrow(0, 0, Math.min(opts.limit, tr.x.shape[0])) : tr.x;
@@ -80,6 +80,7 @@ export async function pretrainCommand(opts: PretrainOptions): Promise<PretrainRe
   const pretrained = probe(encoder, xl, yl, test.x, test.y);
   const report: PretrainReport = { labelled: yl.shape[0], unlabelled: x.shape[0], epochs: opts.epochs, ntXent: history.history.loss, pretrained, random };
 
+  const outDir = outFolder("pretrain", opts.out);
   io.save(encoder, join(outDir, "encoder.safetensors"));
   writeFileSync(join(outDir, "probe.json"), JSON.stringify(report, null, 2) + "\n");
   await projector(train.embed(encoder, test.x), test.y, { title: "SimCLR embeddings of the test digits (PCA)" }).figure.save(join(outDir, "embeddings-pca.png"));

@@ -10,7 +10,7 @@ import * as io from "../io-namespace.js";
 import { buildModel } from "./models.js";
 import { head, loadDataset } from "./datasets.js";
 import { writeTrainingFigures } from "./figures.js";
-import { outFolder } from "./out.js";
+import { checkOutFolder, outFolder } from "./out.js";
 
 export interface TrainOptions {
   dataset: string;
@@ -33,7 +33,7 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
   positiveInt("epochs", opts.epochs);
   positiveInt("batch-size", opts.batchSize);
   if (!(opts.lr > 0)) throw new ArgumentError("train", `--lr must be a positive number, got ${opts.lr}`);
-  const outDir = outFolder("train", opts.out);
+  checkOutFolder("train", opts.out);
   ds.setBackend(opts.backend);
   ds.seed(opts.seed);
   const data = loadDataset(opts.dataset, opts.seed);
@@ -54,6 +54,7 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
     verbose: opts.verbose ?? "auto",
   });
   const test = train.evaluate(model, data.test, { loss: "crossEntropy", metrics: ["accuracy"], batchSize: 256 });
+  const outDir = outFolder("train", opts.out);
   io.save(model, join(outDir, "model.safetensors"));
   writeFileSync(join(outDir, "history.json"), JSON.stringify(history, null, 2) + "\n");
   writeFileSync(join(outDir, "train-options.json"), JSON.stringify({ ...opts, testAccuracy: test.accuracy, testLoss: test.loss }, null, 2) + "\n");
