@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as ds from "../src/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
 function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
@@ -43,7 +44,16 @@ test("train → evaluate → predict on a subset of the bundled digits", () => {
 });
 
 test("bad options and missing files: one clear line, non-zero exit, no stack trace", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "deepscript-cli-bad-"));
+  const aFile = join(tmp, "a-file");
+  writeFileSync(aFile, "not a folder");
+  const bigLabel = join(tmp, "big-label.csv");
+  writeFileSync(bigLabel, "x,label\n0.5,0\n0.25,1000000000\n");
+  process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
   const cases: [string[], RegExp][] = [
+    [["train", "--out", aFile, "--limit", "10"], /train: .*a-file: --out must name a folder, and a file is in the way/],
+    [["train", "--out", join(aFile, "sub"), "--limit", "10"], /sub: --out must name a folder, and a file is in the way \(.*a-file\)/],
+    [["train", "--dataset", `csv:${bigLabel}`, "--out", tmp], /big-label\.csv: data row 2, column 2 \("label"\): label 1000000000 is not a class index 0, 1, …, 999/],
     [["train", "--epochs", "abc"], /--epochs must be an integer, got "abc"/],
     [["train", "--epochs", "0", "--limit", "10"], /--epochs must be a positive integer, got 0/],
     [["train", "--model", "rnn", "--limit", "10"], /unknown model "rnn"/],
@@ -66,4 +76,44 @@ test("info prints version, backend, threads and SIMD support", () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^deepscript \d+\.\d+\.\d+\nbackend: +(wasm|js)/);
   assert.match(r.stdout, /wasm SIMD128: +(yes|no)/);
+});
+
+test("csv:FILE goes through frame.readCsv: header optional, values exact, bad cells named by row and column", async () => {
+  const { loadDataset } = await import("../src/cli/datasets.js");
+  const tmp = mkdtempSync(join(tmpdir(), "deepscript-cli-csv-"));
+  try {
+    const file = (name: string, text: string) => {
+      const p = join(tmp, name);
+      writeFileSync(p, text);
+      return p;
+    };
+    const rows = Array.from({ length: 10 }, (_, i) => `${i},${i / 4},${i % 3}`);
+    for (const [name, text] of [["head.csv", "a,b,label\n" + rows.join("\n") + "\n"], ["nohead.csv", rows.join("\r\n")]]) {
+      const d = loadDataset(`csv:${file(name, text)}`, 0);
+      assert.equal(d.classes, 3, name);
+      const x = ds.concat([d.train[0], d.test[0]]), y = ds.concat([d.train[1], d.test[1]]);
+      assert.deepEqual(x.shape, [10, 2], name);
+      assert.equal(y.dtype, "int32");
+      // every row kept whole through the split: label = first feature mod 3, second = first / 4
+      const xs = x.toArray() as number[][], ys = y.toArray() as number[];
+      assert.deepEqual(xs.map((r) => r[0]).sort((p, q) => p - q), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], name);
+      xs.forEach((r, i) => { assert.equal(r[1], r[0] / 4); assert.equal(ys[i], r[0] % 3); });
+    }
+    const bad: [string, RegExp][] = [
+      ["a,b,label\n1,2,0\n3,,1\n", /empty\.csv: data row 2, column 2 \("b"\): missing value \(an empty cell or NA\)/],
+      ["a,b,label\n1,2,0\n3,4,\n", /data row 2, column 3 \("label"\): missing value/],
+      ["1,2,0\n0x10,4,1\n", /data row 2, column 1: "0x10" is not a decimal number/],
+      ["a,label\n1,0\ninf,1\n", /data row 2, column 1 \("a"\): Infinity is not a finite number/],
+      ["a,label\n1,0\n2,1.5\n", /data row 2, column 2 \("label"\): label 1\.5 is not a class index/],
+      ["a,label\n1,0\n2,-1\n", /label -1 is not a class index/],
+      ["a,label\n1,0\n", /need at least 2 rows and 2 columns/],
+      ["a,label\n1,0\n2,1,3\n", /line 3: expected 2 fields, saw 3/],
+    ];
+    bad.forEach(([text, pattern], i) => {
+      const p = file(i === 0 ? "empty.csv" : `bad${i}.csv`, text);
+      assert.throws(() => loadDataset(`csv:${p}`, 0), (e: unknown) => e instanceof ds.FileError && e.path === p && pattern.test(e.message), `${JSON.stringify(text)}`);
+    });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

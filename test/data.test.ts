@@ -155,6 +155,42 @@ test("readIdx: missing, bad magic, truncated, oversized and corrupt gzip files n
   throwsFile(() => data.readIdx(f("cut.idx.gz", gz.subarray(0, gz.length - 6))), join(dir, "cut.idx.gz"), /corrupt gzip/);
 });
 
+test("readIdx: declared sizes are checked against maxBytes before decompressing, and gzip stops at the declared size", () => {
+  const f = (name: string, content: Buffer) => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    return p;
+  };
+  // A header declaring 1e9 bytes (the issue's 972 KB file held them all, as zeros): refused from the
+  // header alone. The data after it here ends in bytes that are not gzip, which inflating it would reach.
+  const zeros = gzipSync(Buffer.concat([idx(0x08, [1e9], Buffer.alloc(0)), Buffer.alloc(5e6)]));
+  const huge = f("huge.idx.gz", Buffer.concat([zeros, Buffer.from("not gzip")]));
+  throwsFile(() => data.readIdx(huge), huge, /shape \[1000000000\] of ubyte declares 1000000000 bytes of data, more than maxBytes \(268435456\); the maxBytes option raises the limit/);
+  // A header declaring 1 byte followed by far more: decompression stops once past the declared size,
+  // before it reaches the trailing garbage (inflating it all ends in "corrupt gzip data").
+  const more = f("more.idx.gz", Buffer.concat([gzipSync(Buffer.concat([idx(0x08, [1], Buffer.from([7])), Buffer.alloc(1e6)])), Buffer.from("not gzip")]));
+  throwsFile(() => data.readIdx(more), more, /size mismatch: shape \[1\] of ubyte needs 1 bytes, the gzip data holds more/);
+  // the limit can be raised, and lowered
+  const small = f("small.idx.gz", gzipSync(idx(0x0d, [10, 10], Buffer.alloc(400))));
+  assert.deepEqual(data.readIdx(small).shape, [10, 10]);
+  throwsFile(() => data.readIdx(small, { maxBytes: 399 }), small, /shape \[10,10\] of float declares 400 bytes of data, more than maxBytes \(399\)/);
+  assert.deepEqual(data.readIdx(small, { maxBytes: 400 }).shape, [10, 10]);
+  // products of dimensions beyond any limit, and a raw file too big to hold data within it
+  throwsFile(() => data.readIdx(f("dims.idx", idx(0x0e, [2 ** 32 - 1, 2 ** 32 - 1, 2 ** 32 - 1], Buffer.alloc(8)))), join(dir, "dims.idx"), /declares 6\.3\d+e\+29 bytes/);
+  const big = f("big.idx", idx(0x08, [70_000], Buffer.alloc(70_000)));
+  throwsFile(() => data.readIdx(big, { maxBytes: 100 }), big, /70008 bytes, more than an IDX file of at most 100 bytes of data can be/);
+  assert.equal(data.readIdx(big).shape[0], 70_000);
+  assert.throws(() => data.readIdx(big, { maxbytes: 1 } as never), (e) => e instanceof ds.ArgumentError && /unknown option "maxbytes"; expected one of maxBytes/.test(e.message));
+  assert.throws(() => data.readIdx(big, { maxBytes: -1 }), ds.ArgumentError);
+  // a header split across gzip members, and one behind a long file name field, are read
+  const good = idx(0x08, [3, 2], Buffer.from([1, 2, 3, 4, 5, 6]));
+  const split = f("split.idx.gz", Buffer.concat([gzipSync(good.subarray(0, 5)), gzipSync(good.subarray(5))]));
+  assert.deepEqual(data.readIdx(split).toArray(), [[1, 2], [3, 4], [5, 6]]);
+  const gz = gzipSync(good);
+  const named = Buffer.concat([gz.subarray(0, 3), Buffer.from([gz[3] | 0x08]), gz.subarray(4, 10), Buffer.alloc(5000, 0x61), Buffer.from([0]), gz.subarray(10)]);
+  assert.deepEqual(data.readIdx(f("named.idx.gz", named)).toArray(), [[1, 2], [3, 4], [5, 6]]);
+});
+
 const fashion = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
 test("readIdx reads the real Fashion-MNIST labels when installed", { skip: !existsSync(fashion) && "dataset-fashion-mnist not installed" }, () => {
   const y = data.readIdx(fashion);

@@ -1,10 +1,11 @@
 // `--dataset` for the command line: the bundled digits, a folder of MNIST IDX files, or a numeric CSV.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ArgumentError, FileError } from "../core/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import * as ds from "../tensor/index.js";
 import { datasets, readIdx, trainTestSplit } from "../data/index.js";
+import { readCsv } from "../frame/index.js";
+import { readsAsNumber } from "../frame/csv.js";
 
 export interface LoadedData {
   name: string;
@@ -18,24 +19,47 @@ function idxFile(dir: string, stem: string): string {
   throw new FileError("train", join(dir, stem), `not found (nor ${stem}.gz); expected the four MNIST IDX files in ${dir}`);
 }
 
-// Numbers only; the last column holds integer class labels. (deepscript/frame will read general CSV.)
-function readNumericCsv(path: string): [Tensor, Tensor] {
-  if (!existsSync(path)) throw new FileError("train", path, "file not found");
-  const lines = readFileSync(path, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim() !== "");
-  const rows: number[][] = [];
-  lines.forEach((line, i) => {
-    const cells = line.split(",").map((c) => Number(c.trim()));
-    if (cells.some((v) => Number.isNaN(v))) {
-      if (i === 0) return; // a header
-      throw new FileError("train", path, `line ${i + 1}: non-numeric value in "${line.slice(0, 60)}"`);
+/** The most classes a csv:FILE may have: labels are 0 … MAX_CLASSES − 1 (the model's output layer and the confusion matrix are this wide). */
+const MAX_CLASSES = 1000;
+
+/** A cell as it reads in a message. */
+function shown(v: unknown): string {
+  return v instanceof Date ? `"${v.toISOString()}"` : typeof v === "string" ? JSON.stringify(v.slice(0, 40)) : String(v);
+}
+
+/**
+ * A CSV of numbers whose last column holds class labels 0, 1, 2, …, read by frame.readCsv (so quoting,
+ * line ends and numbers read as pandas reads them: "0x10" is text). A header is optional: a first row of
+ * numbers is data. Every cell must be a finite decimal number; an empty cell, text, or a label that is
+ * not a class index is a FileError naming the row (counted from 1, after any header) and column, found
+ * before any tensor is made.
+ */
+function readNumericCsv(path: string): { x: Tensor; y: Tensor; classes: number } {
+  const op = "train";
+  const first = readCsv(path, { header: false, nrows: 1, parseDates: false });
+  const header = first.columns.some((c) => first.dtypes[c] !== "int32" && first.dtypes[c] !== "float64");
+  const df = readCsv(path, { header, parseDates: false });
+  const names = df.columns;
+  if (df.length < 2 || names.length < 2) throw new FileError(op, path, `need at least 2 rows and 2 columns (features…, label), got ${df.length} rows and ${names.length} columns`);
+  const fail = (row: number, j: number, why: string): never => {
+    throw new FileError(op, path, `data row ${row + 1}, column ${j + 1}${header ? ` ("${names[j].slice(0, 40)}")` : ""}: ${why}`);
+  };
+  let classes = 0;
+  names.forEach((name, j) => {
+    const values = df.col(name).values;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) fail(i, j, "missing value (an empty cell or NA); every cell must hold a number");
+      if (typeof v === "string" && readsAsNumber(v)) continue; // a number in a column that holds text elsewhere
+      if (typeof v !== "number") return fail(i, j, `${shown(v)} is not a decimal number`);
+      if (!Number.isFinite(v)) fail(i, j, `${v} is not a finite number`);
+      if (j === names.length - 1) {
+        if (!(Number.isInteger(v) && v >= 0 && v < MAX_CLASSES)) fail(i, j, `label ${v} is not a class index 0, 1, …, ${MAX_CLASSES - 1}`);
+        classes = Math.max(classes, v + 1);
+      }
     }
-    if (rows.length && cells.length !== rows[0].length) throw new FileError("train", path, `line ${i + 1}: ${cells.length} columns, expected ${rows[0].length}`);
-    rows.push(cells);
   });
-  if (rows.length < 2 || rows[0].length < 2) throw new FileError("train", path, "need at least 2 rows and 2 columns (features…, label)");
-  const labels = rows.map((r) => r[r.length - 1]);
-  if (labels.some((v) => !Number.isInteger(v) || v < 0)) throw new FileError("train", path, "the last column must hold class labels 0, 1, 2, …");
-  return [ds.tensor(rows.map((r) => r.slice(0, -1))), ds.tensor(labels, { dtype: "int32" })];
+  return { x: df.toTensor(names.slice(0, -1)), y: df.toTensor(names[names.length - 1], { dtype: "int32" }), classes };
 }
 
 /** Loads a dataset spec: "digits", "mnist-idx:DIR" or "csv:FILE". */
@@ -57,9 +81,9 @@ export function loadDataset(spec: string, seed: number): LoadedData {
   }
   if (spec.startsWith("csv:")) {
     const path = spec.slice(4);
-    const [x, y] = readNumericCsv(path);
+    const { x, y, classes } = readNumericCsv(path);
     const [xTrain, xTest, yTrain, yTest] = trainTestSplit(x, y, { testSize: 0.2, seed });
-    return { name: `${path} (80/20 split)`, train: [xTrain, yTrain], test: [xTest, yTest], classes: (y.max().item() as number) + 1 };
+    return { name: `${path} (80/20 split)`, train: [xTrain, yTrain], test: [xTest, yTest], classes };
   }
   throw new ArgumentError("train", `unknown dataset "${spec}"; expected digits, mnist-idx:DIR or csv:FILE`);
 }

@@ -1,8 +1,8 @@
 // `deepscript explain MODEL INPUT`: why a saved model predicts what it predicts — saliency,
 // integrated gradients and occlusion overlays for image inputs (a heat map of attributions per
 // feature for tabular ones), written as PNGs.
-import { existsSync, mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { ArgumentError, FileError } from "../core/errors.js";
 import * as ds from "../tensor/index.js";
 import * as train from "../train/index.js";
@@ -10,6 +10,7 @@ import * as io from "../io-namespace.js";
 import * as explain from "../explain/index.js";
 import { heatmap } from "../plot/index.js";
 import { readInput } from "./evaluate.js";
+import { outFolder } from "./out.js";
 
 export interface ExplainOptions {
   /** "predicted" (default), "label" (the true class, where the input has labels) or a class index. */
@@ -46,8 +47,7 @@ export async function explainCommand(modelPath: string, input: string, opts: Exp
     if (!Number.isInteger(k) || k < 0 || k >= logits.shape[1]) throw new ArgumentError("explain", `--target must be predicted, label or a class in 0..${logits.shape[1] - 1}, got "${opts.target}"`);
     target = predicted.map(() => k);
   }
-  const outDir = resolve(opts.out);
-  mkdirSync(outDir, { recursive: true });
+  const outDir = outFolder("explain", opts.out);
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const conf = Array.from(probs.max(-1).dataSync(), Number);
   const caption = predicted.map((p, i) => `${p} (${(conf[i] * 100).toFixed(0)}%)${labels && labels[i] !== p ? ` true ${labels[i]}` : ""}${target[i] !== p ? ` → ${target[i]}` : ""}`);

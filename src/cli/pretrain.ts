@@ -1,8 +1,7 @@
 // `deepscript pretrain`: SimCLR on the bundled digits' training images (no labels), then the
 // frozen encoder judged with 1% of the labels (linear probe and kNN) against a randomly initialised
 // one; writes the encoder, a probe report and PCA and t-SNE pictures of the embeddings.
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ArgumentError } from "../core/errors.js";
 import { writeAtomic } from "../core/atomic.js";
 import * as ds from "../tensor/index.js";
@@ -11,6 +10,7 @@ import * as train from "../train/index.js";
 import * as io from "../io-namespace.js";
 import { datasets, transforms as T } from "../data/index.js";
 import { projector } from "../explain/index.js";
+import { checkOutFolder, outFolder } from "./out.js";
 
 /** The small conv encoder pretrained on digits: two conv blocks and a 128-number embedding. */
 export function digitsEncoder(): nn.Sequential {
@@ -61,6 +61,7 @@ export async function pretrainCommand(opts: PretrainOptions): Promise<PretrainRe
   if (!(opts.temperature > 0)) throw new ArgumentError("pretrain", `--temperature must be positive, got ${opts.temperature}`);
   if (!(opts.labels > 0 && opts.labels <= 1)) throw new ArgumentError("pretrain", `--labels must be a fraction in (0, 1], got ${opts.labels}`);
   ds.setBackend(opts.backend);
+  checkOutFolder("pretrain", opts.out);
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const { train: tr, test } = datasets.digits();
   const x = opts.limit ? tr.x.narrow(0, 0, Math.min(opts.limit, tr.x.shape[0])) : tr.x;
@@ -79,8 +80,7 @@ export async function pretrainCommand(opts: PretrainOptions): Promise<PretrainRe
   const pretrained = probe(encoder, xl, yl, test.x, test.y);
   const report: PretrainReport = { labelled: yl.shape[0], unlabelled: x.shape[0], epochs: opts.epochs, ntXent: history.history.loss, pretrained, random };
 
-  const outDir = resolve(opts.out);
-  mkdirSync(outDir, { recursive: true });
+  const outDir = outFolder("pretrain", opts.out);
   io.save(encoder, join(outDir, "encoder.safetensors"));
   writeAtomic("pretrain", join(outDir, "probe.json"), JSON.stringify(report, null, 2) + "\n");
   await projector(train.embed(encoder, test.x), test.y, { title: "SimCLR embeddings of the test digits (PCA)" }).figure.save(join(outDir, "embeddings-pca.png"));

@@ -1,7 +1,6 @@
 // `deepscript train`: trains an MLP or CNN on a dataset with a progress bar, reports test
 // accuracy, and writes the model, its history and its options to --out.
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ArgumentError } from "../core/errors.js";
 import { writeAtomic } from "../core/atomic.js";
 import * as ds from "../tensor/index.js";
@@ -11,6 +10,7 @@ import * as io from "../io-namespace.js";
 import { buildModel } from "./models.js";
 import { head, loadDataset } from "./datasets.js";
 import { writeTrainingFigures } from "./figures.js";
+import { checkOutFolder, outFolder } from "./out.js";
 
 export interface TrainOptions {
   dataset: string;
@@ -33,6 +33,7 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
   positiveInt("epochs", opts.epochs);
   positiveInt("batch-size", opts.batchSize);
   if (!(opts.lr > 0)) throw new ArgumentError("train", `--lr must be a positive number, got ${opts.lr}`);
+  checkOutFolder("train", opts.out);
   ds.setBackend(opts.backend);
   ds.seed(opts.seed);
   const data = loadDataset(opts.dataset, opts.seed);
@@ -53,8 +54,7 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
     verbose: opts.verbose ?? "auto",
   });
   const test = train.evaluate(model, data.test, { loss: "crossEntropy", metrics: ["accuracy"], batchSize: 256 });
-  const outDir = resolve(opts.out);
-  mkdirSync(outDir, { recursive: true });
+  const outDir = outFolder("train", opts.out);
   io.save(model, join(outDir, "model.safetensors"));
   writeAtomic("train", join(outDir, "history.json"), JSON.stringify(history, null, 2) + "\n");
   writeAtomic("train", join(outDir, "train-options.json"), JSON.stringify({ ...opts, testAccuracy: test.accuracy, testLoss: test.loss }, null, 2) + "\n");

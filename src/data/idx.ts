@@ -1,13 +1,14 @@
 // readIdx: the IDX files of MNIST and Fashion-MNIST (raw or gzip), as tensors.
 import { FileError } from "../core/errors.js";
+import { checkNumber, checkOptions } from "../core/options.js";
 import type { DType } from "../core/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { reshape } from "../ops/shape.js";
-import { maybeGunzip, readBytes } from "./files.js";
+import { fileSize, gunzipAtMost, gunzipHead, isGzip, readBytes } from "./files.js";
 
 // IDX type codes: element size and the deepscript dtype they become.
-const TYPES: Record<number, { name: string; size: number; dtype: DType }> = {
+const TYPES: Partial<Record<number, { name: string; size: number; dtype: DType }>> = {
   0x08: { name: "ubyte", size: 1, dtype: "int32" },
   0x09: { name: "byte", size: 1, dtype: "int32" },
   0x0b: { name: "short", size: 2, dtype: "int32" },
@@ -16,23 +17,71 @@ const TYPES: Record<number, { name: string; size: number; dtype: DType }> = {
   0x0e: { name: "double", size: 8, dtype: "float64" },
 };
 
+/** Options of readIdx. */
+export interface IdxOptions {
+  /**
+   * The most bytes of data (after the header, decompressed) the file may declare: default 2^28
+   * (256 MiB), more than any MNIST-family file but EMNIST's byclass and bymerge (547 MB). Checked
+   * against the header before anything of that size is allocated or decompressed.
+   */
+  maxBytes?: number;
+}
+
+/** readIdx's default `maxBytes`. */
+const IDX_MAX_BYTES = 2 ** 28;
+
+// The longest IDX header: the magic number and 255 dimensions.
+const MAX_HEADER = 4 + 4 * 255;
+
 /**
  * Reads an IDX file (the format of MNIST and Fashion-MNIST: `train-images-idx3-ubyte[.gz]` …),
  * gzip-compressed or not (told by the magic bytes). Unsigned and signed bytes and shorts become
  * int32 (deepscript has no 8-bit dtype), ints int32, floats float32, doubles float64.
- * A missing, truncated or malformed file throws a FileError naming the file and the problem.
+ * A missing, truncated, malformed or oversized file throws a FileError naming the file and the problem;
+ * a gzip file is decompressed only as far as its header declares.
  * @example const x = data.readIdx("train-images-idx3-ubyte.gz").float().div(255); // [60000, 28, 28]
  */
-export function readIdx(path: string): Tensor {
+export function readIdx(path: string, opts: IdxOptions = {}): Tensor {
   const op = "readIdx";
-  const bytes = maybeGunzip(op, path, readBytes(op, path));
+  checkOptions(op, opts, ["maxBytes"]);
+  const maxBytes = opts.maxBytes === undefined ? IDX_MAX_BYTES : checkNumber(op, "maxBytes", opts.maxBytes, { integer: true, min: 0 });
   const fail = (why: string) => new FileError(op, path, why);
+  // Not even compressed can a file within the limit be this big (gzip adds well under 1.5%).
+  const size = fileSize(op, path);
+  if (size > maxBytes + Math.ceil(maxBytes / 64) + (1 << 16)) {
+    throw fail(`${size} bytes, more than an IDX file of at most ${maxBytes} bytes of data can be (the maxBytes option raises the limit)`);
+  }
+  const file = readBytes(op, path);
+  const gzip = isGzip(file);
+  const head = gzip ? gunzipHead(op, path, file, MAX_HEADER) : file;
+  const h = parseHeader(head, fail);
+  const expected = h.count * h.type.size;
+  if (expected > maxBytes) {
+    throw fail(`shape [${h.shape}] of ${h.type.name} declares ${expected} bytes of data, more than maxBytes (${maxBytes}); the maxBytes option raises the limit`);
+  }
+  let bytes = file;
+  if (gzip) {
+    const out = gunzipAtMost(op, path, file, h.dataStart + expected);
+    if (out.more) throw fail(`size mismatch: shape [${h.shape}] of ${h.type.name} needs ${expected} bytes, the gzip data holds more`);
+    bytes = out.bytes;
+  }
+  const actual = bytes.length - h.dataStart;
+  if (actual < expected) throw fail(`truncated data: shape [${h.shape}] of ${h.type.name} needs ${expected} bytes, the file has ${actual}`);
+  if (actual > expected) throw fail(`size mismatch: shape [${h.shape}] of ${h.type.name} needs ${expected} bytes, the file has ${actual - expected} more`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const values = decode(view, h.dataStart, h.count, h.code);
+  return reshape(tensor(values, { dtype: h.type.dtype }), h.shape);
+}
+
+/** The magic number and dimensions; errors say what is wrong with them. */
+function parseHeader(bytes: Uint8Array, fail: (why: string) => FileError) {
   if (bytes.length < 4) throw fail(`truncated: ${bytes.length} bytes, shorter than the 4-byte IDX magic number`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     throw fail(`bad magic number ${hex(bytes.subarray(0, 4))}: not an IDX file (expected 00 00 <type> <ndim>)`);
   }
-  const type = TYPES[bytes[2]];
-  if (!type) throw fail(`bad magic number ${hex(bytes.subarray(0, 4))}: unknown element type 0x${bytes[2].toString(16).padStart(2, "0")}`);
+  const code = bytes[2];
+  const type = TYPES[code];
+  if (!type) throw fail(`bad magic number ${hex(bytes.subarray(0, 4))}: unknown element type 0x${code.toString(16).padStart(2, "0")}`);
   const ndim = bytes[3];
   if (ndim === 0) throw fail("bad magic number: zero dimensions");
   const dataStart = 4 + 4 * ndim;
@@ -40,12 +89,7 @@ export function readIdx(path: string): Tensor {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
-  const expected = count * type.size;
-  const actual = bytes.length - dataStart;
-  if (actual < expected) throw fail(`truncated data: shape [${shape}] of ${type.name} needs ${expected} bytes, the file has ${actual}`);
-  if (actual > expected) throw fail(`size mismatch: shape [${shape}] of ${type.name} needs ${expected} bytes, the file has ${actual - expected} more`);
-  const values = decode(view, dataStart, count, bytes[2]);
-  return reshape(tensor(values, { dtype: type.dtype }), shape);
+  return { code, type, shape, dataStart, count };
 }
 
 function decode(v: DataView, at: number, n: number, code: number): Int32Array | Float32Array | Float64Array {

@@ -59,10 +59,11 @@ export class DataFrame {
     if (Array.isArray(data)) {
       const rows = data as readonly Row[];
       const names = opts.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-      for (const name of names) this.data.set(name, toColumn(rows.map((r) => r[name])));
+      // own keys only: a record without "constructor" has a missing value there, not Object
+      for (const name of names) this.data.set(name, toColumn(rows.map((r) => (Object.hasOwn(r, name) ? r[name] : undefined))));
     } else {
       for (const name of opts.columns ?? Object.keys(data)) {
-        const v = (data as Record<string, ColumnInput>)[name];
+        const v = Object.hasOwn(data, name) ? (data as Record<string, ColumnInput>)[name] : undefined;
         if (v === undefined) throw new ArgumentError("DataFrame", `no data for column "${name}"`);
         this.data.set(name, v instanceof Series ? v.values : toColumn(v));
       }

@@ -1,7 +1,8 @@
 // deepscript/frame: tables with pandas' verbs (read CSV/JSON, filter, group, join, pivot, windows) <-> tensors.
 export { DataFrame, GroupBy, FrameRolling, Resampler, concat, type Row, type ColumnInput, type MergeOptions, type MergeHow } from "./frame.js";
 export { Series, SeriesRolling } from "./series.js";
-export { readCsv, parseCsv, readCsvChunks, readJson, type JsonOptions } from "./io.js";
+export { readCsv, parseCsv, readCsvChunks } from "./io.js";
+export { readJson, type JsonOptions } from "./json.js";
 export { type CsvOptions, type ToCsvOptions, DEFAULT_NA } from "./csv.js";
 export { type Column, type FrameDType, isMissing } from "./column.js";
 export { type AggFn, type AggName } from "./aggregate.js";
