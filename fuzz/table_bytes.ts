@@ -1,15 +1,11 @@
 // Structure-aware mutators for the text table formats (CSV, JSON): the shapes that made frame's readers
 // slow, huge or wrong — very wide headers, rows much shorter than the header, long digit runs, many
 // doubled quotes, mixed line ends, nesting, records that share no keys, names that matter to objects.
-export type Rand = () => number;
+import { bytes, int, pick, text, type Rand } from "./mutators.js";
+
+export { bytes, int, pick, text, type Rand };
 export type Mutator = (input: Uint8Array, rand: Rand) => Uint8Array;
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-export const text = (b: Uint8Array): string => dec.decode(b);
-export const bytes = (s: string): Uint8Array => enc.encode(s);
-export const int = (rand: Rand, n: number): number => Math.floor(rand() * n);
-export const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[int(rand, xs.length)];
 /** A size from 1 to `max`, small ones likelier (log-uniform): most mutations stay cheap, some are large. */
 export const size = (rand: Rand, max: number): number => Math.max(1, Math.floor(Math.exp(rand() * Math.log(max))));
 
