@@ -197,6 +197,24 @@ describe("optimizer state dicts", () => {
     assert.equal(again.state.size, 0);
   });
 
+  it("loadStateDict refuses a state missing an entry the optimizer needs, naming it (found by fuzzing checkpoints)", () => {
+    const [W, b] = problemParams();
+    const opt = new optim.Adam([W, b], { lr: 0.1 });
+    W.grad = ds.onesLike(W);
+    b.grad = ds.onesLike(b);
+    opt.step();
+    const sd = opt.stateDict();
+    const { exp_avg: _dropped, ...rest } = sd.state[0] as Record<string, unknown>;
+    const fresh = new optim.Adam([W, b], { lr: 0.5 });
+    assert.throws(() => fresh.loadStateDict({ state: { ...sd.state, 0: rest }, param_groups: sd.param_groups } as never),
+      /^ArgumentError: Adam\.loadStateDict: the state of parameter 0 lacks "exp_avg" \(expected step, exp_avg, exp_avg_sq\)$/);
+    assert.equal(fresh.lr, 0.5, "nothing changed");
+    assert.equal(fresh.state.size, 0);
+    fresh.loadStateDict(sd);
+    fresh.step();
+    assert.ok(W.dataSync().every(Number.isFinite));
+  });
+
   it("schedule state dicts resume a schedule exactly (ReduceLROnPlateau's infinite best included)", () => {
     const run = (n: number, resumeFrom?: { opt: optim.OptimizerStateDict; sched: optim.lr.SchedulerStateDict; plateau: optim.lr.SchedulerStateDict }) => {
       const [W] = problemParams();

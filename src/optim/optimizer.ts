@@ -250,12 +250,13 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
       throw new ArgumentError(name, `the state dict has ${sd.param_groups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
     }
     const byIndex = new Map<number, Tensor>();
+    const groupOf = new Map<Tensor, number>();
     sd.param_groups.forEach((g, i) => {
       const own = this.paramGroups[i].params;
       if (!Array.isArray(g.params) || g.params.length !== own.length) {
         throw new ArgumentError(name, `group ${i} has ${Array.isArray(g.params) ? g.params.length : "no"} parameters in the state dict, ${own.length} in the optimizer`);
       }
-      g.params.forEach((idx, j) => byIndex.set(Number(idx), own[j]));
+      g.params.forEach((idx, j) => { byIndex.set(Number(idx), own[j]); groupOf.set(own[j], i); });
     });
     const restored = new Map<Tensor, Record<string, StateValue>>();
     for (const [key, entry] of Object.entries(sd.state)) {
@@ -278,10 +279,21 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
       restored.set(p, st);
     }
     // The hyperparameters each group would have, checked as the constructor checks them.
-    sd.param_groups.forEach((g, i) => {
+    const groups = sd.param_groups.map((g, i) => {
       const merged: Record<string, unknown> = { ...this.paramGroups[i] };
       for (const [k, v] of Object.entries(g)) if (k !== "params") merged[toCamelKey(k)] = v;
       this.checkHyper(merged as unknown as Group<H>);
+      return merged as unknown as Group<H>;
+    });
+    // Every entry a fresh state would have under those hyperparameters must be there: a state
+    // missing exp_avg would otherwise fail inside the next step() instead of here.
+    scope(() => {
+      for (const [p, st] of restored) {
+        const template = this.initState(p, groups[groupOf.get(p)!]) as Record<string, StateValue>;
+        for (const k of Object.keys(template)) {
+          if (!(k in st)) throw new ArgumentError(name, `the state of parameter ${[...byIndex].find(([, t]) => t === p)![0]} lacks "${toSnakeKey(k)}" (expected ${Object.keys(template).map(toSnakeKey).join(", ")})`);
+        }
+      }
     });
     // All checked: now change things. Copies are made before the old state is freed, in case
     // the dict holds the very tensors it replaces.
