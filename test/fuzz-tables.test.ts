@@ -11,21 +11,10 @@ import type { FuzzTarget } from "../fuzz/target.js";
 import csv from "../fuzz/targets/csv.js";
 import json from "../fuzz/targets/json.js";
 import idx from "../fuzz/targets/idx.js";
+import { rng } from "../fuzz/mutators.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ds-fuzz-tables-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-
-/** mulberry32: the same inputs on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A few generic byte edits besides each target's own mutators.
 const generic: ((b: Uint8Array, r: () => number) => Uint8Array)[] = [
