@@ -38,7 +38,7 @@ let counter = 0;
  * @example writeAtomic("toCsv", "out/table.csv", text, { mkdirs: true })
  */
 export function writeAtomic(op: string, path: string, data: FileData, opts: WriteOptions = {}): void {
-  const { fs, p } = nodeFs(op, path);
+  const { fs, path: p } = nodeFs(op, path);
   const pieces = (typeof data === "string" || data instanceof Uint8Array ? [data] : data).map((d) => {
     if (typeof d === "string") return new TextEncoder().encode(d);
     if (d instanceof Uint8Array) return d;
@@ -156,13 +156,14 @@ function errnoCode(e: unknown): string {
   return typeof err?.code === "string" ? err.code : String(err?.message ?? e);
 }
 
-let cached: { fs: Fs; p: Path } | null = null;
+let cached: { fs: Fs; path: Path } | null = null;
 
-function nodeFs(op: string, path: string): { fs: Fs; p: Path } {
+/** Node's `fs` and `path`, loaded on first use (core stays importable in a browser); a FileError naming `op` and `path` where there is no file system. */
+export function nodeFs(op: string, path: string): { fs: Fs; path: Path } {
   if (cached) return cached;
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const fs = proc?.getBuiltinModule?.("node:fs") as Fs | undefined;
   const p = proc?.getBuiltinModule?.("node:path") as Path | undefined;
   if (!fs || !p) throw new FileError(op, path, "cannot be written here: writing files needs Node.js 20.16 or later (in a browser, use the in-memory form, e.g. toCsv() or toSVG())");
-  return (cached = { fs, p });
+  return (cached = { fs, path: p });
 }

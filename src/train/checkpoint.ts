@@ -50,7 +50,7 @@ function fixedDir(template: string): string | null {
 /** Creates `dir` and its parents (as Keras does); a FileError if it cannot be. */
 function makeDir(dir: string | null): void {
   if (dir === null) return;
-  const { fs } = nodeFs("modelCheckpoint");
+  const { fs } = nodeFs("modelCheckpoint", dir);
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {

@@ -1,15 +1,5 @@
-// Node's fs and path for checkpoints, loaded on first use: importing train/ in a browser needs neither.
-import { ArgumentError } from "../core/errors.js";
-
-type Fs = typeof import("node:fs");
-type Path = typeof import("node:path");
-
-/** `node:fs` and `node:path`; an ArgumentError naming `op` where the runtime has no file system. */
-export function nodeFs(op: string): { fs: Fs; path: Path } {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  if (!get) throw new ArgumentError(op, "writing checkpoints needs a file system (Node.js 20.16 or later)");
-  return { fs: get("node:fs") as Fs, path: get("node:path") as Path };
-}
+// File-system errors of checkpoint folders, in a few words for a FileError (fs itself comes from core/atomic.ts's nodeFs).
+export { nodeFs } from "../core/atomic.js";
 
 /** A short reason for a failed file operation, for a FileError. */
 export function fsReason(e: unknown): string {

@@ -90,7 +90,7 @@ export function checkCheckpointOptions(v: unknown): { dir: string; everySteps: n
 
 /** The checkpoint files in `dir`, oldest first ([] when the folder does not exist). */
 function listCheckpoints(dir: string): { step: number; file: string }[] {
-  const { fs, path } = nodeFs(OP);
+  const { fs, path } = nodeFs(OP, dir);
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -109,7 +109,7 @@ function listCheckpoints(dir: string): { step: number; file: string }[] {
  * and holds no checkpoints of another run unless fit resumes from it.
  */
 export function prepareCheckpointDir(dir: string, resumeFrom: string | undefined): void {
-  const { fs, path } = nodeFs(OP);
+  const { fs, path } = nodeFs(OP, dir);
   try {
     fs.mkdirSync(dir, { recursive: true });
     if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
@@ -126,7 +126,7 @@ export function prepareCheckpointDir(dir: string, resumeFrom: string | undefined
 
 /** The newest checkpoint to resume from: `from` itself if it is a file, else the newest in the folder; null if there is none. */
 export function newestCheckpoint(from: string): string | null {
-  const { fs } = nodeFs(OP);
+  const { fs } = nodeFs(OP, from);
   try {
     if (fs.statSync(from).isFile()) return from;
   } catch (e) {
@@ -153,7 +153,7 @@ export function moduleGenerators(model: Model): PCG32[] {
  * newest `keep`. Returns the file's path.
  */
 export function writeCheckpoint(dir: string, keep: number, t: Trainee, p: Position): string {
-  const { fs, path } = nodeFs(OP);
+  const { fs, path } = nodeFs(OP, dir);
   const file = path.join(dir, `step-${String(p.step).padStart(9, "0")}.safetensors`);
   scope(() => {
     const tree: TreeValue = {
