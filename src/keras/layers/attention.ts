@@ -21,11 +21,12 @@ class Projection extends Layer {
   static override className = "EinsumDense";
   declare kernel: Parameter;
   declare bias?: Parameter;
-  constructor(name: string, readonly inDims: number, readonly kernelShape: number[], readonly biasShape: number[] | null, readonly owner: MultiHeadAttention) {
+  // The owner's settings, not the owner: a Module-valued property would count as a child.
+  constructor(name: string, readonly inDims: number, readonly kernelShape: number[], readonly biasShape: number[] | null, private readonly settings: MultiHeadAttention["settings"]) {
     super({ name });
   }
   override build(): void {
-    const o = this.owner.settings;
+    const o = this.settings;
     this.addWeight("kernel", this.kernelShape, { initializer: o.kernelInitializer, regularizer: o.kernelRegularizer, constraint: o.kernelConstraint });
     if (this.biasShape) this.addWeight("bias", this.biasShape, { initializer: o.biasInitializer, regularizer: o.biasRegularizer, constraint: o.biasConstraint });
   }
@@ -143,10 +144,10 @@ export class MultiHeadAttention extends Layer<SymbolicTensor | SymbolicTensor[]>
     const dq = q[q.length - 1], dv = v[v.length - 1], dk = (k ?? v)[(k ?? v).length - 1];
     if (dq === null || dv === null || dk === null) throw new ShapeError(this.op, "query, key and value need known feature dims");
     const H = this.numHeads, b = this.useBias;
-    this.queryDense = new Projection("query", 1, [dq, H, this.keyDim], b ? [H, this.keyDim] : null, this);
-    this.keyDense = new Projection("key", 1, [dk, H, this.keyDim], b ? [H, this.keyDim] : null, this);
-    this.valueDense = new Projection("value", 1, [dv, H, this.valueDim], b ? [H, this.valueDim] : null, this);
-    this.outputDense = new Projection("attention_output", 2, [H, this.valueDim, this.outputShape ?? dq], b ? [this.outputShape ?? dq] : null, this);
+    this.queryDense = new Projection("query", 1, [dq, H, this.keyDim], b ? [H, this.keyDim] : null, this.settings);
+    this.keyDense = new Projection("key", 1, [dk, H, this.keyDim], b ? [H, this.keyDim] : null, this.settings);
+    this.valueDense = new Projection("value", 1, [dv, H, this.valueDim], b ? [H, this.valueDim] : null, this.settings);
+    this.outputDense = new Projection("attention_output", 2, [H, this.valueDim, this.outputShape ?? dq], b ? [this.outputShape ?? dq] : null, this.settings);
     for (const p of [this.queryDense, this.keyDense, this.valueDense, this.outputDense]) p.maybeBuild([null, null]);
     this.inputSpec = [{ minNdim: 3, axes: { [-1]: dq } }, { minNdim: 3, axes: { [-1]: dv } }, { minNdim: 3, axes: { [-1]: dk } }, { minNdim: 3 }];
   }
