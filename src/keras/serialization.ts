@@ -220,7 +220,9 @@ function functionalFromConfig(o: Opts): Model<SymbolicTensor | SymbolicTensor[]>
     if (spec && typeof spec === "object") return Object.values(spec).map((s) => pick(s) as SymbolicTensor);
     throw new ArgumentError("deserialize", `functional model: cannot read ${JSON.stringify(spec)}`);
   };
-  return new Model({ inputs: pick(inputSpec), outputs: pick(outputSpec), name: name as string, trainable: trainable as boolean | undefined });
+  // As Keras 3: a list of one input or output (Keras 2 and TensorFlow.js always write lists) is that tensor.
+  const one = (t: SymbolicTensor | SymbolicTensor[]) => (Array.isArray(t) && t.length === 1 ? t[0] : t);
+  return new Model({ inputs: one(pick(inputSpec)), outputs: one(pick(outputSpec)), name: name as string, trainable: trainable as boolean | undefined });
 }
 
 /**

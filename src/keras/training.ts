@@ -184,6 +184,8 @@ interface Source {
   weight: Tensor | null;
   offset: number;
   n: number;
+  /** Whether class weights apply (training data; validation losses are unweighted, as Keras). */
+  training: boolean;
 }
 
 /**
@@ -198,13 +200,13 @@ class Feed extends Module<[Tensor], Tensor> {
   constructor(readonly model: AnyModel) {
     super();
   }
-  addSource(x: Tensor[], y: Tensor[], weight: Tensor | null): Tensor {
+  addSource(x: Tensor[], y: Tensor[], weight: Tensor | null, training = false): Tensor {
     const n = x[0].shape[0];
     for (const t of [...x, ...y, ...(weight ? [weight] : [])]) {
       if (t.shape[0] !== n) throw new ShapeError("fit", `all inputs and targets must have the same number of samples, got ${[...x, ...y].map((a) => a.shape[0]).join(", ")}`);
     }
     const offset = this.sources.reduce((s, src) => s + src.n, 0);
-    this.sources.push({ x, y, weight, offset, n });
+    this.sources.push({ x, y, weight, offset, n, training });
     return ds.arange(offset, offset + n, 1, { dtype: "int32" });
   }
   /** The source of a batch of indices and its rows there. */
@@ -262,15 +264,15 @@ function plumbing(model: AnyModel, feed: Feed, c: Compiled, classWeight?: Record
   const multi = c.losses.length > 1;
   const targets = (idx: Tensor) => {
     const { src, rows } = feed.locate(idx);
-    return { y: src.y.map((t) => t.indexSelect(0, rows)), w: src.weight ? src.weight.indexSelect(0, rows) : null };
+    return { y: src.y.map((t) => t.indexSelect(0, rows)), w: src.weight ? src.weight.indexSelect(0, rows) : null, training: src.training };
   };
-  const outputLoss = (k: number, pred: Tensor, y: Tensor, w: Tensor | null) => reduce(c.losses[k].fn(y, pred), k === 0 || !classWeight ? sampleWeights(classWeight, y, w) : w);
+  const outputLoss = (k: number, pred: Tensor, y: Tensor, w: Tensor | null, training: boolean) => reduce(c.losses[k].fn(y, pred), sampleWeights(training ? classWeight : undefined, y, w));
   const loss = (pred: Tensor, idx: Tensor): Tensor => {
-    const preds = feed.unpack(pred), { y, w } = targets(idx);
+    const preds = feed.unpack(pred), { y, w, training } = targets(idx);
     let total: Tensor | null = null;
     preds.forEach((p, k) => {
       if (!c.lossWeights[k]) return;
-      const l = outputLoss(k, p, y[k], w).mul(c.lossWeights[k]);
+      const l = outputLoss(k, p, y[k], w, training).mul(c.lossWeights[k]);
       total = total ? total.add(l) : l;
     });
     const reg = model.regularizationLoss();
@@ -286,8 +288,8 @@ function plumbing(model: AnyModel, feed: Feed, c: Compiled, classWeight?: Record
   };
   if (multi) {
     outNames.forEach((o, k) => add(`${o}_loss`, (pred, idx) => {
-      const { y, w } = targets(idx);
-      return [outputLoss(k, feed.unpack(pred)[k], y[k], w).item() * pred.shape[0], pred.shape[0]];
+      const { y, w, training } = targets(idx);
+      return [outputLoss(k, feed.unpack(pred)[k], y[k], w, training).item() * pred.shape[0], pred.shape[0]];
     }));
   }
   c.metrics.forEach((ms, k) => ms.forEach((m) => add(multi ? `${outNames[k]}_${m.name}` : m.name, (pred, idx) => {
@@ -366,13 +368,13 @@ export async function fit(model: AnyModel, x: XData, y: YData, opts: FitOptions 
     if (opts.validationData) throw new ArgumentError("fit", "give validationData or validationSplit, not both");
     const f = opts.validationSplit, n = xs[0].shape[0];
     if (!(f > 0 && f < 1)) throw new ArgumentError("fit", `validationSplit must be in (0, 1), got ${f}`);
-    // Keras holds out the last fraction of the samples, before any shuffling.
-    const nVal = Math.floor(n * f), nTrain = n - nVal;
+    // Keras holds out the last fraction of the samples, before any shuffling (split at ⌊n·(1 - f)⌋).
+    const nTrain = Math.floor(n * (1 - f)), nVal = n - nTrain;
     if (nVal < 1 || nTrain < 1) throw new ArgumentError("fit", `validationSplit ${f} of ${n} samples leaves an empty part`);
-    trainIdx = feed.addSource(xs.map((t) => splitRows(t, 0, nTrain)), ys.map((t) => splitRows(t, 0, nTrain)), weight && splitRows(weight, 0, nTrain));
+    trainIdx = feed.addSource(xs.map((t) => splitRows(t, 0, nTrain)), ys.map((t) => splitRows(t, 0, nTrain)), weight && splitRows(weight, 0, nTrain), true);
     valIdx = feed.addSource(xs.map((t) => splitRows(t, nTrain, nVal)), ys.map((t) => splitRows(t, nTrain, nVal)), weight && splitRows(weight, nTrain, nVal));
   } else {
-    trainIdx = feed.addSource(xs, ys, weight);
+    trainIdx = feed.addSource(xs, ys, weight, true);
     if (opts.validationData) {
       const [vx, vy] = opts.validationData;
       valIdx = feed.addSource(toInputs(model, vx, "fit"), toTargets(model, vy, "fit"), null);

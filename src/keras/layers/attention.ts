@@ -123,6 +123,10 @@ export class MultiHeadAttention extends Layer<SymbolicTensor | SymbolicTensor[]>
   }
 
   /** call(query, value, { key, attentionMask, useCausalMask, returnAttentionScores, training }). */
+  override call(query: SymbolicTensor, value: SymbolicTensor, kwargs: MultiHeadAttentionCallOptions & { returnAttentionScores: true }): SymbolicTensor[];
+  override call(query: SymbolicTensor, value: SymbolicTensor | MultiHeadAttentionCallOptions, kwargs?: MultiHeadAttentionCallOptions & { returnAttentionScores?: false }): SymbolicTensor;
+  override call(query: Tensor, value: Tensor, kwargs: MultiHeadAttentionCallOptions & { returnAttentionScores: true }): Tensor[];
+  override call(query: Tensor, value: Tensor | MultiHeadAttentionCallOptions, kwargs?: MultiHeadAttentionCallOptions & { returnAttentionScores?: false }): Tensor;
   override call(query: SymbolicTensor | readonly SymbolicTensor[], value?: SymbolicTensor | MultiHeadAttentionCallOptions, kwargs?: MultiHeadAttentionCallOptions): SymbolicTensor | SymbolicTensor[];
   override call(query: Tensor | readonly Tensor[], value?: Tensor | MultiHeadAttentionCallOptions, kwargs?: MultiHeadAttentionCallOptions): Tensor | Tensor[];
   override call(query: Args, value?: Tensor | SymbolicTensor | MultiHeadAttentionCallOptions, kwargs?: MultiHeadAttentionCallOptions): LayerOutput;

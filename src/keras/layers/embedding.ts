@@ -16,6 +16,8 @@ export interface EmbeddingOptions extends LayerOptions {
   embeddingsInitializer?: initializers.InitializerSpec;
   embeddingsRegularizer?: regularizers.RegularizerSpec;
   embeddingsConstraint?: constraints.ConstraintSpec;
+  /** Only null: activity regularizers are not supported. */
+  activityRegularizer?: null;
   /** Only false: masking is not supported (pad sequences and let the model learn the pad token). */
   maskZero?: boolean;
   /** Keras 2 / TensorFlow.js: the sequence length, i.e. inputShape [inputLength]. */
@@ -39,9 +41,10 @@ export class Embedding extends Layer {
   private readonly reg: regularizers.Regularizer | null;
   private readonly con: constraints.Constraint | null;
   constructor(inputDim: number, outputDim: number, opts: EmbeddingOptions = {}) {
-    layerOptions("Embedding", opts, ["embeddingsInitializer", "embeddingsRegularizer", "embeddingsConstraint", "maskZero", "inputLength", "outputDim"]);
-    const { inputDim: _i, outputDim: _o, inputLength, ...base } = opts;
+    layerOptions("Embedding", opts, ["embeddingsInitializer", "embeddingsRegularizer", "embeddingsConstraint", "activityRegularizer", "maskZero", "inputLength", "outputDim"]);
+    const { inputDim: _i, outputDim: _o, inputLength, embeddingsInitializer: _e, embeddingsRegularizer: _r, embeddingsConstraint: _c, activityRegularizer, maskZero: _m, ...base } = opts;
     super(inputLength !== undefined && inputLength !== null && base.inputShape === undefined ? { ...base, inputShape: [inputLength] } : base);
+    if (activityRegularizer !== undefined && activityRegularizer !== null) throw new ArgumentError(this.op, "activityRegularizer is not supported");
     if (opts.maskZero) throw new ArgumentError(this.op, "maskZero is not supported: masks are not propagated between layers");
     this.inputDim = checkNumber(this.op, "inputDim", inputDim, { min: 1, integer: true });
     this.outputDim = checkNumber(this.op, "outputDim", outputDim, { min: 1, integer: true });

@@ -72,8 +72,15 @@ export interface SequenceResult {
   states: Tensor[];
 }
 
-/** Shared by SimpleRNN, LSTM and GRU. */
-export abstract class RNN extends Layer<SymbolicTensor | SymbolicTensor[]> {
+/** What a recurrent layer returns on symbolic inputs: a list with returnState, else one tensor. */
+export type RnnOutput<R extends boolean> = R extends true ? SymbolicTensor[] : SymbolicTensor;
+type StateKw = CallOptions & { initialState?: readonly (Tensor | SymbolicTensor)[] };
+
+/**
+ * Shared by SimpleRNN, LSTM and GRU. `R` is whether returnState is set, so TypeScript knows
+ * `new LSTM(8).call(x)` is one tensor and `new LSTM(8, { returnState: true }).call(x)` a list.
+ */
+export abstract class RNN<R extends boolean = boolean> extends Layer<RnnOutput<R>> {
   declare kernel: Parameter;
   declare recurrentKernel: Parameter;
   declare bias?: Parameter;
@@ -148,10 +155,10 @@ export abstract class RNN extends Layer<SymbolicTensor | SymbolicTensor[]> {
   }
 
   /** Keras' `layer(x, { initialState })`: the states become extra inputs, so functional graphs trace them. */
-  override call(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: CallOptions & { initialState?: readonly (Tensor | SymbolicTensor)[] }): SymbolicTensor | SymbolicTensor[];
-  override call(inputs: Tensor | readonly Tensor[], kwargs?: CallOptions & { initialState?: readonly (Tensor | SymbolicTensor)[] }): Tensor | Tensor[];
-  override call(inputs: Args, kwargs?: CallOptions & { initialState?: readonly (Tensor | SymbolicTensor)[] }): LayerOutput;
-  override call(inputs: Args, kwargs: CallOptions & { initialState?: readonly (Tensor | SymbolicTensor)[] } = {}): LayerOutput {
+  override call(inputs: SymbolicTensor | readonly SymbolicTensor[], kwargs?: StateKw): RnnOutput<R>;
+  override call(inputs: Tensor | readonly Tensor[], kwargs?: StateKw): Concrete<RnnOutput<R>>;
+  override call(inputs: Args, kwargs?: StateKw): LayerOutput;
+  override call(inputs: Args, kwargs: StateKw = {}): LayerOutput {
     const { initialState, ...rest } = kwargs;
     if (initialState) {
       if (Array.isArray(inputs)) throw new ArgumentError(this.op, "give initial states either in the input list or as initialState, not both");
@@ -251,13 +258,13 @@ export abstract class RNN extends Layer<SymbolicTensor | SymbolicTensor[]> {
   }
 
   /** A new layer of the same class and options, with some changed (Bidirectional's directions). */
-  abstract cloneWith(overrides: RNNOptions): RNN;
+  abstract cloneWith(overrides: RNNOptions): RNN<R>;
 }
 
 /** h' = activation(x·kernel + h·recurrent_kernel + bias) (default tanh). */
-export class SimpleRNN extends RNN {
+export class SimpleRNN<R extends boolean = false> extends RNN<R> {
   static override className = "SimpleRNN";
-  constructor(units: number, opts: RNNOptions = {}) {
+  constructor(units: number, opts: RNNOptions & { returnState?: R } = {}) {
     layerOptions("SimpleRNN", opts, RNN_OPTIONS.filter((k) => k !== "recurrentActivation" && k !== "unitForgetBias" && k !== "resetAfter"));
     super("rnn", units, opts);
   }
@@ -275,8 +282,8 @@ export class SimpleRNN extends RNN {
   override getConfig(): Config {
     return super.getConfig();
   }
-  cloneWith(overrides: RNNOptions): SimpleRNN {
-    return new SimpleRNN(this.units, { ...this.options, units: undefined, ...overrides });
+  cloneWith(overrides: RNNOptions): SimpleRNN<R> {
+    return new SimpleRNN<R>(this.units, { ...this.options, units: undefined, ...overrides } as RNNOptions & { returnState?: R });
   }
 }
 
@@ -285,10 +292,10 @@ export class SimpleRNN extends RNN {
  * h' = o∘a(c'), gates through recurrentActivation (default sigmoid), a = activation (default tanh).
  * @example new keras.layers.LSTM(64, { returnSequences: true })
  */
-export class LSTM extends RNN {
+export class LSTM<R extends boolean = false> extends RNN<R> {
   static override className = "LSTM";
   readonly unitForgetBias: boolean;
-  constructor(units: number, opts: RNNOptions = {}) {
+  constructor(units: number, opts: RNNOptions & { returnState?: R } = {}) {
     layerOptions("LSTM", opts, RNN_OPTIONS.filter((k) => k !== "resetAfter"));
     super("lstm", units, opts);
     this.unitForgetBias = opts.unitForgetBias ?? true;
@@ -326,8 +333,8 @@ export class LSTM extends RNN {
   override getConfig(): Config {
     return { ...super.getConfig(), recurrent_activation: activations.serialize(this.recurrentActivation), unit_forget_bias: this.unitForgetBias };
   }
-  cloneWith(overrides: RNNOptions): LSTM {
-    return new LSTM(this.units, { ...this.options, units: undefined, ...overrides });
+  cloneWith(overrides: RNNOptions): LSTM<R> {
+    return new LSTM<R>(this.units, { ...this.options, units: undefined, ...overrides } as RNNOptions & { returnState?: R });
   }
 }
 
@@ -336,10 +343,10 @@ export class LSTM extends RNN {
  * resetAfter (Keras' default) h̃ = x·W_h + b_h + r∘(h·U_h + b'_h) and the bias is [2, 3·units]
  * (input and recurrent rows), as PyTorch's GRU; without, h̃ = x·W_h + (r∘h)·U_h + b_h.
  */
-export class GRU extends RNN {
+export class GRU<R extends boolean = false> extends RNN<R> {
   static override className = "GRU";
   readonly resetAfter: boolean;
-  constructor(units: number, opts: RNNOptions = {}) {
+  constructor(units: number, opts: RNNOptions & { returnState?: R } = {}) {
     layerOptions("GRU", opts, RNN_OPTIONS.filter((k) => k !== "unitForgetBias"));
     super("gru", units, opts);
     this.resetAfter = opts.resetAfter ?? true;
@@ -389,29 +396,31 @@ export class GRU extends RNN {
   override getConfig(): Config {
     return { ...super.getConfig(), recurrent_activation: activations.serialize(this.recurrentActivation), reset_after: this.resetAfter };
   }
-  cloneWith(overrides: RNNOptions): GRU {
-    return new GRU(this.units, { ...this.options, units: undefined, ...overrides });
+  cloneWith(overrides: RNNOptions): GRU<R> {
+    return new GRU<R>(this.units, { ...this.options, units: undefined, ...overrides } as RNNOptions & { returnState?: R });
   }
 }
 
 export type MergeMode = "concat" | "sum" | "mul" | "ave" | null;
 
-export interface BidirectionalOptions extends LayerOptions {
+export interface BidirectionalOptions<M extends MergeMode = MergeMode> extends LayerOptions {
   /** How the two directions' outputs combine (default "concat"; null returns both). */
-  mergeMode?: MergeMode;
+  mergeMode?: M;
 }
+/** A list when the wrapped layer returns states or mergeMode is null, else one tensor. */
+export type BidirectionalOutput<R extends boolean, M extends MergeMode> = R extends true ? SymbolicTensor[] : null extends M ? SymbolicTensor[] : SymbolicTensor;
 
 /**
  * Runs a recurrent layer forwards and a copy backwards over the sequence and merges the outputs
  * (aligned in time). Weights: the forward layer's, then the backward layer's.
  * @example new keras.layers.Bidirectional(new keras.layers.LSTM(32, { returnSequences: true }))
  */
-export class Bidirectional extends Layer<SymbolicTensor | SymbolicTensor[]> {
+export class Bidirectional<R extends boolean = boolean, M extends MergeMode = "concat"> extends Layer<BidirectionalOutput<R, M>> {
   static override className = "Bidirectional";
-  readonly forwardLayer: RNN;
-  readonly backwardLayer: RNN;
+  readonly forwardLayer: RNN<R>;
+  readonly backwardLayer: RNN<R>;
   readonly mergeMode: MergeMode;
-  constructor(layer: RNN, opts: BidirectionalOptions = {}) {
+  constructor(layer: RNN<R>, opts: BidirectionalOptions<M> = {}) {
     layerOptions("Bidirectional", opts, ["mergeMode"]);
     const { mergeMode, ...base } = opts;
     super(base);
