@@ -2,8 +2,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { main as mnist } from "../examples/mnist.js";
+import { main as kerasMnist } from "../examples/keras_mnist.js";
 
 test("examples/mnist.ts (the PyTorch MNIST port) trains and evaluates", async () => {
   const accuracy = await mnist(64, 1);
+  assert.ok(accuracy >= 0 && accuracy <= 1);
+});
+
+test("examples/keras_mnist.ts (Keras' Simple MNIST convnet) trains and evaluates", async () => {
+  const accuracy = await kerasMnist(64, 1, 32);
   assert.ok(accuracy >= 0 && accuracy <= 1);
 });
