@@ -316,6 +316,25 @@ describe("training details", () => {
     assert.ok(h.history.accuracy[h.history.accuracy.length - 1] > 0.9, `accuracy ${h.history.accuracy.at(-1)}`);
   });
 
+  it("a subclassed keras.Model (its own forward) builds at its first call, trains, and evaluates as predict counts", async () => {
+    class Mlp extends keras.Model {
+      hidden = new L.Dense(16, { activation: "relu" });
+      out = new L.Dense(3, { activation: "softmax" });
+      override forward(x: Tensor): Tensor {
+        return this.out.call(this.hidden.call(x));
+      }
+    }
+    const { x, y } = mlpData(60);
+    const model = new Mlp();
+    model.compile({ optimizer: keras.optimizers.Adam({ learningRate: 0.02 }), loss: "sparse_categorical_crossentropy", metrics: ["accuracy"] });
+    const h = await model.fit(x, y, { epochs: 15, batchSize: 20, verbose: 0 });
+    assert.ok(h.history.loss[14] < h.history.loss[0]);
+    assert.deepEqual(Object.keys(model.stateDict()), ["hidden.kernel", "hidden.bias", "out.kernel", "out.bias"]);
+    const [, acc] = model.evaluate(x, y) as number[];
+    const byHand = model.predict(x).argmax(1).eq(y).float().mean().item();
+    assert.ok(Math.abs(acc - byHand) < 1e-6, `${acc} vs ${byHand}`);
+  });
+
   it("compile and fit refuse what they cannot do, by name", async () => {
     const model = new keras.Sequential([new L.Dense(1, { inputShape: [2] })]);
     await assert.rejects(model.fit(ds.zeros([2, 2]), ds.zeros([2, 1])), /call sequential_?\d*\.compile\(\{ optimizer, loss, metrics \}\) before fit/);
