@@ -15,6 +15,8 @@ import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract } from 
 import { Bidirectional, GRU, LSTM, RNN, SimpleRNN, type BidirectionalOptions, type RNNOptions } from "./recurrent.js";
 import { MultiHeadAttention, type MultiHeadAttentionOptions } from "./attention.js";
 import type { ActivationSpec } from "../activations.js";
+import type { SymbolicTensor } from "../symbolic.js";
+import type { Tensor } from "../../tensor/tensor.js";
 
 export {
   Layer, Input, InputLayer, Activation, Dense, Dropout, ELU, Flatten, LeakyReLU, Permute, ReLU, RepeatVector, Reshape, Softmax, Conv1D, Conv2D, Conv2DTranspose,
@@ -78,10 +80,23 @@ export const lstm = (o: RNNOptions & { units: number }) => { const [{ units }, r
 export const gru = (o: RNNOptions & { units: number }) => { const [{ units }, rest] = split(o, "units"); return new GRU(units, rest); };
 export const bidirectional = (o: BidirectionalOptions & { layer: RNN }) => { const [{ layer }, rest] = split(o, "layer"); return new Bidirectional(layer, rest); };
 export const multiHeadAttention = (o: MultiHeadAttentionOptions & { numHeads: number; keyDim: number }) => { const [{ numHeads, keyDim }, rest] = split(o, "numHeads", "keyDim"); return new MultiHeadAttention(numHeads, keyDim, rest); };
-export const concatenate = (o: LayerOptions & { axis?: number } = {}) => new Concatenate(o);
-export const add = (o: LayerOptions = {}) => new Add(o);
-export const subtract = (o: LayerOptions = {}) => new Subtract(o);
-export const multiply = (o: LayerOptions = {}) => new Multiply(o);
-export const average = (o: LayerOptions = {}) => new Average(o);
-export const maximum = (o: LayerOptions = {}) => new Maximum(o);
-export const minimum = (o: LayerOptions = {}) => new Minimum(o);
+// Merge factories: given a config, the layer (TensorFlow.js); given a list of tensors, the merged
+// tensor (Keras' keras.layers.concatenate([a, b]); TensorFlow.js accepts this form too).
+type MergeArg<C> = C | readonly SymbolicTensor[] | readonly Tensor[];
+function mergeFactory<C extends LayerOptions, M extends Layer>(make: (o: C) => M) {
+  function f(inputs: readonly SymbolicTensor[], opts?: C): SymbolicTensor;
+  function f(inputs: readonly Tensor[], opts?: C): Tensor;
+  function f(opts?: C): M;
+  function f(arg?: MergeArg<C>, opts?: C): M | SymbolicTensor | Tensor {
+    if (Array.isArray(arg)) return make((opts ?? {}) as C).call(arg as never) as SymbolicTensor | Tensor;
+    return make((arg ?? {}) as C);
+  }
+  return f;
+}
+export const concatenate = mergeFactory((o: LayerOptions & { axis?: number }) => new Concatenate(o));
+export const add = mergeFactory((o: LayerOptions) => new Add(o));
+export const subtract = mergeFactory((o: LayerOptions) => new Subtract(o));
+export const multiply = mergeFactory((o: LayerOptions) => new Multiply(o));
+export const average = mergeFactory((o: LayerOptions) => new Average(o));
+export const maximum = mergeFactory((o: LayerOptions) => new Maximum(o));
+export const minimum = mergeFactory((o: LayerOptions) => new Minimum(o));
