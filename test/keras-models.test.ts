@@ -137,6 +137,21 @@ describe("the functional API", () => {
     assert.match(model.summary({ printFn: null }), /encoder \(Sequential\) +│ \(None, 4\) +│ +36 │/);
   });
 
+  it("layer.output cuts a feature extractor out of a Sequential or a functional model (Keras' idiom)", () => {
+    ds.seed(7);
+    const model = new keras.Sequential([keras.Input({ shape: [6] }), new L.Dense(5, { activation: "relu", name: "features" }), new L.Dense(2, { name: "logits" })]);
+    const extractor = new keras.Model({ inputs: model.inputs, outputs: model.getLayer("features").output });
+    const x = ds.randn([4, 6]);
+    close((extractor.predict(x) as Tensor).dataSync(), (model.getLayer("features").call(x) as Tensor).dataSync(), 0, "features");
+    assert.equal(extractor.getLayer("features"), model.getLayer("features"), "the layers (and weights) are shared");
+    const a = keras.Input({ shape: [3] });
+    const d = new L.Dense(2);
+    const fnModel = new keras.Model({ inputs: a, outputs: new L.Dense(1).call(d.call(a)) });
+    assert.deepEqual(new keras.Model({ inputs: fnModel.inputs, outputs: d.output }).predict(ds.ones([1, 3])).shape, [1, 2]);
+    assert.equal(d.input, a);
+    assert.throws(() => new L.Dense(2).output, /has not been called on symbolic tensors/);
+  });
+
   it("graph errors name what is wrong", () => {
     const a = keras.Input({ shape: [3] }), b = keras.Input({ shape: [3] });
     const y = new L.Add().call([a, b]);

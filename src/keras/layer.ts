@@ -302,6 +302,25 @@ export abstract class Layer<S extends SymbolicTensor | SymbolicTensor[] = Symbol
     return multi ? node.outputs.slice() : node.outputs[0];
   }
 
+  /**
+   * The symbolic output of the layer's one call in a graph (Keras' layer.output), e.g. to cut a
+   * feature extractor out of a model: `new keras.Model({ inputs: model.inputs, outputs: model.getLayer("conv").output })`.
+   */
+  get output(): S {
+    const node = this.onlyNode("output");
+    return (node.outputs.length === 1 ? node.outputs[0] : node.outputs.slice()) as S;
+  }
+  /** The symbolic input(s) of the layer's one call in a graph (Keras' layer.input). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.onlyNode("input");
+    return node.inputs.length === 1 && !node.listInput ? node.inputs[0] : node.inputs.slice();
+  }
+  private onlyNode(what: string): Node {
+    if (this.inboundNodes.length === 0) throw new ArgumentError(`${this.op}.${what}`, "the layer has not been called on symbolic tensors (keras.Input) yet");
+    if (this.inboundNodes.length > 1) throw new ArgumentError(`${this.op}.${what}`, `the layer was called ${this.inboundNodes.length} times (shared); take the tensors its calls returned instead`);
+    return this.inboundNodes[0];
+  }
+
   /** TensorFlow.js' `layer.apply(x)` (the same as call); with a function, nn.Module's apply(fn). */
   override apply(fn: (m: Module<never[], unknown>) => void): this;
   override apply(inputs: Args, kwargs?: CallOptions): LayerOutput;

@@ -5,7 +5,7 @@ import { ArgumentError } from "../core/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Module } from "../nn/module.js";
 import { Layer, type Args, type CallOptions } from "./layer.js";
-import { InputLayer } from "./layers/input.js";
+import { Input, InputLayer } from "./layers/input.js";
 import { Model } from "./model.js";
 import { SymbolicTensor } from "./symbolic.js";
 import type { Shape } from "./shape.js";
@@ -69,8 +69,7 @@ export class Sequential extends Model {
     this.stack.push(layer);
     if (this.stack.length === 1 && !this.inputLayer && layer.batchInputShape) this.batchInputShape = layer.batchInputShape;
     if (this.built) {
-      const prev = this.stack.length > 1 ? this.shapes.get(this.stack[this.stack.length - 2])! : this.buildShape as Shape;
-      this.buildLayer(layer, prev);
+      this.buildLayer(layer, this.outputs[0]);
     } else if (this.batchInputShape) {
       this.maybeBuild(this.batchInputShape);
     }
@@ -81,21 +80,30 @@ export class Sequential extends Model {
     const l = this.stack.pop();
     if (!l) throw new ArgumentError(`${this.op}.pop`, "the model has no layers");
     this.shapes.delete(l);
+    if (this.built) {
+      const last = this.stack[this.stack.length - 1];
+      this.outputs.splice(0, this.outputs.length, last ? (last.inboundNodes[last.inboundNodes.length - 1].outputs[0]) : this.inputs[0]);
+    }
     return l;
   }
 
-  private buildLayer(layer: AnyLayer, s: Shape): Shape {
-    layer.maybeBuild(s);
-    const out = layer.computeOutputShape(s);
-    if (out.length > 0 && Array.isArray(out[0])) throw new ArgumentError(this.op, `layer "${layer.name}" has several outputs; a Sequential needs one per layer (use a functional keras.Model)`);
-    this.shapes.set(layer, out as Shape);
-    return out as Shape;
+  // Calls the layer on the symbolic output so far (building it), as Keras 3 does: layers then have
+  // `output`, and the model `inputs`/`outputs`, for cutting out sub-models.
+  private buildLayer(layer: AnyLayer, x: SymbolicTensor): SymbolicTensor {
+    const out = layer.call(x);
+    if (Array.isArray(out)) throw new ArgumentError(this.op, `layer "${layer.name}" has several outputs; a Sequential needs one per layer (use a functional keras.Model)`);
+    this.shapes.set(layer, out.shape);
+    this.outputs.splice(0, this.outputs.length, out);
+    return out;
   }
 
   override build(inputShape: Shape | Shape[]): void {
     if (Array.isArray(inputShape[0])) throw new ArgumentError(this.op, "a Sequential takes one input");
-    let s = inputShape as Shape;
-    for (const l of this.stack) s = this.buildLayer(l, s);
+    const input = this.inputLayer ? (this.inputLayer.output as SymbolicTensor) : Input({ batchShape: inputShape as Shape });
+    this.inputs.splice(0, this.inputs.length, input);
+    this.outputs.splice(0, this.outputs.length, input);
+    let x = input;
+    for (const l of this.stack) x = this.buildLayer(l, x);
   }
 
   /** The output shape recorded for a layer when the model was built (for summary). */

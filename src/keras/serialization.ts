@@ -192,7 +192,7 @@ function functionalFromConfig(o: Opts): Model<SymbolicTensor | SymbolicTensor[]>
   // Outputs by [layer, node index, tensor index], filled as nodes run (a node runs once its inputs exist).
   const made = new Map<string, SymbolicTensor[]>();
   const key = (layer: string, node: number) => `${layer}\u0000${node}`;
-  for (const [n, l] of layers) if (l instanceof InputLayer) made.set(key(n, 0), [l.output]);
+  for (const [n, l] of layers) if (l instanceof InputLayer) made.set(key(n, 0), [l.output as SymbolicTensor]);
   const pending = specs.flatMap((s) => (s.inbound_nodes ?? []).map((node, i) => ({ layer: s.name ?? (s.config.name as string), node, i })));
   const tensorOf = ([l, n, t]: History): SymbolicTensor | undefined => made.get(key(l, n))?.[t];
   while (pending.length) {

@@ -25,8 +25,6 @@ export class InputLayer extends Layer {
   static override className = "InputLayer";
   readonly batchShape: Shape;
   readonly inputDtype: DType;
-  /** The symbolic tensor this layer outputs. */
-  readonly output: SymbolicTensor;
 
   constructor(opts: InputOptions = {}) {
     checkOptions("InputLayer", opts, ["shape", "batchShape", "batchSize", "dtype", "name", "sparse"]);
@@ -42,8 +40,7 @@ export class InputLayer extends Layer {
     this.buildShape = this.batchShape;
     const node = new Node(this, [], false, {});
     this.inboundNodes.push(node);
-    this.output = new SymbolicTensor(this.batchShape, this.inputDtype, node, 0);
-    node.outputs.push(this.output);
+    node.outputs.push(new SymbolicTensor(this.batchShape, this.inputDtype, node, 0));
   }
 
   forward(x: Args): Tensor {
@@ -65,5 +62,5 @@ export class InputLayer extends Layer {
  */
 export function Input(shapeOrOptions: Shape | InputOptions, opts: Omit<InputOptions, "shape"> = {}): SymbolicTensor {
   const o = Array.isArray(shapeOrOptions) ? { ...opts, shape: shapeOrOptions } : shapeOrOptions;
-  return new InputLayer(o).output;
+  return new InputLayer(o).output as SymbolicTensor;
 }
