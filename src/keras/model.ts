@@ -192,7 +192,7 @@ export class Model<S extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor>
     return training.predict(this as unknown as Model<SymbolicTensor | SymbolicTensor[]>, x, { batchSize: Number.MAX_SAFE_INTEGER }) as Concrete<S>;
   }
 
-  /** Prints (or returns, with print: false… see options) Keras' table of layers, output shapes and parameter counts. */
+  /** Keras' table of layers, output shapes and parameter counts: printed (printFn, default console.log) and returned. */
   summary(opts: SummaryOptions = {}): string {
     return summary(this as unknown as Model<SymbolicTensor | SymbolicTensor[]>, opts);
   }

@@ -92,10 +92,10 @@ export function resolve(spec: OptimizerSpec, params: Tensor[], op = "compile"): 
   throw new ArgumentError(op, "optimizer must be a name, a keras.optimizers object or an optim.Optimizer");
 }
 
-/** Checks a spec at compile time (names are resolved before any training starts). */
+/** Checks a spec at compile time, before any weights exist: a known name, a Keras optimizer or an optimizer object. */
 export function check(spec: OptimizerSpec, op = "compile"): void {
-  if (typeof spec === "string" && !BY_NAME[spec.toLowerCase()]) resolve(spec, [], op);
-  if (typeof spec !== "string" && !(spec instanceof KerasOptimizer) && !(spec && typeof spec.step === "function")) resolve(spec, [], op);
+  const ok = typeof spec === "string" ? spec.toLowerCase() in BY_NAME : spec instanceof KerasOptimizer || (!!spec && typeof spec.step === "function" && typeof spec.zeroGrad === "function");
+  if (!ok) resolve(spec, [], op); // throws the message naming what is accepted
 }
 
 /** TensorFlow.js' tf.train factories (positional arguments, TensorFlow.js' defaults), for ports. */
