@@ -6,6 +6,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as ds from "../src/index.js";
 import { keras, Tensor } from "../src/index.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { maxDiff, tf, toTf } from "./helpers/tfjs.js";
 
 const L = keras.layers;
@@ -246,6 +249,28 @@ describe("configs", () => {
     }
     assert.throws(() => L.deserialize({ class_name: "Lambda", config: {} }), /unsupported layer class "Lambda"; supported: InputLayer, Dense/);
     assert.throws(() => L.deserialize({ class_name: "Dense", config: { units: 2, kernel_size: 3 } }), /unknown option "kernelSize"/);
+  });
+
+  it("a Keras model's state dict goes through io.saveStateDict / loadStateDict (safetensors) and torch-style optimizers", () => {
+    ds.seed(13);
+    const make = () => new keras.Sequential([keras.Input({ shape: [4] }), new L.Dense(3, { activation: "relu" }), new L.BatchNormalization(), new L.Dense(2)]);
+    // Keys are layer names; a new session (as in a new process) gives the same automatic names.
+    keras.backend.clearSession();
+    const a = make();
+    keras.backend.clearSession();
+    const b = make();
+    const dir = mkdtempSync(join(tmpdir(), "keras-sd-"));
+    try {
+      ds.io.saveStateDict(a.stateDict(), join(dir, "m.safetensors"));
+      b.loadStateDict(ds.io.loadStateDict(join(dir, "m.safetensors")));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const x = ds.randn([5, 4]);
+    close(b.predict(x).dataSync(), a.predict(x).dataSync(), 0, "reloaded");
+    assert.deepEqual(Object.keys(a.stateDict()).slice(2, 6).map((k) => k.split(".")[1]), ["gamma", "beta", "moving_mean", "moving_variance"]);
+    // An optim optimizer over the Keras model's parameters is a valid compile target too.
+    a.compile({ optimizer: new ds.optim.SGD(a.parameters(), { lr: 0.1 }), loss: "mse" });
   });
 
   it("Sequential and functional models round-trip through JSON with the same outputs once weights are copied", () => {
