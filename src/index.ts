@@ -10,3 +10,4 @@ export * as ml from "./ml/index.js";
 export * as frame from "./frame/index.js";
 export * as plot from "./plot/index.js";
 export * as explain from "./explain/index.js";
+export * as keras from "./keras/index.js";

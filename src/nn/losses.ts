@@ -4,6 +4,7 @@ import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../core/errors.
 import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import { frame } from "../tensor/memory.js";
+import { warnOnce, warned } from "../core/warnings.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -80,6 +81,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const w = opts.weight ?? null;
   if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new ShapeError(op, `weight must have shape [${C}], got ${fmtShape(w.shape)}`);
   const wshape = x.shape.map((_, i) => (i === 1 ? C : 1));
+  checkNotProbabilities(x);
   const logp = x.logSoftmax(1);
   const unbatch = (t: Tensor): Tensor => (input.ndim === 1 && reduction === "none" ? t.squeeze(0) : t);
   if (target.dtype === "int32") {
@@ -90,12 +92,28 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     return unbatch(loss.mul(1 - eps).add(smoothRed.mul(eps / C)));
   }
   if (target.dtype !== "float32" && target.dtype !== "float64") throw new DTypeError(op, `target must be int32 class indices or float probabilities, got ${target.dtype}`);
+  const indexShape = [x.shape[0], ...x.shape.slice(2)];
+  if (fmtShape(target.shape) === fmtShape(input.ndim === 1 ? [] : indexShape)) {
+    throw new DTypeError(op, `target ${fmtShape(target.shape)} holds class indices as ${target.dtype}; pass them as int32 (target.int(), or ds.tensor(labels, { dtype: "int32" })). A float target must hold probabilities shaped like the input ${fmtShape(input.shape)}`);
+  }
   if (fmtShape(target.shape) !== fmtShape(input.shape)) throw new ShapeError(op, `probability target shape ${fmtShape(target.shape)} must equal input shape ${fmtShape(input.shape)}`);
   let p = input.ndim === 1 ? target.unsqueeze(0) : target;
   if (eps > 0) p = p.mul(1 - eps).add(eps / C);
   const terms = w ? logp.mul(p).mul(w.reshape(wshape)) : logp.mul(p);
   return unbatch(reduceLoss(op, terms.sum(1).neg(), reduction));
   });
+}
+
+// crossEntropy takes logits. Rows that are already probabilities (a model ending in Softmax) still
+// train, but badly (the softmax is applied twice and the gradients shrink), silently; so the first
+// such input is named, once. Checked until it has warned: one reduction and one read for logits, whose
+// minimum is almost always negative.
+function checkNotProbabilities(x: Tensor): void {
+  if (warned("crossEntropy/probabilities") || x.shape[1] < 2 || x.size === 0) return;
+  const probabilities = ds.noGrad(() => x.min().item() >= 0 && x.max().item() <= 1 && x.sum(1).sub(1).abs().max().item() < 1e-3);
+  if (probabilities) {
+    warnOnce("crossEntropy/probabilities", "crossEntropy takes logits, but every row of its input is already a probability distribution (values in [0, 1] summing to 1), so the softmax is applied twice and training suffers. Remove the final Softmax (crossEntropy applies log-softmax itself), or pass the log of the probabilities to nn.NLLLoss / nn.F.nllLoss.");
+  }
 }
 
 /** Mean squared error (reduction "mean" by default). Shapes broadcast. */
