@@ -108,6 +108,15 @@ for (const backend of ["js", "wasm"]) {
   });
 }
 
+test("plot: a figure renders to SVG and, through a canvas, to PNG in Chromium", async () => {
+  const r = await call<{ svgStart: string; svgHasTitle: boolean; pngMagic: number[]; width: number; height: number }>("plot");
+  assert.equal(r.svgStart, "<svg");
+  assert.ok(r.svgHasTitle, "the SVG holds the title");
+  assert.deepEqual(r.pngMagic, [0x50, 0x4e, 0x47]); // "PNG"
+  assert.equal(r.width, 300);
+  assert.ok(r.height > 50 && r.height < 600, `height ${r.height}`);
+});
+
 test("the page raised no uncaught errors", () => {
   assert.deepEqual(pageErrors, []);
 });

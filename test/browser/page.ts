@@ -63,5 +63,14 @@ async function memory(backend: string, steps = 2000) {
   return { at200: at200!, end: ds.memory(), lastLoss };
 }
 
-(globalThis as unknown as { dsTests: object }).dsTests = { fixtures, digits, memory };
+/** A line chart rendered in the page: SVG by Vega, PNG through a canvas; sizes read from the PNG header. */
+async function plot() {
+  const fig = ds.plot.line({ loss: [1, 0.5, 0.3, 0.2] }, { title: "loss" });
+  const svg = await fig.toSVG();
+  const png = await fig.toPNG({ width: 300 });
+  const be = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { svgStart: svg.slice(0, 4), svgHasTitle: svg.includes(">loss<"), pngMagic: Array.from(png.subarray(1, 4)), width: be.getUint32(16), height: be.getUint32(20) };
+}
+
+(globalThis as unknown as { dsTests: object }).dsTests = { fixtures, digits, memory, plot };
 document.title = "deepscript tests: ready";
