@@ -36,6 +36,18 @@ test("frame.readCsv: bytes at once; Blob, File, Response and file: URL as a Prom
   assert.deepEqual((await frame.readCsv(new Blob([CSV]), { usecols: ["a"] })).toJSON(), [{ a: 1 }, { a: 3 }]);
 });
 
+test("frame.readJson: bytes, Blob and a .jsonl File (JSON Lines told from its name) as the path form", async () => {
+  const json = '[{"a":1,"b":"x"},{"a":2,"b":"y"}]', jsonl = '{"a":1,"b":"x"}\n{"a":2,"b":"y"}\n';
+  const path = join(dir, "t.jsonl");
+  writeFileSync(path, jsonl);
+  const want = frame.readJson(path).toJSON();
+  assert.deepEqual(want, [{ a: 1, b: "x" }, { a: 2, b: "y" }]);
+  assert.deepEqual(frame.readJson(new TextEncoder().encode(json)).toJSON(), want);
+  assert.deepEqual((await frame.readJson(new Blob([json]))).toJSON(), want);
+  assert.deepEqual((await frame.readJson(new File([jsonl], "t.jsonl"))).toJSON(), want);
+  await assert.rejects(frame.readJson(new File([jsonl], "t.json")), (e: unknown) => e instanceof FileError && /t\.json/.test((e as Error).message));
+});
+
 test("bad sources: a typed ArgumentError naming the op; a failed Response a FileError with its status", async () => {
   assert.throws(() => frame.readCsv(42 as never), (e: unknown) => e instanceof ArgumentError && /readCsv: expected a path, URL, Response, File, Blob, ArrayBuffer or Uint8Array, got number/.test((e as Error).message));
   assert.throws(() => io.load({} as never), (e: unknown) => e instanceof ArgumentError && /io.load: .*got Object/.test((e as Error).message));

@@ -26,7 +26,7 @@ function nodeFs(op: string, path: string): typeof import("node:fs") {
 }
 
 /** The text of a source: a path read as UTF-8 (the longest-string limit reported), other sources decoded. */
-function sourceText(op: string, src: FileSource): string | Promise<string> {
+export function sourceText(op: string, src: FileSource): string | Promise<string> {
   if (typeof src === "string") return readText(op, src);
   return withSource(op, src, (bytes, name) => {
     if (bytes.length > MAX_STRING) throw new FileError(op, name, `is longer than the longest string JavaScript can hold (${MAX_STRING} characters)`);
