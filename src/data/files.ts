@@ -1,46 +1,22 @@
 // Reading whole files and gunzipping them, with failures reported as FileError naming the file.
-import { readFileSync, statSync } from "node:fs";
-import { constants as bufferConstants } from "node:buffer";
-import { constants, gunzipSync } from "node:zlib";
+// Node's fs and zlib come from core/source.ts, looked up on use: data/ also loads in a page.
 import { FileError } from "../core/errors.js";
+import { isGzip, nodeBuiltin, nodeZlib, pathSize, readPath } from "../core/source.js";
 
-function readError(op: string, path: string, e: unknown): FileError {
-  const err = e as NodeJS.ErrnoException;
-  const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory, not a file" : `cannot be read (${err.code ?? err.message})`;
-  return new FileError(op, path, why);
-}
+export { isGzip };
 
 /** The bytes of a file; a missing or unreadable file is a FileError naming it. */
-export function readBytes(op: string, path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw readError(op, path, e);
-  }
-}
+export const readBytes = readPath;
 
 /** The size of a file in bytes, before reading it; a missing file or a folder is a FileError naming it. */
-export function fileSize(op: string, path: string): number {
-  let st;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    throw readError(op, path, e);
-  }
-  if (st.isDirectory()) throw new FileError(op, path, "is a directory, not a file");
-  return st.size;
-}
-
-/** Whether the bytes start with gzip's magic number 1f 8b. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
+export const fileSize = pathSize;
 
 /** The bytes, gunzipped when they start with gzip's magic number. (For the bundled files; untrusted ones use gunzipHead and gunzipAtMost.) */
 export function maybeGunzip(op: string, path: string, bytes: Uint8Array): Uint8Array {
   if (!isGzip(bytes)) return bytes;
+  const zlib = nodeZlib(op, path);
   try {
-    return gunzipSync(bytes);
+    return zlib.gunzipSync(bytes);
   } catch (e) {
     throw new FileError(op, path, `corrupt gzip data (${(e as Error).message})`);
   }
@@ -56,6 +32,7 @@ const corrupt = (op: string, path: string, e: unknown) => new FileError(op, path
 export function gunzipHead(op: string, path: string, gz: Uint8Array, want: number): Uint8Array {
   // Inflate ever longer prefixes of the input (a prefix is not an error with Z_SYNC_FLUSH). One more
   // input byte yields at most a few KB, so when a prefix's output passes the cap, a shorter one fits.
+  const { gunzipSync, constants } = nodeZlib(op, path);
   const cap = want + (1 << 20);
   let lo = 0, k = Math.min(gz.length, 256);
   for (;;) {
@@ -83,8 +60,10 @@ export function gunzipHead(op: string, path: string, gz: Uint8Array, want: numbe
  * and `bytes` is empty): a file cannot make the reader inflate more than it declared.
  */
 export function gunzipAtMost(op: string, path: string, gz: Uint8Array, limit: number): { bytes: Uint8Array; more: boolean } {
+  const { gunzipSync } = nodeZlib(op, path);
+  const maxLength = nodeBuiltin<typeof import("node:buffer")>("node:buffer")?.constants.MAX_LENGTH ?? 2 ** 32;
   try {
-    return { bytes: gunzipSync(gz, { maxOutputLength: Math.min(Math.max(1, limit), bufferConstants.MAX_LENGTH) }), more: false };
+    return { bytes: gunzipSync(gz, { maxOutputLength: Math.min(Math.max(1, limit), maxLength) }), more: false };
   } catch (e) {
     if (tooLarge(e)) return { bytes: new Uint8Array(0), more: true };
     throw corrupt(op, path, e);

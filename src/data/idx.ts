@@ -5,7 +5,10 @@ import type { DType } from "../core/dtype.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { reshape } from "../ops/shape.js";
-import { fileSize, gunzipAtMost, gunzipHead, isGzip, readBytes } from "./files.js";
+import { fileSize, gunzipAtMost, gunzipHead, isGzip } from "./files.js";
+import {
+  checkSource, gunzipAsync, isSyncSource, nodeBuiltin, readSource, readSourceSync, sourceName, type AsyncSource, type FileSource, type SyncSource,
+} from "../core/source.js";
 
 // IDX type codes: element size and the deepscript dtype they become.
 const TYPES: Partial<Record<number, { name: string; size: number; dtype: DType }>> = {
@@ -38,20 +41,45 @@ const MAX_HEADER = 4 + 4 * 255;
  * gzip-compressed or not (told by the magic bytes). Unsigned and signed bytes and shorts become
  * int32 (deepscript has no 8-bit dtype), ints int32, floats float32, doubles float64.
  * A missing, truncated, malformed or oversized file throws a FileError naming the file and the problem;
- * a gzip file is decompressed only as far as its header declares.
+ * a gzip file is decompressed only as far as its header declares. Takes a path or bytes (and
+ * returns the tensor), or a URL, Response, File or Blob (and returns a Promise of it: in a page,
+ * `await data.readIdx(new URL("t10k-labels-idx1-ubyte.gz", location.href))`).
  * @example const x = data.readIdx("train-images-idx3-ubyte.gz").float().div(255); // [60000, 28, 28]
  */
-export function readIdx(path: string, opts: IdxOptions = {}): Tensor {
+export function readIdx(src: SyncSource, opts?: IdxOptions): Tensor;
+export function readIdx(src: AsyncSource, opts?: IdxOptions): Promise<Tensor>;
+export function readIdx(src: FileSource, opts?: IdxOptions): Tensor | Promise<Tensor>;
+export function readIdx(src: FileSource, opts: IdxOptions = {}): Tensor | Promise<Tensor> {
   const op = "readIdx";
   checkOptions(op, opts, ["maxBytes"]);
   const maxBytes = opts.maxBytes === undefined ? IDX_MAX_BYTES : checkNumber(op, "maxBytes", opts.maxBytes, { integer: true, min: 0 });
-  const fail = (why: string) => new FileError(op, path, why);
-  // Not even compressed can a file within the limit be this big (gzip adds well under 1.5%).
-  const size = fileSize(op, path);
+  checkSource(op, src);
+  // A path's size is checked before its bytes are read.
+  if (typeof src === "string") checkSize(op, src, fileSize(op, src), maxBytes);
+  if (isSyncSource(src)) return parseIdx(op, sourceName(src), readSourceSync(op, src), maxBytes);
+  return readSource(op, src).then(async (file) => {
+    const name = sourceName(src);
+    checkSize(op, name, file.length, maxBytes);
+    // Outside Node there is no synchronous gunzip: inflate (at most what a valid file can hold) first.
+    if (isGzip(file) && !nodeBuiltin("node:zlib")) {
+      const out = await gunzipAsync(op, name, file, MAX_HEADER + maxBytes);
+      if (out.more) throw new FileError(op, name, `decompresses to more than an IDX file of at most ${maxBytes} bytes of data can be (the maxBytes option raises the limit)`);
+      file = out.bytes;
+    }
+    return parseIdx(op, name, file, maxBytes);
+  });
+}
+
+// Not even compressed can a file within the limit be this big (gzip adds well under 1.5%).
+function checkSize(op: string, name: string, size: number, maxBytes: number): void {
   if (size > maxBytes + Math.ceil(maxBytes / 64) + (1 << 16)) {
-    throw fail(`${size} bytes, more than an IDX file of at most ${maxBytes} bytes of data can be (the maxBytes option raises the limit)`);
+    throw new FileError(op, name, `${size} bytes, more than an IDX file of at most ${maxBytes} bytes of data can be (the maxBytes option raises the limit)`);
   }
-  const file = readBytes(op, path);
+}
+
+/** An IDX file's bytes (raw or gzip) as a tensor; errors name `path`. */
+function parseIdx(op: string, path: string, file: Uint8Array, maxBytes: number): Tensor {
+  const fail = (why: string) => new FileError(op, path, why);
   const gzip = isGzip(file);
   const head = gzip ? gunzipHead(op, path, file, MAX_HEADER) : file;
   const h = parseHeader(head, fail);

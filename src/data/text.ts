@@ -1,12 +1,11 @@
 // Text: character and word vocabularies with unknown/padding tokens, encode/decode, padding
 // variable-length sequences into a batch, next-token pairs for language models, and the bundled
 // Shakespeare excerpt.
-import { fileURLToPath } from "node:url";
 import { ArgumentError, IndexError, ShapeError } from "../core/errors.js";
 import { checkBoolean, checkChoice, checkOptions, optionNames } from "../core/options.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
-import { readBytes } from "./files.js";
+import { assetPath, readAsset } from "../core/assets.js";
 
 export interface VocabOptions {
   /** The unknown token, given to tokens outside the vocabulary (default "<unk>"; null: none, unknown tokens throw). */
@@ -224,7 +223,9 @@ export function nextTokenPairs(ids: readonly number[] | Tensor, seqLen: number, 
   return { x: tensor(x, { dtype: "int32" }).reshape([N, seqLen]), y: tensor(y, { dtype: "int32" }).reshape([N, seqLen]) };
 }
 
-export const SHAKESPEARE_FILE = fileURLToPath(new URL("../../data/shakespeare-coriolanus.txt", import.meta.url));
+/** The bundled file's URL (see DIGITS_URL). */
+export const SHAKESPEARE_URL = new URL("../../data/shakespeare-coriolanus.txt", import.meta.url);
+export const SHAKESPEARE_FILE = assetPath(SHAKESPEARE_URL);
 
 /**
  * The opening of Shakespeare's Coriolanus (Act I, scene 1, about 6.5 KB; public domain), for
@@ -232,6 +233,6 @@ export const SHAKESPEARE_FILE = fileURLToPath(new URL("../../data/shakespeare-co
  * @example const text = data.datasets.shakespeare();
  */
 export function shakespeare(): string {
-  return new TextDecoder().decode(readBytes("shakespeare", SHAKESPEARE_FILE));
+  return new TextDecoder().decode(readAsset("shakespeare", SHAKESPEARE_URL, 'data.datasets.preload("shakespeare")'));
 }
 

@@ -1,11 +1,10 @@
 // Time series: sliding windows of a series into (input, target) pairs, scalers that invert
 // (standardise, min-max) with features on the last dim, and the bundled airline-passengers series.
-import { fileURLToPath } from "node:url";
 import { ArgumentError, FileError, ShapeError, fmtShape } from "../core/errors.js";
 import { checkOptions, optionNames } from "../core/options.js";
 import { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
-import { readBytes } from "./files.js";
+import { assetPath, readAsset } from "../core/assets.js";
 
 /** A series: a Tensor or (nested) numbers, [time] (one feature) or [time, features]. */
 export type SeriesLike = Tensor | ArrayLike<number> | readonly (readonly number[])[];
@@ -163,7 +162,9 @@ export class MinMaxScaler extends Scaler {
   }
 }
 
-export const AIR_PASSENGERS_FILE = fileURLToPath(new URL("../../data/airline-passengers.csv", import.meta.url));
+/** The bundled file's URL (see DIGITS_URL). */
+export const AIR_PASSENGERS_URL = new URL("../../data/airline-passengers.csv", import.meta.url);
+export const AIR_PASSENGERS_FILE = assetPath(AIR_PASSENGERS_URL);
 
 /**
  * Monthly totals of international airline passengers, January 1949 – December 1960, in
@@ -172,7 +173,7 @@ export const AIR_PASSENGERS_FILE = fileURLToPath(new URL("../../data/airline-pas
  */
 export function airPassengers(): { months: string[]; passengers: Tensor } {
   const op = "airPassengers", path = AIR_PASSENGERS_FILE;
-  const lines = new TextDecoder().decode(readBytes(op, path)).trim().split(/\r?\n/);
+  const lines = new TextDecoder().decode(readAsset(op, AIR_PASSENGERS_URL, 'data.datasets.preload("airPassengers")')).trim().split(/\r?\n/);
   if (lines[0] !== "month,passengers") throw new FileError(op, path, `line 1: expected the header "month,passengers", got ${JSON.stringify(lines[0])}`);
   const months: string[] = [], values: number[] = [];
   lines.slice(1).forEach((line, i) => {

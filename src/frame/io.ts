@@ -1,6 +1,7 @@
-// Reading CSV into tables: a file, text, or a file streamed in chunks of rows. (JSON: json.ts.)
-import { createReadStream, readFileSync } from "node:fs";
+// Reading CSV into tables: a file (or URL, Response, Blob, bytes), text, or a file streamed in
+// chunks of rows. (JSON: json.ts.) Node's fs is looked up on use: frame/ also loads in a page.
 import { ArgumentError, DeepScriptError, FileError } from "../core/errors.js";
+import { nodeBuiltin, sourceName, withSource, type AsyncSource, type FileSource, type SyncSource } from "../core/source.js";
 import { checkCsvOptions, type CsvOptions, parseCsvText, type ParseState } from "./csv.js";
 import { DataFrame } from "./frame.js";
 
@@ -18,10 +19,26 @@ function readError(op: string, path: string, e: unknown): FileError {
   return new FileError(op, path, `cannot be read (${code ?? (e as Error).message})`);
 }
 
+function nodeFs(op: string, path: string): typeof import("node:fs") {
+  const fs = nodeBuiltin<typeof import("node:fs")>("node:fs");
+  if (!fs) throw new FileError(op, path, "cannot be read here: there is no file system (in a browser, pass a URL, Response, File, Blob or ArrayBuffer instead of a path)");
+  return fs;
+}
+
+/** The text of a source: a path read as UTF-8 (the longest-string limit reported), other sources decoded. */
+export function sourceText(op: string, src: FileSource): string | Promise<string> {
+  if (typeof src === "string") return readText(op, src);
+  return withSource(op, src, (bytes, name) => {
+    if (bytes.length > MAX_STRING) throw new FileError(op, name, `is longer than the longest string JavaScript can hold (${MAX_STRING} characters)`);
+    return new TextDecoder().decode(bytes);
+  });
+}
+
 /** A whole text file; failures are FileErrors naming it. */
 export function readText(op: string, path: string): string {
+  const fs = nodeFs(op, path);
   try {
-    return readFileSync(path, "utf8");
+    return fs.readFileSync(path, "utf8");
   } catch (e) {
     throw readError(op, path, e);
   }
@@ -30,13 +47,22 @@ export function readText(op: string, path: string): string {
 /**
  * Reads a CSV file into a DataFrame, as pd.read_csv: header, quoted fields (with delimiters,
  * quotes and line breaks inside), BOM, CRLF, missing values, int/float/bool/date inference.
- * A malformed file throws a FileError naming the file and line.
+ * A malformed file throws a FileError naming the file and line. Takes a path or bytes (and returns
+ * the frame), or a URL, Response, File or Blob (and returns a Promise of it; `await` works for all).
  * @example const df = frame.readCsv("iris.csv"); const tsv = frame.readCsv("x.tsv", { delimiter: "\t" })
+ * @example const df = await frame.readCsv(await fetch("iris.csv")); // in a page; or a dropped File
  */
-export function readCsv(path: string, opts: CsvOptions = {}): DataFrame {
+export function readCsv(src: SyncSource, opts?: CsvOptions): DataFrame;
+export function readCsv(src: AsyncSource, opts?: CsvOptions): Promise<DataFrame>;
+export function readCsv(src: FileSource, opts?: CsvOptions): DataFrame | Promise<DataFrame>;
+export function readCsv(src: FileSource, opts: CsvOptions = {}): DataFrame | Promise<DataFrame> {
   const o = checkCsvOptions("readCsv", opts);
-  const { names, columns } = parseCsvText(readText("readCsv", path), path, o);
-  return DataFrame._of(names, columns);
+  const parse = (text: string) => {
+    const { names, columns } = parseCsvText(text, sourceName(src), o);
+    return DataFrame._of(names, columns);
+  };
+  const text = sourceText("readCsv", src);
+  return typeof text === "string" ? parse(text) : text.then(parse);
 }
 
 /** CSV text (not a path) into a DataFrame; errors name the source as "<text>". */
@@ -57,7 +83,7 @@ export async function* readCsvChunks(path: string, opts: CsvOptions & { chunkSiz
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new ArgumentError("readCsvChunks", `chunkSize must be a positive integer, got ${chunkSize}`);
   const state: ParseState = { firstLine: 1 };
   let buf = "", need = 1 << 20, left = csv.nrows ?? Infinity;
-  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
+  const stream = nodeFs("readCsvChunks", path).createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
   try {
     for await (const piece of stream as AsyncIterable<string>) {
       if (buf.length + piece.length > MAX_STRING) {

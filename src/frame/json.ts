@@ -5,7 +5,8 @@ import { checkNumber, checkOptions } from "../core/options.js";
 import { parseIsoDate } from "./csv.js";
 import { type Column, dtypeOf, toColumn } from "./column.js";
 import { DataFrame } from "./frame.js";
-import { readText } from "./io.js";
+import { sourceText } from "./io.js";
+import { sourceName, type AsyncSource, type FileSource, type SyncSource } from "../core/source.js";
 import { maxCellsOption, maxColumnsOption } from "./limits.js";
 
 /** Options of readJson. */
@@ -29,10 +30,14 @@ export const DEFAULT_MAX_DEPTH = 64;
  * Reads JSON into a DataFrame: an array of records, an object of columns (arrays, or
  * { index: value } objects as pandas writes them), { columns, data } ("split"), or JSON Lines.
  * A file that is not one of these, nests deeper than `maxDepth` or would make a table of more than
- * `maxCells` cells is a FileError naming the file and the reason.
+ * `maxCells` cells is a FileError naming the file and the reason. Takes a path or bytes (and
+ * returns the frame), or a URL, Response, File or Blob (and returns a Promise of it).
  * @example frame.readJson("rows.json"); frame.readJson("events.jsonl")
  */
-export function readJson(path: string, opts: JsonOptions = {}): DataFrame {
+export function readJson(src: SyncSource, opts?: JsonOptions): DataFrame;
+export function readJson(src: AsyncSource, opts?: JsonOptions): Promise<DataFrame>;
+export function readJson(src: FileSource, opts?: JsonOptions): DataFrame | Promise<DataFrame>;
+export function readJson(src: FileSource, opts: JsonOptions = {}): DataFrame | Promise<DataFrame> {
   const op = "readJson";
   checkOptions(op, opts, ["lines", "parseDates", "maxDepth", "maxCells", "maxColumns"]);
   for (const k of ["lines", "parseDates"] as const) {
@@ -41,7 +46,14 @@ export function readJson(path: string, opts: JsonOptions = {}): DataFrame {
   const maxDepth = opts.maxDepth === undefined ? DEFAULT_MAX_DEPTH : checkNumber(op, "maxDepth", opts.maxDepth, { integer: true, min: 1 });
   if (opts.maxCells !== undefined) maxCellsOption(op, opts.maxCells, 0);
   const maxColumns = maxColumnsOption(op, opts.maxColumns);
-  const text = readText(op, path);
+  const path = sourceName(src);
+  const text = sourceText(op, src);
+  return typeof text === "string" ? jsonFrame(text, path, opts, maxDepth, maxColumns) : text.then((t) => jsonFrame(t, path, opts, maxDepth, maxColumns));
+}
+
+/** readJson on the text of `path` (the name errors give and `.jsonl` is told from). */
+function jsonFrame(text: string, path: string, opts: JsonOptions, maxDepth: number, maxColumns: number): DataFrame {
+  const op = "readJson";
   const limits = { cells: maxCellsOption(op, opts.maxCells, text.length), columns: maxColumns };
   const lines = opts.lines ?? /\.(jsonl|ndjson)$/i.test(path);
   let value: unknown;

@@ -1,9 +1,9 @@
 // ml.datasets: scikit-learn's bundled toy datasets (iris, wine, breast cancer, diabetes, 8×8 digits), offline.
-import { fileURLToPath } from "node:url";
 import type { Tensor } from "../tensor/index.js";
 import { tensor, reshape } from "../tensor/index.js";
-import { FileError } from "../core/errors.js";
-import { maybeGunzip, readBytes } from "../data/files.js";
+import { ArgumentError, FileError } from "../core/errors.js";
+import { maybeGunzip } from "../data/files.js";
+import { assetPath, preloadAsset, readAsset } from "../core/assets.js";
 
 /** A bundled dataset, as scikit-learn's Bunch. */
 export interface Dataset {
@@ -21,9 +21,32 @@ type Name = "iris" | "wine" | "breast_cancer" | "diabetes" | "digits";
 interface Raw { rows: number; cols: number; X: Float64Array; y: Float64Array; featureNames: string[]; targetNames: string[]; intTarget: boolean }
 const cache = new Map<Name, Raw>();
 
-/** Path of a bundled file, relative to this module so it works from src/ (tsx) and from dist/. */
+// The bundled files, relative to this module so they work from src/ (tsx), dist/ and a bundler's
+// output (each URL a literal, which is what bundlers recognise as an asset).
+const URLS: Record<Name, URL> = {
+  iris: new URL("../../data/ml-iris.csv.gz", import.meta.url),
+  wine: new URL("../../data/ml-wine.csv.gz", import.meta.url),
+  breast_cancer: new URL("../../data/ml-breast_cancer.csv.gz", import.meta.url),
+  diabetes: new URL("../../data/ml-diabetes.csv.gz", import.meta.url),
+  digits: new URL("../../data/ml-digits.csv.gz", import.meta.url),
+};
+
+/** Path of a bundled file in Node (its URL elsewhere). */
 export function datasetFile(name: Name): string {
-  return fileURLToPath(new URL(`../../data/ml-${name}.csv.gz`, import.meta.url));
+  return assetPath(URLS[name]);
+}
+
+/**
+ * Fetches bundled datasets once, so the synchronous loaders work in a browser (in Node they read
+ * the disk and need no preload). With no names, all five (about 110 KB, gzipped).
+ * @example await ml.datasets.preload("iris"); const { data, target } = ml.datasets.loadIris();
+ */
+export async function preload(...names: Name[]): Promise<void> {
+  const all = names.length ? names : (Object.keys(URLS) as Name[]);
+  for (const n of all) {
+    if (!Object.hasOwn(URLS, n)) throw new ArgumentError("datasets.preload", `unknown dataset ${JSON.stringify(n)}; expected one of ${Object.keys(URLS).join(", ")}`);
+  }
+  await Promise.all(all.map((n) => preloadAsset("datasets.preload", URLS[n])));
 }
 
 // Format (tools/make_ml_datasets.py): gzip of a JSON header line, then one CSV line per sample (features, target).
@@ -32,7 +55,7 @@ function read(name: Name): Raw {
   if (hit) return hit;
   const op = `datasets.load${name === "breast_cancer" ? "BreastCancer" : name[0].toUpperCase() + name.slice(1)}`;
   const path = datasetFile(name);
-  const text = new TextDecoder().decode(maybeGunzip(op, path, readBytes(op, path)));
+  const text = new TextDecoder().decode(maybeGunzip(op, path, readAsset(op, URLS[name], `ml.datasets.preload("${name}")`)));
   const lines = text.split("\n").filter((l) => l.length > 0);
   let head: { featureNames: string[]; targetNames: string[]; target: string };
   try {

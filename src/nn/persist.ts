@@ -14,6 +14,7 @@ import {
 import { decodeTensors, encodeSafetensors, loadedKind, parseSafetensors, type SafetensorsEntry, type SafetensorsLimits } from "../io/safetensors.js";
 import { SAFETENSORS_LIMIT_KEYS } from "../io/statedict.js";
 import { modelFile, readBytes, writeAtomic } from "../io/files.js";
+import { withSource, type AsyncSource, type FileSource, type SyncSource } from "../core/source.js";
 
 type AnyModule = Module<never[], unknown>;
 
@@ -41,19 +42,30 @@ export interface ModelInfo {
  * architecture as JSON in the file's metadata under "deepscript.model". When `path` is an
  * existing directory the file is `path/model.safetensors`. A model built from user-defined
  * Module classes is saved too, but only its weights can be restored (see io.load). Atomic.
- * Returns the path of the file written.
+ * Returns the path of the file written. Without a path (as in a browser, which has no files) it
+ * returns the file's contents as a Blob, to download or to keep (io.load takes it back).
  * @example io.save(model, "digits.safetensors"); const again = io.load("digits.safetensors");
+ * @example const blob = io.save(model); const again = await io.load(blob); // in a page
  */
-export function save(model: AnyModule, path: string): string {
+export function save(model: AnyModule, path: string): string;
+export function save(model: AnyModule): Blob;
+export function save(model: AnyModule, path?: string): string | Blob {
+  const bytes = encodeModel(model);
+  if (path === undefined) return new Blob(bytes as BlobPart[], { type: "application/octet-stream" });
   const file = modelFile(path);
+  writeAtomic("io.save", file, bytes);
+  return file;
+}
+
+/** A model as the parts of one safetensors file (weights and architecture). */
+function encodeModel(model: AnyModule): Uint8Array[] {
   const d = describeModel(model);
   const info: ModelInfo = {
     format: "deepscript.model", version: 1, deepscript: version, class: model.constructor.name,
     training: model.training, architecture: "spec" in d ? d.spec : null,
   };
   if ("custom" in d) info.custom = d.custom;
-  writeAtomic("io.save", file, encodeSafetensors(model.stateDict(), { [MODEL_KEY]: JSON.stringify(info) }, "io.save"));
-  return file;
+  return encodeSafetensors(model.stateDict(), { [MODEL_KEY]: JSON.stringify(info) }, "io.save");
 }
 
 /** Options of io.load: the model to load into, and the limits on what the file may declare. */
@@ -72,16 +84,28 @@ const LOAD_OPTIONS = ["model", ...SAFETENSORS_LIMIT_KEYS, "maxLayers", "maxDepth
  * (every layer's configuration, at most `maxLayers` layers nested at most `maxDepth` deep), and
  * the tensors the architecture implies — names, shapes, dtype kinds — against the file's, so a
  * small file cannot make io.load construct a large model. A truncated, corrupt or mismatched file
- * throws a FileError and changes nothing.
+ * throws a FileError and changes nothing. Takes a path or the file's bytes (and returns the model),
+ * or a URL, Response, File or Blob (and returns a Promise of it).
  * @example const model = io.load("digits.safetensors"); model.call(x);
+ * @example const model = await io.load(new URL("digits.safetensors", location.href)); // in a page
  */
-export function load<M extends AnyModule>(path: string, opts: LoadOptions<M> & { model: M }): M;
-export function load(path: string, opts?: LoadOptions<AnyModule>): Module;
-export function load(path: string, opts: LoadOptions<AnyModule> = {}): AnyModule {
+export function load<M extends AnyModule>(src: SyncSource, opts: LoadOptions<M> & { model: M }): M;
+export function load(src: SyncSource, opts?: LoadOptions<AnyModule>): Module;
+export function load<M extends AnyModule>(src: AsyncSource, opts: LoadOptions<M> & { model: M }): Promise<M>;
+export function load(src: AsyncSource, opts?: LoadOptions<AnyModule>): Promise<Module>;
+export function load(src: FileSource, opts?: LoadOptions<AnyModule>): Module | Promise<Module>;
+export function load(src: FileSource, opts: LoadOptions<AnyModule> = {}): AnyModule | Promise<AnyModule> {
   const op = "io.load";
   checkOptions(op, opts, LOAD_OPTIONS);
-  const file = modelFile(path);
-  const bytes = readBytes(op, file);
+  if (typeof src === "string") {
+    const file = modelFile(src);
+    return loadBytes(op, file, readBytes(op, file), opts);
+  }
+  return withSource(op, src, (bytes, name) => loadBytes(op, name, bytes, opts));
+}
+
+/** io.load on the bytes of a file; errors name `file`. */
+function loadBytes(op: string, file: string, bytes: Uint8Array, opts: LoadOptions<AnyModule>): AnyModule {
   const header = parseSafetensors(bytes, file, op, { maxHeaderBytes: opts.maxHeaderBytes });
   const info = Object.hasOwn(header.metadata, MODEL_KEY) ? parseInfo(op, file, header.metadata[MODEL_KEY]) : null;
   let plan: Plan | null = null;

@@ -1,4 +1,5 @@
-// Figure: a Vega-Lite spec rendered without a DOM — Vega's headless SVG renderer, resvg for PNG,
+// Figure: a Vega-Lite spec rendered without a DOM — Vega's headless SVG renderer, resvg for PNG
+// (a canvas in a page),
 // and a self-contained HTML page. Vega and resvg are loaded on first render, not on import.
 import { ArgumentError } from "../core/errors.js";
 import { writeAtomic } from "../core/atomic.js";
@@ -38,7 +39,10 @@ const loadVega = () => (vegaMods ??= Promise.all([import("vega"), import("vega-l
 
 type ResvgCtor = typeof import("@resvg/resvg-js").Resvg;
 let resvgMod: Promise<ResvgCtor> | null = null;
-const loadResvg = () => (resvgMod ??= import("@resvg/resvg-js").then((m) => (m as unknown as { Resvg?: ResvgCtor; default: { Resvg: ResvgCtor } }).Resvg ?? m.default.Resvg));
+// A native Node addon: named through a variable so that bundlers for the browser leave it out
+// (pages render PNGs with a canvas instead, see pngInPage).
+const RESVG = "@resvg/resvg-js";
+const loadResvg = () => (resvgMod ??= (import(/* @vite-ignore */ /* webpackIgnore: true */ RESVG) as Promise<{ Resvg?: ResvgCtor; default: { Resvg: ResvgCtor } }>).then((m) => m.Resvg ?? m.default.Resvg));
 
 const quiet = { level: (_?: number) => quiet, error: (...a: unknown[]) => { throw new ArgumentError("plot", String(a.join(" "))); }, warn: () => quiet, info: () => quiet, debug: () => quiet };
 
@@ -84,12 +88,13 @@ export class Figure {
     })());
   }
 
-  /** The figure as PNG bytes (resvg), at the SVG's size or the requested width/height. */
+  /** The figure as PNG bytes (resvg in Node, a canvas in a page), at the SVG's size or the requested width/height. */
   async toPNG(opts: PngOptions = {}): Promise<Uint8Array> {
     for (const k of ["width", "height", "scale"] as const) {
       const v = opts[k];
       if (v !== undefined && !(v > 0 && Number.isFinite(v))) throw new ArgumentError("toPNG", `${k} must be a positive number, got ${v}`);
     }
+    if (typeof document !== "undefined" && typeof process === "undefined") return pngInPage(await this.toSVG(), opts);
     const [svg, Resvg] = await Promise.all([this.toSVG(), loadResvg()]);
     const fitTo = opts.width ? { mode: "width" as const, value: Math.round(opts.width) } : opts.height ? { mode: "height" as const, value: Math.round(opts.height) } : { mode: "zoom" as const, value: opts.scale ?? 1 };
     const r = new Resvg(svg, { fitTo, background: "white", font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" } });
@@ -132,6 +137,30 @@ ${svg}
 
   toJSON(): Spec {
     return this.spec;
+  }
+}
+
+/** PNG bytes in a page: the SVG drawn on a canvas (the browser's own SVG renderer and fonts). */
+async function pngInPage(svg: string, opts: PngOptions): Promise<Uint8Array> {
+  const url = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const w0 = img.naturalWidth || 1, h0 = img.naturalHeight || 1;
+    const k = opts.width ? opts.width / w0 : opts.height ? opts.height / h0 : opts.scale ?? 1;
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(w0 * k));
+    canvas.height = Math.max(1, Math.round(h0 * k));
+    const ctx = canvas.getContext("2d")!;
+    ctx.fillStyle = "white";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise<Blob | null>((res) => canvas.toBlob(res, "image/png"));
+    if (!blob) throw new ArgumentError("toPNG", `the canvas could not encode a ${canvas.width}×${canvas.height} PNG`);
+    return new Uint8Array(await blob.arrayBuffer());
+  } finally {
+    URL.revokeObjectURL(url);
   }
 }
 
