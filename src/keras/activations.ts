@@ -26,6 +26,8 @@ export const ACTIVATIONS: Record<string, Activation> = {
   softsign: (x) => x.div(x.abs().add(1)),
   // Keras 3's hard_sigmoid is relu6(x + 3) / 6; TensorFlow.js and Keras 2 used clip(0.2x + 0.5, 0, 1).
   hard_sigmoid: (x) => x.div(6).add(0.5).clamp(0, 1),
+  // Keras 2's and TensorFlow.js' hard_sigmoid: their model files' "hard_sigmoid" loads as this (keras/saving/).
+  legacy_hard_sigmoid: (x) => x.mul(0.2).add(0.5).clamp(0, 1),
   hard_silu: (x) => x.mul(x.div(6).add(0.5).clamp(0, 1)),
   silu: (x) => x.mul(x.sigmoid()),
   gelu: (x) => x.gelu("none"),

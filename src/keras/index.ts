@@ -22,6 +22,8 @@ export * as metrics from "./metrics.js";
 export * as optimizers from "./optimizers.js";
 export * as callbacks from "./callbacks.js";
 export * as models from "./models.js";
+export { loadModel } from "./saving/load.js";
+export type { ModelSource, MemoryModel, FileLike } from "./saving/files.js";
 export * as backend from "./backend.js";
 export { train } from "./optimizers.js";
 export { Input as input } from "./layers/input.js";

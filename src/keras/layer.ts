@@ -68,6 +68,25 @@ export interface AddWeightOptions {
   constraint?: constraints.ConstraintSpec;
 }
 
+/** A cap on the weights layers may create (see withWeightBudget), or null for none. */
+let weightBudget: { take(op: string, name: string, shape: readonly number[]): void } | null = null;
+
+/**
+ * Runs `fn` (typically building a model from a file's config) with a cap on the weights its layers
+ * create: `take` is called with each weight's shape before anything is allocated for it and throws
+ * to refuse it. A model loader passes the file's own weight count, so a config declaring a layer
+ * far larger than the file is refused before its weights are allocated.
+ */
+export function withWeightBudget<T>(budget: { take(op: string, name: string, shape: readonly number[]): void }, fn: () => T): T {
+  const outer = weightBudget;
+  weightBudget = budget;
+  try {
+    return fn();
+  } finally {
+    weightBudget = outer;
+  }
+}
+
 const shapeList = (s: Shape | Shape[]): Shape[] => (s.length > 0 && Array.isArray(s[0]) ? (s as Shape[]) : [s as Shape]);
 
 /**
@@ -140,6 +159,7 @@ export abstract class Layer<S extends SymbolicTensor | SymbolicTensor[] = Symbol
    */
   protected addWeight(name: string, shape: readonly number[], opts: AddWeightOptions = {}): Tensor {
     for (const d of shape) if (!Number.isInteger(d) || d <= 0) throw new ShapeError(this.op, `weight "${name}" needs positive integer dims, got [${shape.join(",")}]`);
+    if (weightBudget) weightBudget.take(this.op, name, shape);
     const init = initializers.get(opts.initializer ?? "glorot_uniform", this.op);
     const trainable = opts.trainable ?? true;
     const value = noGrad(() => frame(() => init.make(shape, this.dtype)));

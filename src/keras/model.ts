@@ -197,6 +197,16 @@ export class Model<S extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor>
     return summary(this as unknown as Model<SymbolicTensor | SymbolicTensor[]>, opts);
   }
 
+  /**
+   * Saves the model as a TensorFlow.js Layers model: the folder `path` gets model.json and
+   * group1-shard1of1.bin (keras/saving/). `await keras.loadModel(path)` reads it back.
+   */
+  async save(path: string): Promise<void> {
+    // Imported when called: saving/ builds models from configs, which needs this class defined first.
+    const { saveModel } = await import("./saving/load.js");
+    return saveModel(this as unknown as Model<SymbolicTensor | SymbolicTensor[]>, path);
+  }
+
   // ---- configuration ------------------------------------------------------------------------
 
   /** Keras' functional config: layers with their inbound nodes, input_layers, output_layers. */

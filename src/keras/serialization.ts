@@ -139,7 +139,10 @@ function sequentialFromConfig(o: Opts): Sequential {
   const model = new Sequential(o as { name?: string; trainable?: boolean });
   for (const l of layers as Serialized[]) {
     if (l.class_name === "InputLayer") {
-      model.add(Input(options("InputLayer", l.config) as never));
+      // Keras 2 and TensorFlow.js write batch_input_shape, Keras 3 batch_shape.
+      const o = options("InputLayer", l.config);
+      const [batchShape, batchInputShape] = take(o, "batchShape", "batchInputShape");
+      model.add(Input({ ...o, batchShape: (batchShape ?? batchInputShape) as Shape } as never));
       continue;
     }
     model.add(deserialize(l));
