@@ -11,7 +11,8 @@ import { transpose, unsqueeze } from "../shape.js";
 import { diagEmbed, tril } from "../diagonal.js";
 import { cholesky as cholF, eighJacobi, qr as qrF, svdJacobi } from "./dense.js";
 import { checkMatrix, fromValues, readMats, stackMats } from "./batch.js";
-import { named, solve } from "./solve.js";
+import { solve } from "./solve.js";
+import { named } from "../tuple.js";
 
 const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
 

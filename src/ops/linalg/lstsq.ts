@@ -10,7 +10,7 @@ import { matmul } from "../linalg.js";
 import { squeeze, transpose, unsqueeze } from "../shape.js";
 import { checkMatrix, floatDType, fromValues } from "./batch.js";
 import { eigh, svd } from "./decompose.js";
-import { named } from "./solve.js";
+import { named } from "../tuple.js";
 
 const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
 const EPS = { float32: 2 ** -23, float64: 2 ** -52 } as const;

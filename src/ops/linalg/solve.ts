@@ -11,6 +11,7 @@ import { matmul } from "../linalg.js";
 import { transpose, unsqueeze, squeeze } from "../shape.js";
 import { luDet, luFactor, luSlogdet, luSolve } from "./dense.js";
 import { checkMatrix, floatDType, readMats, stackMats } from "./batch.js";
+import { named } from "../tuple.js";
 
 const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
 const where = (batchIndex: number, count: number): string => (count > 1 ? ` (batch element ${batchIndex})` : "");
@@ -101,9 +102,4 @@ export function slogdet(A: Tensor): [Tensor, Tensor] & { sign: Tensor; logabsdet
   record(logabsdet, "linalg.slogdet", [A], (g) => [mul(unsqueeze(unsqueeze(g, -1), -1), mT(inv(A)))]);
   return named([sign, logabsdet], { sign, logabsdet });
   });
-}
-
-/** A tuple that can also be read by field name, as PyTorch's named tuples. */
-export function named<T extends [Tensor, ...Tensor[]], N extends Record<string, Tensor>>(items: T, names: N): T & N {
-  return Object.assign(items.slice() as T, names);
 }
