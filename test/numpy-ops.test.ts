@@ -123,3 +123,34 @@ forEachBackend("numpy-ops errors", () => {
     assert.equal(ds.searchsorted(ds.tensor([1, 3, 5]), 4).item(), 2);
   });
 });
+
+// Each op runs in a frame: what it made and does not return is freed at once. Counted inside a
+// ds.scope, where no allocation is a step boundary (so no spill changes the count meanwhile).
+forEachBackend("numpy-ops and linalg leave no temporaries", () => {
+  it("only the returned tensors stay alive; with a graph, disposing the outputs frees what it held", () => {
+    const A = f64([4, 1, -0.5, 0.3, 3, 0.8, -0.2, 0.6, 2.5], [3, 3]);
+    const S = A.matmul(A.T);
+    const cases: [string, (x: Tensor) => Tensor[]][] = [
+      ["solve", (x) => [ds.linalg.solve(x, x)]], ["inv", (x) => [ds.linalg.inv(x)]], ["det", (x) => [ds.linalg.det(x)]],
+      ["slogdet", (x) => [...ds.linalg.slogdet(x)]], ["cholesky", () => [ds.linalg.cholesky(S, { upper: true })]],
+      ["qr", (x) => [...ds.linalg.qr(x)]], ["eigh", (x) => [...ds.linalg.eigh(x)]], ["svd", (x) => [...ds.linalg.svd(x)]],
+      ["lstsq", (x) => [...ds.linalg.lstsq(x, x)]], ["pinv", (x) => [ds.linalg.pinv(x)]], ["norm nuc", (x) => [ds.linalg.norm(x, { ord: "nuc" })]],
+      ["matrixRank", (x) => [ds.linalg.matrixRank(x)]], ["sort", (x) => [...ds.sort(x)]], ["topk", (x) => [...ds.topk(x, 2)]],
+      ["unique", (x) => [...ds.unique(x, { returnInverse: true, returnCounts: true })]], ["einsum", (x) => [ds.einsum("ij,jk,kl->il", x, x, x)]],
+      ["cumprod", (x) => [x.cumprod(1)]], ["diff", (x) => [ds.diff(x, { n: 2 })]], ["kron", (x) => [ds.kron(x, x)]],
+      ["diagonal", (x) => [x.diagonal(1)]], ["atan2", (x) => [ds.atan2(x, x)]], ["nonzero", (x) => [ds.nonzero(x)]],
+    ];
+    for (const [name, fn] of cases) {
+      for (const grad of [false, true]) {
+        ds.scope(() => {
+          const x = A.detach().requiresGrad_(grad);
+          const before = ds.memory().tensors;
+          const outs = fn(x);
+          if (!grad) assert.equal(ds.memory().tensors - before, outs.length, `${name}: tensors alive after the op`);
+          for (const o of outs) o.dispose();
+          assert.equal(ds.memory().tensors, before, `${name} (requiresGrad ${grad}): all freed once the outputs are disposed`);
+        });
+      }
+    }
+  });
+});
