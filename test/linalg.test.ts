@@ -176,6 +176,26 @@ forEachBackend("linalg errors", () => {
     assert.equal(ds.linalg.inv(ds.tensor([[4]])).item(), 0.25);
     assert.deepEqual(ds.linalg.det(ds.zeros([0, 2, 2])).shape, [0]);
   });
+  it("eigh and svd of larger and degenerate matrices reconstruct them", () => {
+    ds.seed(5);
+    const X = ds.randn([60, 60]).double();
+    const S = X.add(X.T);
+    checkReconstruction("eigh", S, [...ds.linalg.eigh(S)], "float64");
+    // Repeated eigenvalues (a projector plus the identity), an already diagonal matrix, 1×1.
+    const u = X.index(":", "0:3");
+    const P = ds.linalg.qr(u).Q;
+    const R = P.matmul(P.T).add(ds.eye(60, 60, { dtype: "float64" }));
+    checkReconstruction("eigh", R, [...ds.linalg.eigh(R)], "float64");
+    assertClose(ds.linalg.eigvalsh(R), [...Array(57).fill(1), 2, 2, 2], { atol: 1e-12, rtol: 0 });
+    const D = ds.diag(ds.tensor([3, -1, 2], { dtype: "float64" }));
+    assertClose(ds.linalg.eigvalsh(D), [-1, 2, 3], { atol: 0, rtol: 0 });
+    assertClose(ds.linalg.eigvalsh(ds.tensor([[7]], { dtype: "float64" })), [7], { atol: 0, rtol: 0 });
+    const W = X.index("0:30", ":");
+    checkReconstruction("svd", W, [...ds.linalg.svd(W)], "float64");
+    // As torch: svd refuses non-finite input; eigh passes NaN through.
+    assert.throws(() => ds.linalg.svd(ds.tensor([[NaN, 0], [0, 1]], { dtype: "float64" })), (e: unknown) => e instanceof ds.LinAlgError && /NaN or infinite/.test((e as Error).message));
+    assert.ok(Number.isNaN(ds.linalg.eigvalsh(ds.tensor([[NaN, 0], [0, 1]], { dtype: "float64" })).dataSync()[0]));
+  });
   it("lstsq of a vector right-hand side, with residuals and rank", () => {
     const A = f64([[1, 0], [1, 1], [1, 2]]), b = f64([[1, 2, 4]]).reshape([3]);
     const { solution, residuals, rank, singularValues } = ds.linalg.lstsq(A, b);

@@ -9,7 +9,7 @@ import { add, mul, sub } from "../../prims/elementwise.js";
 import { matmul } from "../linalg.js";
 import { transpose, unsqueeze } from "../shape.js";
 import { diagEmbed, tril } from "../diagonal.js";
-import { cholesky as cholF, eighJacobi, qr as qrF, svdJacobi } from "./dense.js";
+import { cholesky as cholF, eigh as eighF, qr as qrF, svdJacobi } from "./dense.js";
 import { checkMatrix, fromValues, readMats, stackMats } from "./batch.js";
 import { solve } from "./solve.js";
 import { named } from "../tuple.js";
@@ -93,7 +93,12 @@ export function eigh(A: Tensor): [Tensor, Tensor] & { eigenvalues: Tensor; eigen
   return frame(() => {
   checkMatrix("eigh", A, true);
   const n = A.shape[A.ndim - 1], batch = A.shape.slice(0, -2);
-  const parts = readMats(A).map(eighJacobi);
+  const As = readMats(A);
+  const parts = As.map((a, i) => {
+    const p = eighF(a);
+    if (!p.converged) throw new LinAlgError("linalg.eigh", `the algorithm failed to converge${As.length > 1 ? ` (batch element ${i})` : ""}; the input may hold NaN or infinite values`);
+    return p;
+  });
   const w = stackMats(A, batch, parts.map((p) => p.w), [n], A.dtype);
   const V = stackMats(A, batch, parts.map((p) => p.v.data), [n, n], A.dtype);
   // Each output's rule reads the other through a detached handle: no reference cycle between the two outputs.
@@ -126,7 +131,11 @@ export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): [Tensor, 
   const full = opts.fullMatrices === undefined ? true : checkBoolean("linalg.svd", "fullMatrices", opts.fullMatrices);
   checkMatrix("svd", A);
   const [m, n] = A.shape.slice(-2), k = Math.min(m, n), batch = A.shape.slice(0, -2);
-  const parts = readMats(A).map((a) => svdJacobi(a, full));
+  const As = readMats(A);
+  const parts = As.map((a, i) => {
+    if (!a.data.every(Number.isFinite)) throw new LinAlgError("linalg.svd", `the input contains NaN or infinite values${As.length > 1 ? ` (batch element ${i})` : ""}; the SVD is not defined`);
+    return svdJacobi(a, full);
+  });
   // svdJacobi is thin on the short side: cut or keep to torch's shapes.
   const uc = full ? m : k, vr = full ? n : k;
   const U = stackMats(A, batch, parts.map((p) => cols(p.u.data, p.u.rows, p.u.cols, uc)), [m, uc], A.dtype);

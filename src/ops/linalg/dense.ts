@@ -1,5 +1,5 @@
 // The numerics of ds.linalg on one dense row-major float64 matrix at a time: LU with partial
-// pivoting, Cholesky, Householder QR, cyclic Jacobi for symmetric eigenproblems, one-sided Jacobi
+// pivoting, Cholesky, Householder QR, tridiagonal QL for symmetric eigenproblems, one-sided Jacobi
 // SVD. Plain loops over Float64Array, no tensors: the one home of deepscript's factorizations
 // (ops/linalg/*.ts apply them over batches and add gradients).
 
@@ -157,51 +157,146 @@ export function qr(a: Mat, complete: boolean): { q: Mat; r: Mat } {
 
 /**
  * Eigenvalues (ascending) and orthonormal eigenvectors (columns of V) of a symmetric matrix, by
- * cyclic Jacobi rotations: slower than tridiagonal QR for large n but accurate to the last bits
- * and simple. Reads the lower triangle (as torch.linalg.eigh's default UPLO="L").
+ * Householder tridiagonalisation and implicit QL iterations (EISPACK's tred2/tql2, as in JAMA):
+ * O(n³). Reads the lower triangle (as torch.linalg.eigh's default UPLO="L"). `converged` is false
+ * when an eigenvalue needed more than 60 iterations (LAPACK's limit is 30 per eigenvalue).
  */
-export function eighJacobi(a: Mat): { w: Float64Array; v: Mat } {
-  const n = a.rows, s = new Float64Array(n * n), v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) s[i * n + j] = s[j * n + i] = a.data[i * n + j];
-    v[i * n + i] = 1;
-  }
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0, total = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) { const x = s[i * n + j] ** 2; total += x; if (i !== j) off += x; }
-    if (off <= 1e-30 * total || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = s[p * n + q];
-        if (apq === 0) continue;
-        const theta = (s[q * n + q] - s[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), sn = t * c;
-        for (let k = 0; k < n; k++) { // columns p, q
-          const skp = s[k * n + p], skq = s[k * n + q];
-          s[k * n + p] = c * skp - sn * skq;
-          s[k * n + q] = sn * skp + c * skq;
-        }
-        for (let k = 0; k < n; k++) { // rows p, q
-          const spk = s[p * n + k], sqk = s[q * n + k];
-          s[p * n + k] = c * spk - sn * sqk;
-          s[q * n + k] = sn * spk + c * sqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - sn * vkq;
-          v[k * n + q] = sn * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => s[x * n + x] - s[y * n + y]);
+export function eigh(a: Mat): { w: Float64Array; v: Mat; converged: boolean } {
+  const n = a.rows, V = new Float64Array(n * n), d = new Float64Array(n), e = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) V[i * n + j] = V[j * n + i] = a.data[i * n + j];
+  if (n > 0) tred2(V, d, e, n);
+  const converged = n === 0 || tql2(V, d, e, n);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
   const w = new Float64Array(n), vs = new Float64Array(n * n);
   order.forEach((src, dst) => {
-    w[dst] = s[src * n + src];
-    for (let k = 0; k < n; k++) vs[k * n + dst] = v[k * n + src];
+    w[dst] = d[src];
+    for (let k = 0; k < n; k++) vs[k * n + dst] = V[k * n + src];
   });
-  return { w, v: mat(n, n, vs) };
+  return { w, v: mat(n, n, vs), converged };
+}
+
+// Householder reduction of the symmetric V to tridiagonal form (diagonal d, subdiagonal e[1..]);
+// V becomes the accumulated orthogonal transformation.
+function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0, h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+        V[j * n + i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) { d[k] /= scale; h += d[k] * d[k]; }
+      let f = d[i - 1], g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        V[j * n + i] = f;
+        g = e[j] + V[j * n + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += V[k * n + j] * d[k];
+          e[k] += V[k * n + j] * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * e[k] + g * d[k];
+        d[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    V[(n - 1) * n + i] = V[i * n + i];
+    V[i * n + i] = 1;
+    const h = d[i + 1];
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1] / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += V[k * n + i + 1] * V[k * n + j];
+        for (let k = 0; k <= i; k++) V[k * n + j] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = V[(n - 1) * n + j];
+    V[(n - 1) * n + j] = 0;
+  }
+  V[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+// Implicit QL on the tridiagonal (d, e), rotating V's columns along; false if it fails to converge.
+function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): boolean {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0, tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n - 1 && Math.abs(e[m]) > eps * tst1) m++;
+    if (m > l) {
+      let iter = 0;
+      do {
+        if (++iter > 60) return false;
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1, c2 = c, c3 = c, s = 0, s2 = 0;
+        const el1 = e[l + 1];
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = Math.hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          for (let k = 0; k < n; k++) {
+            h = V[k * n + i + 1];
+            V[k * n + i + 1] = s * V[k * n + i] + c * h;
+            V[k * n + i] = c * V[k * n + i] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > eps * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+  return true;
 }
 
 /**
