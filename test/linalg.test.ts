@@ -142,10 +142,27 @@ forEachBackend("linalg gradients", () => {
     gradcheck((x) => ds.linalg.vectorNorm(x, { ord: 3, dim: 1 }), [X], { name: "3-norm" });
     gradcheck((x) => ds.linalg.norm(x), [X], { name: "Frobenius" });
   });
-  it("gradients PyTorch defines but deepscript does not yet write are a GradError at backward, never a silent zero", () => {
-    const A = A3().requiresGrad_(true);
-    assert.throws(() => ds.linalg.qr(A).Q.sum().backward(), (e: unknown) => e instanceof ds.GradError && /linalg\.qr/.test(String(e)));
-    assert.throws(() => ds.linalg.svd(A).U.sum().backward(), (e: unknown) => e instanceof ds.GradError && /linalg\.svd/.test(String(e)));
+  it("qr: Q and R of tall and square matrices", () => {
+    const T = f64([[2, 0.3, -0.7], [0.1, -1, 0.4], [0.9, 0.2, 0.5], [0.3, -0.6, 1.2]]);
+    gradcheck((x) => ds.linalg.qr(x).Q, [T], { name: "qr Q" });
+    gradcheck((x) => ds.linalg.qr(x).R, [T], { name: "qr R" });
+    gradcheck((x) => { const [Q, R] = ds.linalg.qr(x, { mode: "complete" }); return Q.add(R); }, [A3()], { name: "qr complete, square" });
+  });
+  it("svd: U and Vh (thin), and pinv and lstsq built on them", () => {
+    const T = f64([[2, 0.3, -0.7], [0.1, -1, 0.4], [0.9, 0.2, 0.5], [0.3, -0.6, 1.2]]);
+    // Sign-invariant functions of the singular vectors (their signs are arbitrary).
+    gradcheck((x) => { const U = ds.linalg.svd(x, { fullMatrices: false }).U; return U.mul(U); }, [T], { name: "svd U tall" });
+    gradcheck((x) => { const V = ds.linalg.svd(x, { fullMatrices: false }).Vh; return V.mul(V); }, [T], { name: "svd Vh tall" });
+    gradcheck((x) => { const [U, , Vh] = ds.linalg.svd(x, { fullMatrices: false }); return U.mul(U).sum().add(Vh.mul(Vh.index(0, 1)).sum()); }, [T.T.contiguous()], { name: "svd wide" });
+    gradcheck((x) => { const [U, , Vh] = ds.linalg.svd(x); return U.index(":", 0).outer(Vh.index(0)); }, [A3()], { name: "svd square, rank-1 term" });
+    gradcheck((x) => ds.linalg.pinv(x), [T], { name: "pinv" });
+    gradcheck((x, b) => ds.linalg.lstsq(x, b).solution, [T, f64([[1], [2], [0.5], [-1]])], { name: "lstsq" });
+  });
+  it("gradients torch does not define either are a GradError at backward, never a silent zero", () => {
+    const W = f64([[1, 2, 3], [0.5, -1, 2]]).requiresGrad_(true);
+    assert.throws(() => ds.linalg.qr(W).Q.sum().backward(), (e: unknown) => e instanceof ds.GradError && /linalg\.qr/.test(String(e)));
+    assert.throws(() => ds.linalg.qr(A3().requiresGrad_(true), { mode: "r" }).R.sum().backward(), (e: unknown) => e instanceof ds.GradError && /mode "r"/.test(String(e)));
+    assert.throws(() => ds.linalg.svd(W).U.sum().backward(), (e: unknown) => e instanceof ds.GradError && /fullMatrices: false/.test(String(e)));
   });
 });
 

@@ -5,7 +5,7 @@ import { checkBoolean, checkChoice, checkOptions } from "../../core/options.js";
 import { record } from "../../autograd/node.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import { frame } from "../../tensor/memory.js";
-import { add, mul, sub } from "../../prims/elementwise.js";
+import { add, div, mul, sub } from "../../prims/elementwise.js";
 import { matmul } from "../linalg.js";
 import { transpose, unsqueeze } from "../shape.js";
 import { diagEmbed, tril } from "../diagonal.js";
@@ -54,18 +54,14 @@ function eye(like: Tensor, n: number): Tensor {
   return fromValues(like, v, [n, n], like.dtype);
 }
 
-// A gradient PyTorch defines that deepscript does not compute yet: an error at backward, never a silent zero.
-const noGradYet = (op: string, what: string) => (): never => {
-  throw new GradError(op, `the gradient through ${what} is not implemented yet; detach() it, or differentiate through a quantity that has one`);
-};
-
 export type QrMode = "reduced" | "complete" | "r";
 
 /**
  * QR decomposition of [..., m, n] by Householder reflections, as torch.linalg.qr: `[Q, R]` (also
  * `.Q`, `.R`). mode "reduced" (default): Q [..., m, k], R [..., k, n], k = min(m, n); "complete":
  * Q [..., m, m], R [..., m, n]; "r": R only (Q is an empty tensor). R's diagonal signs follow
- * LAPACK's, as torch's. No gradient yet (backward through it throws GradError).
+ * LAPACK's, as torch's. Differentiable for m >= n in mode "reduced" (and "complete" when
+ * square), with R invertible; elsewhere backward throws GradError, as torch refuses.
  */
 export function qr(A: Tensor, opts: { mode?: QrMode } = {}): [Tensor, Tensor] & { Q: Tensor; R: Tensor } {
   return frame(() => {
@@ -77,8 +73,25 @@ export function qr(A: Tensor, opts: { mode?: QrMode } = {}): [Tensor, Tensor] & 
   const qc = mode === "complete" ? m : k, rr = mode === "complete" ? m : k;
   const Q = mode === "r" ? fromValues(A, [], [0], A.dtype) : stackMats(A, batch, parts.map((p) => p.q.data), [m, qc], A.dtype);
   const R = stackMats(A, batch, parts.map((p) => p.r.data), [rr, n], A.dtype);
-  if (mode !== "r") record(Q, "linalg.qr", [A], noGradYet("linalg.qr", "Q"));
-  record(R, "linalg.qr", [A], noGradYet("linalg.qr", "R"));
+  if (mode !== "r" && m >= n && (mode === "reduced" || m === n)) {
+    // TensorFlow's QrGrad for m >= n (each output's share; the sum is the full rule): with
+    // X R⁻ᵀ = solve(R, Xᵀ)ᵀ, gA = Q (gR + tril(QᵀgQ − gQᵀQ + R gRᵀ − gR Rᵀ) R⁻ᵀ) + (gQ − Q QᵀgQ) R⁻ᵀ.
+    const Qd = Q.detach(), Rd = R.detach();
+    const rinvT = (X: Tensor): Tensor => mT(solve(Rd, mT(X)));
+    record(Q, "linalg.qr", [A], (gQ) => {
+      const QtgQ = matmul(mT(Qd), gQ);
+      return [add(matmul(Qd, rinvT(tril(sub(QtgQ, mT(QtgQ))))), rinvT(sub(gQ, matmul(Qd, QtgQ))))];
+    }, [Qd, Rd]);
+    record(R, "linalg.qr", [A], (gR) => {
+      const RgRt = matmul(Rd, mT(gR));
+      return [matmul(Qd, add(gR, rinvT(tril(sub(RgRt, mT(RgRt))))))];
+    }, [Qd, Rd]);
+  } else {
+    const why = mode === "r" ? `mode "r" (Q is not computed; as torch)` : `more columns than rows or mode "complete" with m > n (as torch)`;
+    const refuse = (): never => { throw new GradError("linalg.qr", `the gradient is not defined for ${why}`); };
+    if (mode !== "r") record(Q, "linalg.qr", [A], refuse);
+    record(R, "linalg.qr", [A], refuse);
+  }
   return named([Q, R], { Q, R });
   });
 }
@@ -122,8 +135,9 @@ export const eigvalsh = (A: Tensor): Tensor => frame(() => eigh(A)[0]);
  * Singular value decomposition A = U diag(S) Vh of [..., m, n], as torch.linalg.svd:
  * `[U, S, Vh]` (also by name), S descending. `fullMatrices` (default true, as torch) makes U
  * [..., m, m] and Vh [..., n, n]; false gives the thin U [..., m, k], Vh [..., k, n]. Singular
- * vectors' signs are arbitrary. The gradient flows through S (U diag(gS) Vh); through U and Vh
- * it is not written yet (backward throws GradError).
+ * vectors' signs are arbitrary. Gradients flow through all three (through U and Vh only for
+ * the thin factors: fullMatrices false, or a square matrix; undefined at repeated singular values,
+ * as in torch).
  */
 export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): [Tensor, Tensor, Tensor] & { U: Tensor; S: Tensor; Vh: Tensor } {
   return frame(() => {
@@ -144,8 +158,31 @@ export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): [Tensor, 
   const Ut = stackMats(A, batch, parts.map((p) => cols(p.u.data, p.u.rows, p.u.cols, k)), [m, k], A.dtype);
   const Vt = stackMats(A, batch, parts.map((p) => p.vt.data.subarray(0, k * n)), [k, n], A.dtype);
   record(S, "linalg.svd", [A], (g) => [matmul(mul(Ut, unsqueeze(g, -2)), Vt)], [Ut, Vt]);
-  record(U, "linalg.svd", [A], noGradYet("linalg.svd", "U"));
-  record(Vh, "linalg.svd", [A], noGradYet("linalg.svd", "Vh"));
+  if (!full || m === n) {
+    // Townsend (2016), each output's share, F[i][j] = 1 / (s_j² − s_i²):
+    //   from U:  U (F ∘ (UᵀgU − gUᵀU)) S Vᵀ + (gU − U UᵀgU) S⁻¹ Vᵀ
+    //   from Vh: U S (F ∘ (VᵀgV − gVᵀV)) Vᵀ + U S⁻¹ (gV − V VᵀgV)ᵀ,   gV = gVhᵀ
+    const Sd = S.detach();
+    const F = stackMats(A, batch, parts.map((p) => {
+      const f = new Float64Array(k * k);
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (i !== j) f[i * k + j] = 1 / (p.s[j] ** 2 - p.s[i] ** 2);
+      return f;
+    }), [k, k], A.dtype);
+    record(U, "linalg.svd", [A], (gU) => {
+      const UtgU = matmul(mT(Ut), gU);
+      const gA = matmul(matmul(Ut, mul(mul(F, sub(UtgU, mT(UtgU))), unsqueeze(Sd, -2))), Vt);
+      return [m > k ? add(gA, matmul(div(sub(gU, matmul(Ut, UtgU)), unsqueeze(Sd, -2)), Vt)) : gA];
+    }, [Ut, Vt, Sd, F]);
+    record(Vh, "linalg.svd", [A], (gVh) => {
+      const gV = mT(gVh), VtgV = matmul(Vt, gV);
+      const gA = matmul(matmul(Ut, mul(unsqueeze(Sd, -1), mul(F, sub(VtgV, mT(VtgV))))), Vt);
+      return [n > k ? add(gA, matmul(div(Ut, unsqueeze(Sd, -2)), mT(sub(gV, matmul(mT(Vt), VtgV))))) : gA];
+    }, [Ut, Vt, Sd, F]);
+  } else {
+    const refuse = (): never => { throw new GradError("linalg.svd", `the gradient through U and Vh of a non-square matrix needs fullMatrices: false (the completed columns are arbitrary)`); };
+    record(U, "linalg.svd", [A], refuse);
+    record(Vh, "linalg.svd", [A], refuse);
+  }
   return named([U, S, Vh], { U, S, Vh });
   });
 }
