@@ -121,6 +121,8 @@ forEachBackend("numpy-ops errors", () => {
     const [rows, cols] = ds.nonzero(ds.tensor([[0, 1], [1, 1]]), { asTuple: true });
     assert.deepEqual([rows.toArray(), cols.toArray()], [[0, 1, 1], [1, 0, 1]]);
     assert.equal(ds.searchsorted(ds.tensor([1, 3, 5]), 4).item(), 2);
+    assert.deepEqual(ds.clip(ds.tensor([-2, 0.5, 3]), -1, 1).toArray(), [-1, 0.5, 1]);
+    assert.deepEqual(ds.tensor([-2, 0.5, 3]).clip(null, 0).toArray(), [-2, 0, 0]);
   });
 });
 

@@ -98,6 +98,9 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   });
 }
 
+/** NumPy's and PyTorch's other name for clamp. */
+export const clip = (x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor => clamp(x, min, max);
+
 /** Limits values to [min, max]; either bound may be omitted (null/undefined). */
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
   return frame(() => {

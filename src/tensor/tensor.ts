@@ -216,6 +216,7 @@ export class Tensor implements Tracked {
   log1p(): Tensor { return m.log1p(this); }
   expm1(): Tensor { return m.expm1(this); }
   clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return m.clamp(this, min, max); }
+  clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return m.clamp(this, min, max); }
   minimum(other: TensorLike): Tensor { return m.minimum(this, other); }
   maximum(other: TensorLike): Tensor { return m.maximum(this, other); }
   /** `this` where cond is true, else `other` (PyTorch's Tensor.where). */
