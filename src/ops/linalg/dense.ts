@@ -309,15 +309,19 @@ export function svdJacobi(a: Mat, full: boolean): { u: Mat; s: Float64Array; vt:
     const t = svdJacobi(transposed(a), full);
     return { u: transposed(t.vt), s: t.s, vt: transposed(t.u) };
   }
-  const m = a.rows, n = a.cols, w = a.data.slice(), v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  // Columns kept as contiguous arrays: every step reads and rotates two whole columns.
+  const m = a.rows, n = a.cols;
+  const w = Array.from({ length: n }, (_, j) => Float64Array.from({ length: m }, (_, i) => a.data[i * n + j]));
+  const v = Array.from({ length: n }, (_, j) => { const c = new Float64Array(n); c[j] = 1; return c; });
   for (let sweep = 0; sweep < 100; sweep++) {
     let rotated = false;
     for (let p = 0; p < n - 1; p++) {
+      const wp = w[p], vp = v[p];
       for (let q = p + 1; q < n; q++) {
+        const wq = w[q], vq = v[q];
         let alpha = 0, beta = 0, gamma = 0;
         for (let i = 0; i < m; i++) {
-          const x = w[i * n + p], y = w[i * n + q];
+          const x = wp[i], y = wq[i];
           alpha += x * x; beta += y * y; gamma += x * y;
         }
         if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
@@ -326,20 +330,20 @@ export function svdJacobi(a: Mat, full: boolean): { u: Mat; s: Float64Array; vt:
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t), sn = c * t;
         for (let i = 0; i < m; i++) {
-          const x = w[i * n + p], y = w[i * n + q];
-          w[i * n + p] = c * x - sn * y;
-          w[i * n + q] = sn * x + c * y;
+          const x = wp[i], y = wq[i];
+          wp[i] = c * x - sn * y;
+          wq[i] = sn * x + c * y;
         }
         for (let i = 0; i < n; i++) {
-          const x = v[i * n + p], y = v[i * n + q];
-          v[i * n + p] = c * x - sn * y;
-          v[i * n + q] = sn * x + c * y;
+          const x = vp[i], y = vq[i];
+          vp[i] = c * x - sn * y;
+          vq[i] = sn * x + c * y;
         }
       }
     }
     if (!rotated) break;
   }
-  const norms = Array.from({ length: n }, (_, j) => { let s = 0; for (let i = 0; i < m; i++) s += w[i * n + j] ** 2; return Math.sqrt(s); });
+  const norms = w.map((col) => { let s = 0; for (let i = 0; i < m; i++) s += col[i] * col[i]; return Math.sqrt(s); });
   const order = norms.map((_, j) => j).sort((x, y) => norms[y] - norms[x]);
   const ucols = full ? m : n;
   const u = new Float64Array(m * ucols), s = new Float64Array(n), vt = new Float64Array(n * n);
@@ -347,10 +351,10 @@ export function svdJacobi(a: Mat, full: boolean): { u: Mat; s: Float64Array; vt:
   const filled: number[] = [];
   order.forEach((src, dst) => {
     s[dst] = norms[src];
-    for (let k = 0; k < n; k++) vt[dst * n + k] = v[k * n + src];
+    vt.set(v[src], dst * n);
     // Columns of a zero (or negligible) singular value carry no direction: the completion below supplies one.
     if (norms[src] > smax * m * 2.2e-16 && norms[src] > 0) {
-      for (let i = 0; i < m; i++) u[i * ucols + dst] = w[i * n + src] / norms[src];
+      for (let i = 0; i < m; i++) u[i * ucols + dst] = w[src][i] / norms[src];
       filled.push(dst);
     }
   });
