@@ -156,3 +156,30 @@ forEachBackend("numpy-ops and linalg leave no temporaries", () => {
     }
   });
 });
+
+it("the new elementwise ops agree bit for bit between js and wasm on large float32 and float64 tensors", (t) => {
+  if (!ds.backends().includes("wasm")) return t.skip("no wasm backend here");
+  const prev = ds.getBackend();
+  try {
+    for (const dtype of ["float32", "float64"] as const) {
+      const fs: [string, (x: Tensor, y: Tensor) => Tensor][] = [
+        ["tan", (x) => x.tan()], ["atan", (x) => x.atan()], ["asin", (x) => x.asin()], ["acos", (x) => x.acos()],
+        ["sinh", (x) => x.sinh()], ["cosh", (x) => x.cosh()], ["atan2", (x, y) => ds.atan2(x, y)], ["hypot", (x, y) => ds.hypot(x, y)],
+      ];
+      ds.setBackend("js");
+      ds.seed(3);
+      const a = ds.randn([20011]).to(dtype), b = ds.randn([20011]).to(dtype);
+      const want = fs.map(([, f]) => f(a, b).dataSync());
+      ds.setBackend("wasm");
+      const aw = ds.tensor(a.dataSync(), { dtype }), bw = ds.tensor(b.dataSync(), { dtype });
+      fs.forEach(([name, f], i) => {
+        const got = f(aw, bw).dataSync();
+        let bad = 0;
+        for (let k = 0; k < got.length; k++) if (!Object.is(got[k], want[i][k])) bad++;
+        assert.equal(bad, 0, `${name} ${dtype}: ${bad} elements differ between js and wasm`);
+      });
+    }
+  } finally {
+    ds.setBackend(prev);
+  }
+});
