@@ -44,3 +44,9 @@ export function fmtShape(shape: readonly number[]): string {
 
 /** A value that must be finite became NaN or Inf (e.g. the loss during training). */
 export class NonFiniteError extends DeepScriptError {}
+
+/**
+ * A linear-algebra routine that cannot complete on this input (a singular matrix to invert or
+ * solve with, a matrix that is not positive-definite for Cholesky): PyTorch's torch.linalg.LinAlgError.
+ */
+export class LinAlgError extends DeepScriptError {}

@@ -5,21 +5,23 @@ import type { DType } from "../core/dtype.js";
 
 export type UnaryOp =
   | "neg" | "abs" | "exp" | "log" | "sqrt" | "rsqrt" | "sin" | "cos" | "tanh" | "sigmoid"
-  | "relu" | "sign" | "floor" | "ceil" | "round" | "erf" | "log1p" | "expm1" | "logicalNot";
+  | "relu" | "sign" | "floor" | "ceil" | "round" | "erf" | "log1p" | "expm1" | "logicalNot"
+  | "tan" | "atan" | "asin" | "acos" | "sinh" | "cosh";
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "atan2" | "hypot";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin";
 
 export const UNARY_OPS: readonly UnaryOp[] = [
   "neg", "abs", "exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid",
   "relu", "sign", "floor", "ceil", "round", "erf", "log1p", "expm1", "logicalNot",
+  "tan", "atan", "asin", "acos", "sinh", "cosh",
 ];
 export const BINARY_OPS: readonly BinaryOp[] = [
   "add", "sub", "mul", "div", "pow", "maximum", "minimum",
-  "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr",
+  "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "atan2", "hypot",
 ];
 export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"]);
 

@@ -28,6 +28,18 @@ export const round = (x: Tensor): Tensor => unary("round", x);
 export const erf = (x: Tensor): Tensor => unary("erf", x);
 export const log1p = (x: Tensor): Tensor => unary("log1p", x);
 export const expm1 = (x: Tensor): Tensor => unary("expm1", x);
+export const tan = (x: Tensor): Tensor => unary("tan", x);
+export const atan = (x: Tensor): Tensor => unary("atan", x);
+/** Inverse sine; NaN outside [-1, 1], as torch.asin. */
+export const asin = (x: Tensor): Tensor => unary("asin", x);
+/** Inverse cosine; NaN outside [-1, 1], as torch.acos. */
+export const acos = (x: Tensor): Tensor => unary("acos", x);
+export const sinh = (x: Tensor): Tensor => unary("sinh", x);
+export const cosh = (x: Tensor): Tensor => unary("cosh", x);
+/** The angle of the point (x, y) = (b, a) in (-π, π], elementwise with broadcasting, as torch.atan2(a, b). */
+export const atan2 = (a: TensorLike, b: TensorLike): Tensor => binary("atan2", a, b);
+/** sqrt(a² + b²) without overflow or underflow, as torch.hypot. */
+export const hypot = (a: TensorLike, b: TensorLike): Tensor => binary("hypot", a, b);
 export const square = (x: Tensor): Tensor => binary("mul", x, x);
 export const reciprocal = (x: Tensor): Tensor => binary("div", 1, x);
 
@@ -44,6 +56,10 @@ export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binary("logic
 export const logicalNot = (x: Tensor): Tensor => unary("logicalNot", x);
 /** True where x is NaN. */
 export const isnan = (x: Tensor): Tensor => binary("ne", x, x);
+/** True where x is +Infinity or -Infinity (never for integer or bool tensors). */
+export const isinf = (x: Tensor): Tensor => binary("eq", unary("abs", x), Infinity);
+/** True where x is neither NaN nor infinite: x - x is 0 exactly for finite x (NaN otherwise). */
+export const isfinite = (x: Tensor): Tensor => (x.dtype === "bool" ? binary("eq", x, x) : binary("eq", binary("sub", x, x), 0));
 
 /** max(x, 0) + negativeSlope * min(x, 0). */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
@@ -81,6 +97,9 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   return whereP(binary("gt", bx, threshold), x, soft);
   });
 }
+
+/** NumPy's and PyTorch's other name for clamp. */
+export const clip = (x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor => clamp(x, min, max);
 
 /** Limits values to [min, max]; either bound may be omitted (null/undefined). */
 export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {

@@ -12,7 +12,7 @@ export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
 
 // Unary ops whose result is floating point even for integer input.
-const FLOAT_UNARY: ReadonlySet<UnaryOp> = new Set(["exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "erf", "log1p", "expm1"]);
+const FLOAT_UNARY: ReadonlySet<UnaryOp> = new Set(["exp", "log", "sqrt", "rsqrt", "sin", "cos", "tanh", "sigmoid", "erf", "log1p", "expm1", "tan", "atan", "asin", "acos", "sinh", "cosh"]);
 
 function unaryDType(op: UnaryOp, d: DType): DType {
   if (op === "logicalNot") return "bool";
@@ -47,6 +47,12 @@ const UNARY_VJP: Record<UnaryOp, ((g: Tensor, x: Tensor, y: Tensor) => Tensor) |
   log1p: (g, x) => div(g, add(x, 1)),
   expm1: (g, _x, y) => mul(g, add(y, 1)),
   logicalNot: null,
+  tan: (g, _x, y) => mul(g, add(mul(y, y), 1)),
+  atan: (g, x) => div(g, add(mul(x, x), 1)),
+  asin: (g, x) => div(g, unary("sqrt", sub(1, mul(x, x)))),
+  acos: (g, x) => neg(div(g, unary("sqrt", sub(1, mul(x, x))))),
+  sinh: (g, x) => mul(g, unary("cosh", x)),
+  cosh: (g, x) => mul(g, unary("sinh", x)),
 };
 
 // One expression object per unary op: backends cache what they derive from an expression by identity.
@@ -64,7 +70,7 @@ export const neg = (x: Tensor): Tensor => unary("neg", x);
 
 function binaryDType(op: BinaryOp, a: DType): DType {
   if (ir.COMPARISON_OPS.has(op)) return "bool";
-  if (op === "div" && !isFloat(a)) return "float32";
+  if ((op === "div" || op === "atan2" || op === "hypot") && !isFloat(a)) return "float32";
   return a;
 }
 
@@ -88,6 +94,12 @@ const BINARY_VJP: Record<BinaryOp, BinaryVjp | null> = {
   maximum: (g, a, b) => minMaxVjp(g, a, b, "gt"),
   minimum: (g, a, b) => minMaxVjp(g, a, b, "lt"),
   eq: null, ne: null, lt: null, le: null, gt: null, ge: null, logicalAnd: null, logicalOr: null,
+  // d atan2(a, b) = (b da - a db) / (a² + b²)
+  atan2: (g, a, b) => {
+    const r2 = add(mul(a, a), mul(b, b));
+    return [a.requiresGrad ? div(mul(g, b), r2) : null, needsGrad(b) ? neg(div(mul(g, a), r2)) : null];
+  },
+  hypot: (g, a, b, y) => [a.requiresGrad ? div(mul(g, a), y) : null, needsGrad(b) ? div(mul(g, b), y) : null],
 };
 
 // Whether an operand receives a gradient (rules skip the work for those that do not).
@@ -162,6 +174,8 @@ function scalarLeftVjp(op: BinaryOp, g: Tensor, s: number, t: Tensor, y: Tensor)
     case "pow": return s === 0 ? zerosLike(g) : mul(g, mul(y, Math.log(s)));
     case "maximum": return minMaxVjp(g, t, s, "gt")[0];
     case "minimum": return minMaxVjp(g, t, s, "lt")[0];
+    case "atan2": return neg(div(mul(g, s), add(mul(t, t), s * s)));
+    case "hypot": return div(mul(g, t), y);
     default: return null;
   }
 }

@@ -11,6 +11,11 @@ export {
 export * from "../ops/shape.js";
 export { index, gather, scatter, scatterAdd, indexSelect, maskedFill, oneHot, type IndexSpec, type Slice } from "../ops/indexing.js";
 export { matmul, dot, outer } from "../ops/linalg.js";
+export * as linalg from "../ops/linalg/index.js";
+export { tril, triu, diagonal, diag, diagEmbed, trace } from "../ops/diagonal.js";
+export { sort, argsort, topk, unique, searchsorted, nonzero, argwhere, type SortOptions, type TopkOptions, type UniqueOptions } from "../ops/sorting.js";
+export { cumprod, diff, type DiffOptions } from "../ops/cumulative.js";
+export { einsum, kron } from "../ops/einsum.js";
 export { checkFinite } from "../ops/finite.js";
 export type { TensorLike, Scalar } from "../prims/elementwise.js";
 export type { Dims } from "../prims/reduce.js";

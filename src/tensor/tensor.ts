@@ -16,6 +16,10 @@ import * as r from "../ops/reduction.js";
 import * as s from "../ops/shape.js";
 import * as ix from "../ops/indexing.js";
 import * as la from "../ops/linalg.js";
+import * as dg from "../ops/diagonal.js";
+import * as so from "../ops/sorting.js";
+import * as cu from "../ops/cumulative.js";
+import { kron } from "../ops/einsum.js";
 import type { TensorLike } from "../prims/elementwise.js";
 import type { Dims } from "../prims/reduce.js";
 import type { IndexSpec } from "../ops/indexing.js";
@@ -212,6 +216,7 @@ export class Tensor implements Tracked {
   log1p(): Tensor { return m.log1p(this); }
   expm1(): Tensor { return m.expm1(this); }
   clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return m.clamp(this, min, max); }
+  clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor { return m.clamp(this, min, max); }
   minimum(other: TensorLike): Tensor { return m.minimum(this, other); }
   maximum(other: TensorLike): Tensor { return m.maximum(this, other); }
   /** `this` where cond is true, else `other` (PyTorch's Tensor.where). */
@@ -230,6 +235,16 @@ export class Tensor implements Tracked {
   logicalOr(other: TensorLike): Tensor { return m.logicalOr(this, other); }
   logicalNot(): Tensor { return m.logicalNot(this); }
   isnan(): Tensor { return m.isnan(this); }
+  isinf(): Tensor { return m.isinf(this); }
+  isfinite(): Tensor { return m.isfinite(this); }
+  tan(): Tensor { return m.tan(this); }
+  atan(): Tensor { return m.atan(this); }
+  asin(): Tensor { return m.asin(this); }
+  acos(): Tensor { return m.acos(this); }
+  sinh(): Tensor { return m.sinh(this); }
+  cosh(): Tensor { return m.cosh(this); }
+  atan2(other: TensorLike): Tensor { return m.atan2(this, other); }
+  hypot(other: TensorLike): Tensor { return m.hypot(this, other); }
 
   // ---- reductions ------------------------------------------------------------------------------
   sum(dim?: Dims, keepdim = false): Tensor { return r.sum(this, dim, keepdim); }
@@ -245,6 +260,8 @@ export class Tensor implements Tracked {
   all(dim?: Dims, keepdim = false): Tensor { return r.all(this, dim, keepdim); }
   any(dim?: Dims, keepdim = false): Tensor { return r.any(this, dim, keepdim); }
   cumsum(dim: number): Tensor { return r.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return cu.cumprod(this, dim); }
+  diff(opts?: cu.DiffOptions): Tensor { return cu.diff(this, opts); }
   softmax(dim: number): Tensor { return r.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return r.logSoftmax(this, dim); }
 
@@ -252,6 +269,21 @@ export class Tensor implements Tracked {
   matmul(other: Tensor): Tensor { return la.matmul(this, other); }
   dot(other: Tensor): Tensor { return la.dot(this, other); }
   outer(other: Tensor): Tensor { return la.outer(this, other); }
+  kron(other: Tensor): Tensor { return kron(this, other); }
+  tril(diagonal = 0): Tensor { return dg.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return dg.triu(this, diagonal); }
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return dg.diagonal(this, offset, dim1, dim2); }
+  diag(offset = 0): Tensor { return dg.diag(this, offset); }
+  trace(): Tensor { return dg.trace(this); }
+
+  // ---- sorting and searching -----------------------------------------------------------------
+  sort(opts?: so.SortOptions): [Tensor, Tensor] & { values: Tensor; indices: Tensor } { return so.sort(this, opts); }
+  argsort(opts?: so.SortOptions): Tensor { return so.argsort(this, opts); }
+  topk(k: number, opts?: so.TopkOptions): [Tensor, Tensor] & { values: Tensor; indices: Tensor } { return so.topk(this, k, opts); }
+  /** The sorted distinct values (flattened); see ds.unique for returnInverse / returnCounts. */
+  unique(): Tensor { return so.unique(this); }
+  nonzero(): Tensor { return so.nonzero(this); }
+  argwhere(): Tensor { return so.argwhere(this); }
   /** Swaps two dims (default: the last two). */
   transpose(dim0?: number, dim1?: number): Tensor { return s.transpose(this, dim0, dim1); }
   /** Reversed dims (matrix transpose for 2-d), as NumPy's .T. */

@@ -24,6 +24,12 @@ const UNARY_SRC: Record<UnaryOp, (a: string) => string> = {
   log1p: (a) => `Math.log1p(${a})`,
   expm1: (a) => `Math.expm1(${a})`,
   logicalNot: (a) => `(${a} === 0 ? 1 : 0)`,
+  tan: (a) => `Math.tan(${a})`,
+  atan: (a) => `Math.atan(${a})`,
+  asin: (a) => `Math.asin(${a})`,
+  acos: (a) => `Math.acos(${a})`,
+  sinh: (a) => `Math.sinh(${a})`,
+  cosh: (a) => `Math.cosh(${a})`,
 };
 
 const BINARY_SRC: Record<BinaryOp, (a: string, b: string) => string> = {
@@ -42,6 +48,8 @@ const BINARY_SRC: Record<BinaryOp, (a: string, b: string) => string> = {
   ge: (a, b) => `(${a} >= ${b} ? 1 : 0)`,
   logicalAnd: (a, b) => `(${a} !== 0 && ${b} !== 0 ? 1 : 0)`,
   logicalOr: (a, b) => `(${a} !== 0 || ${b} !== 0 ? 1 : 0)`,
+  atan2: (a, b) => `Math.atan2(${a}, ${b})`,
+  hypot: (a, b) => `Math.hypot(${a}, ${b})`,
 };
 
 const CAST_SRC: Record<DType, (a: string) => string> = {
@@ -71,6 +79,7 @@ const UNARY_FN: Record<UnaryOp, (a: number) => number> = {
   sigmoid: (a) => 1 / (1 + Math.exp(-a)), relu: (a) => Math.max(a, 0), sign: Math.sign,
   floor: Math.floor, ceil: Math.ceil, round: rint, erf, log1p: Math.log1p, expm1: Math.expm1,
   logicalNot: (a) => (a === 0 ? 1 : 0),
+  tan: Math.tan, atan: Math.atan, asin: Math.asin, acos: Math.acos, sinh: Math.sinh, cosh: Math.cosh,
 };
 
 const BINARY_FN: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -79,6 +88,7 @@ const BINARY_FN: Record<BinaryOp, (a: number, b: number) => number> = {
   eq: (a, b) => (a === b ? 1 : 0), ne: (a, b) => (a !== b ? 1 : 0), lt: (a, b) => (a < b ? 1 : 0),
   le: (a, b) => (a <= b ? 1 : 0), gt: (a, b) => (a > b ? 1 : 0), ge: (a, b) => (a >= b ? 1 : 0),
   logicalAnd: (a, b) => (a !== 0 && b !== 0 ? 1 : 0), logicalOr: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
+  atan2: Math.atan2, hypot: Math.hypot,
 };
 
 const CAST_FN: Record<DType, (a: number) => number> = {

@@ -13,6 +13,11 @@ const MATH: { name: string; fn: (...a: number[]) => number; arity: number }[] = 
   { name: "tanh", fn: Math.tanh, arity: 1 }, { name: "log1p", fn: Math.log1p, arity: 1 },
   { name: "expm1", fn: Math.expm1, arity: 1 }, { name: "sign", fn: Math.sign, arity: 1 },
   { name: "erf", fn: erf, arity: 1 }, { name: "pow", fn: Math.pow, arity: 2 },
+  // Appended (the indices above stay fixed): the transcendental ops wasm has no instruction for.
+  { name: "tan", fn: Math.tan, arity: 1 }, { name: "atan", fn: Math.atan, arity: 1 },
+  { name: "asin", fn: Math.asin, arity: 1 }, { name: "acos", fn: Math.acos, arity: 1 },
+  { name: "sinh", fn: Math.sinh, arity: 1 }, { name: "cosh", fn: Math.cosh, arity: 1 },
+  { name: "atan2", fn: Math.atan2, arity: 2 }, { name: "hypot", fn: Math.hypot, arity: 2 },
 ];
 const MATH_INDEX = new Map(MATH.map((m, i) => [m.name, i]));
 
@@ -78,6 +83,12 @@ const UNARY: Record<UnaryOp, (f: Fn, a: () => void) => void> = {
   log1p: (f, a) => { a(); callMath(f, "log1p"); },
   expm1: (f, a) => { a(); callMath(f, "expm1"); },
   logicalNot: (f, a) => { a(); f.f64(0); cmp(f, op.f64Eq); },
+  tan: (f, a) => { a(); callMath(f, "tan"); },
+  atan: (f, a) => { a(); callMath(f, "atan"); },
+  asin: (f, a) => { a(); callMath(f, "asin"); },
+  acos: (f, a) => { a(); callMath(f, "acos"); },
+  sinh: (f, a) => { a(); callMath(f, "sinh"); },
+  cosh: (f, a) => { a(); callMath(f, "cosh"); },
 };
 
 const BINARY: Record<BinaryOp, (f: Fn, a: () => void, b: () => void) => void> = {
@@ -96,6 +107,8 @@ const BINARY: Record<BinaryOp, (f: Fn, a: () => void, b: () => void) => void> = 
   ge: (f, a, b) => { a(); b(); cmp(f, op.f64Ge); },
   logicalAnd: (f, a, b) => { nonZero(f, a); nonZero(f, b); f.emit(op.i32And, op.f64ConvertI32U); },
   logicalOr: (f, a, b) => { nonZero(f, a); nonZero(f, b); f.emit(op.i32Or, op.f64ConvertI32U); },
+  atan2: (f, a, b) => { a(); b(); callMath(f, "atan2"); },
+  hypot: (f, a, b) => { a(); b(); callMath(f, "hypot"); },
 };
 
 /**
