@@ -162,10 +162,9 @@ export function qr(a: Mat, complete: boolean): { q: Mat; r: Mat } {
  * when an eigenvalue needed more than 60 iterations (LAPACK's limit is 30 per eigenvalue).
  */
 export function eigh(a: Mat): { w: Float64Array; v: Mat; converged: boolean } {
-  const n = a.rows, V = new Float64Array(n * n), d = new Float64Array(n), e = new Float64Array(n);
+  const n = a.rows, V = new Float64Array(n * n), d = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) V[i * n + j] = V[j * n + i] = a.data[i * n + j];
-  if (n > 0) tred2(V, d, e, n);
-  const converged = n === 0 || tql2(V, d, e, n);
+  const converged = tridiagonalQL(V, d, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x] - d[y]);
   const w = new Float64Array(n), vs = new Float64Array(n * n);
   order.forEach((src, dst) => {
@@ -173,6 +172,18 @@ export function eigh(a: Mat): { w: Float64Array; v: Mat; converged: boolean } {
     for (let k = 0; k < n; k++) vs[k * n + dst] = V[k * n + src];
   });
   return { w, v: mat(n, n, vs), converged };
+}
+
+/**
+ * Eigen-decomposes the symmetric n×n `V` (row-major, full) in place: on return `d` holds the
+ * eigenvalues (unsorted) and column k of `V` the eigenvector of `d[k]`. False if QL did not
+ * converge. (ml/eigen.ts orders the result its own way; eigh ascending.)
+ */
+export function tridiagonalQL(V: Float64Array, d: Float64Array, n: number): boolean {
+  if (n === 0) return true;
+  const e = new Float64Array(n);
+  tred2(V, d, e, n);
+  return tql2(V, d, e, n);
 }
 
 // Householder reduction of the symmetric V to tridiagonal form (diagonal d, subdiagonal e[1..]);
