@@ -4,6 +4,7 @@ import { ArgumentError, DTypeError, ShapeError, fmtShape } from "../core/errors.
 import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import { frame } from "../tensor/memory.js";
+import { check } from "../prims/trace_hook.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -46,9 +47,11 @@ function nll(op: string, input: Tensor, target: Tensor, opts: NllOptions): { los
   if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new ShapeError(op, `weight must have shape [${C}], got ${fmtShape(w.shape)}`);
   const valid = t.ne(opts.ignoreIndex ?? -100);
   const safe = ds.where(valid, t, 0);
-  if (ds.logicalAnd(valid, ds.logicalOr(safe.lt(0), safe.ge(C))).any().item()) {
-    throw new ArgumentError(op, `target holds class indices outside [0, ${C})`);
-  }
+  check(op, () => {
+    if (ds.logicalAnd(valid, ds.logicalOr(safe.lt(0), safe.ge(C))).any().item()) {
+      throw new ArgumentError(op, `target holds class indices outside [0, ${C})`);
+    }
+  });
   const picked = x.gather(1, safe.unsqueeze(1)).squeeze(1);
   const wt = w ? ds.indexSelect(w, 0, safe.reshape([safe.size])).reshape(safe.shape).mul(valid) : valid.to(x.dtype);
   const denom = wt.sum();

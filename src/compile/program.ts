@@ -1,0 +1,135 @@
+// Replay: runs the optimized node list against the backend directly — no op dispatch, no autograd,
+// no frames — over the call's input storages, the captured and pinned storages (through handles
+// that keep them alive and count their use) and the memory plan's buffers.
+import type { Backend, Storage, View } from "../backend/backend.js";
+import { contiguousStrides } from "../core/shape.js";
+import * as ir from "../ir/expr.js";
+import { Tensor } from "../tensor/tensor.js";
+import { Owned, keep } from "../tensor/memory.js";
+import { uninitialized } from "../prims/kernel.js";
+import { runResultShape, type Node, type Ref, type Value } from "./graph.js";
+import type { MemoryPlan } from "./plan.js";
+
+const COPY = new Map<string, ir.Kernel>();
+const copyKernel = (dtype: Storage["dtype"]): ir.Kernel => {
+  let k = COPY.get(dtype);
+  if (!k) COPY.set(dtype, (k = { expr: ir.input(0), dtype }));
+  return k;
+};
+const ZERO = new Map<string, ir.Kernel>();
+const zeroKernel = (dtype: Storage["dtype"]): ir.Kernel => {
+  let k = ZERO.get(dtype);
+  if (!k) ZERO.set(dtype, (k = { expr: ir.constant(0), dtype }));
+  return k;
+};
+
+export class Program {
+  private readonly st: (Storage | null)[];
+  private buffers: Tensor[] | null = null;
+  /** Values with a handle (captured, pinned, const): resolved through it at every call. */
+  private readonly held: [number, Tensor][];
+  private readonly inputs: Value[];
+
+  constructor(
+    private readonly be: Backend,
+    private readonly values: readonly Value[],
+    readonly nodes: readonly Node[],
+    private readonly outputs: readonly Ref[],
+    handles: ReadonlyMap<number, Tensor>,
+    readonly plan: MemoryPlan,
+  ) {
+    this.st = values.map(() => null);
+    this.held = [...handles.entries()];
+    this.inputs = values.filter((v) => v.kind === "input");
+  }
+
+  private view(r: Ref): View {
+    return { storage: this.st[r.v]!, shape: r.shape, strides: r.strides, offset: r.offset };
+  }
+
+  /** Where a node's new value goes: its planned buffer, its pinned storage, or a new output storage. */
+  private destination(v: Value): Storage {
+    if (v.kind === "output") return (this.st[v.id] = this.be.alloc(v.dtype, v.length, false));
+    return this.st[v.id]!;
+  }
+
+  /** A storage the backend made for value v: kept (temp, output) or copied into the pinned storage. */
+  private land(v: Value, made: Storage, shape: readonly number[]): void {
+    if (v.kind === "pinned") {
+      const dst = this.st[v.id]!;
+      const strides = contiguousStrides(shape);
+      this.be.run(copyKernel(v.dtype), [{ storage: made, shape, strides, offset: 0 }], shape, { storage: dst, shape, strides, offset: 0 });
+      this.be.free(made);
+    } else {
+      this.st[v.id] = made;
+    }
+  }
+
+  /** One call: returns the output storages' tensors (one per output ref, in order). */
+  run(args: readonly Tensor[]): Tensor[] {
+    const { be, st, values } = this;
+    if (!this.buffers) this.buffers = this.plan.buffers.map((b) => keep(uninitialized(be, [b.length], b.dtype)));
+    for (const v of this.inputs) st[v.id] = args[v.input!]._storage();
+    for (const [id, t] of this.held) st[id] = t._storage();
+    const bufs = this.buffers.map((t) => t._storage());
+    const slot = this.plan.slot;
+    for (let v = 0; v < slot.length; v++) if (slot[v] >= 0) st[v] = bufs[slot[v]];
+    const nodes = this.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      switch (n.op) {
+        case "run": {
+          const ins = n.inputs.map((r) => this.view(r));
+          if (n.out) be.run(n.kernel, ins, n.shape, this.view(n.out));
+          else {
+            const v = values[n.def!];
+            const shape = runResultShape(n);
+            be.run(n.kernel, ins, n.shape, { storage: this.destination(v), shape, strides: contiguousStrides(shape), offset: 0 });
+          }
+          break;
+        }
+        case "alloc": {
+          const v = values[n.def];
+          const s = this.destination(v);
+          if (n.zero) be.run(zeroKernel(v.dtype), [], [v.length], { storage: s, shape: [v.length], strides: [1], offset: 0 });
+          break;
+        }
+        case "matmul": {
+          const a = this.view(n.a), b = this.view(n.b);
+          this.land(values[n.def], be.matmul(a, b, n.dtype, n.bias ? this.view(n.bias) : undefined), [a.shape[0], a.shape[1], b.shape[2]]);
+          break;
+        }
+        case "gather": this.land(values[n.def], be.gather(this.view(n.x), n.dim, this.view(n.index)), n.index.shape); break;
+        case "scatter": this.land(values[n.def], be.scatter(this.view(n.base), n.dim, this.view(n.index), this.view(n.src), n.mode), n.base.shape); break;
+        case "cumsum": this.land(values[n.def], be.cumsum(this.view(n.x), n.dim, n.dtype), n.x.shape); break;
+        case "accumulate": be.accumulate(this.view(n.target), this.view(n.src)); break;
+        case "opaque": n.fn(); break;
+      }
+      for (const v of this.plan.freeAfter[i]) {
+        be.free(st[v]!);
+        st[v] = null;
+      }
+    }
+    // Outputs: a new storage per call is wrapped once (several views of it share the owner).
+    const owners = new Map<number, Owned>();
+    const out = this.outputs.map((r) => {
+      const v = values[r.v];
+      if (v.kind === "output") {
+        let o = owners.get(r.v);
+        if (!o) owners.set(r.v, (o = new Owned(be, st[r.v]!)));
+        return new Tensor(o, r.shape.slice(), r.strides.slice(), r.offset);
+      }
+      const src = v.kind === "input" ? args[v.input!] : this.held.find(([id]) => id === r.v)![1];
+      return new Tensor(src._owned(), r.shape.slice(), r.strides.slice(), r.offset);
+    });
+    for (const v of values) if (v.kind === "output") st[v.id] = null;
+    return out;
+  }
+
+  /** Releases the buffers and handles (the compiled function is being dropped or re-traced). */
+  dispose(): void {
+    for (const t of this.buffers ?? []) t.dispose();
+    for (const [, t] of this.held) t.dispose();
+    this.buffers = null;
+  }
+}
