@@ -92,7 +92,8 @@ export function compile<F extends (...args: never[]) => unknown>(fn: F, options:
     if (!e) entries.set(key, (e = { calls: 0 }));
     lastKey = key;
     e.calls++;
-    if (e.program) return fill(e.outTemplate, e.program.run(args as Tensor[]));
+    // No spill mid-replay: the program resolved its storages when it started.
+    if (e.program) return fill(e.outTemplate, withoutSpills(() => e.program!.run(args as Tensor[])));
     if (e.calls === 1) return scope(() => detachAll(fn(...(args as Parameters<F>))));
     traces++;
     return traceAndBuild(fn, args, e, options.fuse !== false);

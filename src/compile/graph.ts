@@ -2,6 +2,7 @@
 // write them, in launch order), with the queries the passes share and the text `compiled.graph` prints.
 import type { DType, TypedArray } from "../core/dtype.js";
 import type { Expr, Kernel } from "../ir/expr.js";
+import type { Tensor } from "../tensor/tensor.js";
 
 /**
  * What a value is to the compiled program:
@@ -45,6 +46,8 @@ export type Node =
   | { op: "accumulate"; target: Ref; src: Ref }
   /** A new storage: zero-filled at every call when `zero`, else left as it is (its writer follows). */
   | { op: "alloc"; def: number; zero: boolean }
+  /** A tensor made on the host at every call (random draws, see prims/trace_hook.ts). */
+  | { op: "source"; name: string; fn: () => Tensor; def: number }
   /** Host work run again at every call (see prims/trace_hook.ts), with the values it read and wrote. */
   | { op: "opaque"; name: string; fn: () => unknown; reads: number[]; writes: number[]; kernels: number };
 
@@ -57,8 +60,7 @@ export function readsOf(n: Node): Ref[] {
     case "scatter": return [n.base, n.index, n.src];
     case "cumsum": return [n.x];
     case "accumulate": return [n.target, n.src];
-    case "alloc": return [];
-    case "opaque": return [];
+    case "alloc": case "source": case "opaque": return [];
   }
 }
 
@@ -79,7 +81,7 @@ export function writesOf(n: Node): number[] {
 
 /** The value a node creates, if any. */
 export function defOf(n: Node): number | null {
-  return n.op === "run" || n.op === "matmul" || n.op === "gather" || n.op === "scatter" || n.op === "cumsum" || n.op === "alloc" ? n.def : null;
+  return n.op === "opaque" || n.op === "accumulate" ? null : n.def;
 }
 
 /** Kernel launches a node costs per call (an alloc without fill costs none; an opaque node, what it launched when traced). */
@@ -161,6 +163,7 @@ export function graphText(values: readonly Value[], nodes: readonly Node[], outp
       case "cumsum": lines.push(`  ${valueDecl(values[n.def])} = cumsum(${ref(n.x)}, dim ${n.dim})`); break;
       case "accumulate": lines.push(`  ${ref(n.target)} += ${ref(n.src)}`); break;
       case "alloc": lines.push(`  ${valueDecl(values[n.def])} = ${n.zero ? "zeros" : "empty"}()`); break;
+      case "source": lines.push(`  ${valueDecl(values[n.def])} = host ${n.name}()`); break;
       case "opaque": lines.push(`  opaque ${n.name}(reads ${n.reads.map((v) => `%${v}`).join(" ")}; writes ${n.writes.map((v) => `%${v}`).join(" ")}; ${n.kernels} kernels)`); break;
     }
   }

@@ -29,6 +29,8 @@ export class Program {
   /** Values with a handle (captured, pinned, const): resolved through it at every call. */
   private readonly held: [number, Tensor][];
   private readonly inputs: Value[];
+  /** Tensors that source nodes made this call, by value (disposed after their last use). */
+  private readonly made = new Map<number, Tensor>();
 
   constructor(
     private readonly be: Backend,
@@ -104,9 +106,26 @@ export class Program {
         case "cumsum": this.land(values[n.def], be.cumsum(this.view(n.x), n.dim, n.dtype), n.x.shape); break;
         case "accumulate": be.accumulate(this.view(n.target), this.view(n.src)); break;
         case "opaque": n.fn(); break;
+        case "source": {
+          const t = n.fn();
+          const v = values[n.def];
+          if (v.kind === "pinned") {
+            const shape = [v.length];
+            be.run(copyKernel(v.dtype), [{ storage: t._storage(), shape, strides: [1], offset: 0 }], shape, { storage: st[v.id]!, shape, strides: [1], offset: 0 });
+            t.dispose();
+          } else {
+            st[v.id] = t._storage();
+            this.made.set(v.id, t);
+          }
+          break;
+        }
       }
       for (const v of this.plan.freeAfter[i]) {
-        be.free(st[v]!);
+        const t = this.made.get(v);
+        if (t) {
+          t.dispose();
+          this.made.delete(v);
+        } else be.free(st[v]!);
         st[v] = null;
       }
     }
@@ -114,6 +133,8 @@ export class Program {
     const owners = new Map<number, Owned>();
     const out = this.outputs.map((r) => {
       const v = values[r.v];
+      const t = this.made.get(r.v);
+      if (t) return new Tensor(t._owned(), r.shape.slice(), r.strides.slice(), r.offset);
       if (v.kind === "output") {
         let o = owners.get(r.v);
         if (!o) owners.set(r.v, (o = new Owned(be, st[r.v]!)));
@@ -123,6 +144,8 @@ export class Program {
       return new Tensor(src._owned(), r.shape.slice(), r.strides.slice(), r.offset);
     });
     for (const v of values) if (v.kind === "output") st[v.id] = null;
+    for (const t of this.made.values()) t.dispose();
+    this.made.clear();
     return out;
   }
 

@@ -8,6 +8,7 @@ import type { DType } from "../core/dtype.js";
 import { ArgumentError } from "../core/errors.js";
 import type { Kernel } from "../ir/expr.js";
 import { setTraceHook } from "../prims/trace_hook.js";
+import type { Tensor } from "../tensor/tensor.js";
 import type { Node, Ref, Value } from "./graph.js";
 
 /** The raw record of one trace, before the compiler classifies what survived it. */
@@ -119,7 +120,11 @@ export class Tracer {
       };
       Object.defineProperty(be, m, { value: wrapped, configurable: true, writable: true });
     }
-    const prevHook = setTraceHook({ opaque: (name, body) => this.opaque(name, body), check: (_name, body) => this.check(body) });
+    const prevHook = setTraceHook({
+      opaque: (name, body) => this.opaque(name, body),
+      check: (_name, body) => this.check(body),
+      source: (name, body) => this.source(name, body),
+    });
     try {
       const result = fn();
       if (this.failure) throw this.failure;
@@ -142,6 +147,25 @@ export class Tracer {
     } finally {
       this.regions.pop();
     }
+  }
+
+  /** Host work that makes a tensor: one node that makes it again at every call. */
+  private source(name: string, body: () => Tensor): Tensor {
+    this.regions.push({ reads: new Set(), writes: new Set(), kernels: 0 });
+    let t: Tensor;
+    try {
+      t = body();
+    } finally {
+      this.regions.pop();
+    }
+    const v = this.byStorage.get(t._storage());
+    if (!v || !this.opaqueMade.has(v.id) || t.offset !== 0 || t.size !== v.length) throw new ArgumentError("compile", `${name} inside a compiled function made a tensor the tracer cannot follow`);
+    this.opaqueMade.delete(v.id);
+    v.kind = "temp";
+    delete v.data;
+    if (this.regions.length) this.opaqueMade.add(v.id);
+    this.push({ op: "source", name, fn: body, def: v.id });
+    return t;
   }
 
   private opaque<T>(name: string, body: () => T): T {

@@ -2,10 +2,13 @@
 // compiler records every backend call; work that must run again, eagerly, at every compiled call —
 // because it reads host-side state that changes between calls (an optimizer's step count and
 // learning rate) — is marked `opaque`: the tracer records it as one node holding `fn` instead of
-// recording the kernels it launches.
+// recording the kernels it launches. A `source` is such host work that makes a tensor (random
+// numbers: each call draws new ones from the generator, as eagerly).
+import type { Tensor } from "../tensor/tensor.js";
 export interface TraceHook {
   opaque<T>(name: string, fn: () => T): T;
   check(name: string, fn: () => void): void;
+  source(name: string, fn: () => Tensor): Tensor;
 }
 
 let hook: TraceHook | null = null;
@@ -30,4 +33,9 @@ export function opaque<T>(name: string, fn: () => T): T {
 export function check(name: string, fn: () => void): void {
   if (hook) hook.check(name, fn);
   else fn();
+}
+
+/** Makes a tensor on the host (random draws); under a ds.compile trace, every compiled call makes it again. */
+export function source(name: string, fn: () => Tensor): Tensor {
+  return hook ? hook.source(name, fn) : fn();
 }
