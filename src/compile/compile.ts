@@ -39,7 +39,7 @@ export interface CompileStats {
   buffers: number;
   bytesPlanned: number;
   bytesUnshared: number;
-  /** Storages the backend still makes per call (matmul/gather/scatter/cumsum results, outputs). */
+  /** Storages still made per call: gather/scatter/cumsum results, random draws, returned outputs. */
   allocsPerCall: number;
   /** Opaque host steps per call (optimizer updates). */
   opaqueSteps: number;
@@ -208,7 +208,7 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
     kernelsTraced, kernelsAfterDce, kernelsPerCall: launches(opt),
     fusedKernels: fused.length, fusedMembers: fused.reduce((s, n) => s + n.members.length, 0),
     buffers: plan.buffers.length, bytesPlanned: plan.bytes, bytesUnshared: plan.unsharedBytes,
-    allocsPerCall: opt.filter((n) => (n.op === "matmul" || n.op === "gather" || n.op === "scatter" || n.op === "cumsum") || ((n.op === "run" || n.op === "alloc") && n.def !== null && values[n.def].kind === "output")).length,
+    allocsPerCall: opt.filter((n) => n.op === "gather" || n.op === "scatter" || n.op === "cumsum" || n.op === "source" || ((n.op === "run" || n.op === "alloc" || n.op === "matmul") && n.def !== null && values[n.def].kind === "output")).length,
     opaqueSteps: opt.filter((n) => n.op === "opaque").length,
   };
   return result;

@@ -1,7 +1,7 @@
-// The static memory plan: every temp that a kernel writes into (run and alloc nodes) gets a buffer,
-// shared by liveness with temps whose lives do not overlap, allocated once and reused by every
-// call. Temps the backend hands back itself (matmul, gather, scatter, cumsum make their result)
-// are "transient": made at their node and freed right after their last use.
+// The static memory plan: every temp that a kernel writes into (run, alloc and matmul nodes) gets a
+// buffer, shared by liveness with temps whose lives do not overlap, allocated once and reused by
+// every call. Temps the backend hands back itself (gather, scatter, cumsum make their result; host
+// sources) are "transient": made at their node and freed right after their last use.
 import { bytesPer, type DType } from "../core/dtype.js";
 import { defOf, readValues, writesOf, type Node, type Ref, type Value } from "./graph.js";
 
@@ -35,7 +35,7 @@ export function planMemory(values: readonly Value[], nodes: readonly Node[], out
     const d = defOf(n);
     if (d !== null && values[d].kind === "temp") {
       const v = values[d];
-      if (n.op === "run" || n.op === "alloc") {
+      if (n.op === "run" || n.op === "alloc" || n.op === "matmul") {
         unshared += v.length * bytesPer(v.dtype);
         // Best fit among free buffers of the dtype.
         let best = -1;

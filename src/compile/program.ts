@@ -97,8 +97,7 @@ export class Program {
           break;
         }
         case "matmul": {
-          const a = this.view(n.a), b = this.view(n.b);
-          this.land(values[n.def], be.matmul(a, b, n.dtype, n.bias ? this.view(n.bias) : undefined), [a.shape[0], a.shape[1], b.shape[2]]);
+          be.matmul(this.view(n.a), this.view(n.b), n.dtype, n.bias ? this.view(n.bias) : undefined, this.destination(values[n.def]));
           break;
         }
         case "gather": this.land(values[n.def], be.gather(this.view(n.x), n.dim, this.view(n.index)), n.index.shape); break;
