@@ -183,6 +183,40 @@ it("reading a tensor's value inside fn is an ArgumentError naming the op and the
   assert.throws(() => f(x), (e: Error) => e instanceof ds.ArgumentError && /item/.test(e.message) && /compile\.test\.ts:\d+/.test(e.message));
 });
 
+it("gradients accumulated across calls (no zeroGrad) and an lr changed between calls behave as eagerly", () => {
+  const make = () => {
+    ds.seed(1);
+    const model = new nn.Linear(6, 2);
+    const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+    // fn never zeroes the gradients: they accumulate in place across calls, as eagerly.
+    const step = (x: Tensor) => {
+      const l = model.forward(x).pow(2).mean();
+      l.backward();
+      opt.step();
+      return l;
+    };
+    return { model, opt, step };
+  };
+  const a = make(), b = make();
+  const c = ds.compile(b.step);
+  ds.seed(2);
+  const x = ds.randn([3, 6]);
+  for (let i = 0; i < 6; i++) {
+    if (i === 3) for (const o of [a.opt, b.opt]) o.paramGroups[0].lr = 0.02;
+    assert.equal(c(x).item(), a.step(x).item(), `loss ${i}`);
+    assert.deepEqual(Array.from(b.model.weight.grad!.dataSync()), Array.from(a.model.weight.grad!.dataSync()), `grad ${i}`);
+  }
+  assert.deepEqual(Array.from(b.model.weight.dataSync()), Array.from(a.model.weight.dataSync()));
+});
+
+it("retraces when arguments alias each other differently", () => {
+  const f = ds.compile((p: Tensor, q: Tensor) => p.add(q.mul(2)));
+  const a = ds.tensor([1, 2]), b = ds.tensor([10, 20]);
+  for (let i = 0; i < 3; i++) f(a, b);
+  assert.deepEqual(Array.from(f(a, a).dataSync()), [3, 6]);
+  assert.equal(f.stats.signatures, 2);
+});
+
 it("refuses bad options and arguments with ArgumentErrors", () => {
   assert.throws(() => ds.compile(42 as never), ds.ArgumentError);
   assert.throws(() => ds.compile((x: Tensor) => x, { fuze: true } as never), /unknown option "fuze"/);

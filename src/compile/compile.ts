@@ -116,8 +116,14 @@ export function compile<F extends (...args: never[]) => unknown>(fn: F, options:
 }
 
 function signature(args: readonly unknown[], key?: () => unknown): string {
+  // Arguments sharing a storage: a program traced on distinct tensors must not replay on aliased ones.
+  const firstOwner = new Map<unknown, number>();
   const parts = args.map((a, i) => {
-    if (a instanceof Tensor) return `T${a.device}:${a.dtype}[${a.shape.join(",")}]/${a.strides.join(",")}+${a.offset}#${a._owned().length}${a.requiresGrad ? "g" : ""}`;
+    if (a instanceof Tensor) {
+      const o = a._owned();
+      if (!firstOwner.has(o)) firstOwner.set(o, i);
+      return `T${a.device}:${a.dtype}[${a.shape.join(",")}]/${a.strides.join(",")}+${a.offset}#${o.length}${a.requiresGrad ? "g" : ""}@${firstOwner.get(o)}`;
+    }
     if (a === null || a === undefined || typeof a === "number" || typeof a === "boolean" || typeof a === "string") return JSON.stringify(a) ?? "undefined";
     throw new ArgumentError("compile", `argument ${i} must be a Tensor, number, boolean or string, got ${Array.isArray(a) ? "an array" : typeof a}`);
   });
