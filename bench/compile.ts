@@ -2,7 +2,7 @@
 // W2 (MLP), W3 (CNN) and W4 (LSTM) Adam training steps and W5 inference at batch 1 and 1024, with
 // the wasm GEMM's GFLOP/s (W1, N = 1024) as the roofline, the compiled program's stats, and the
 // memory reserved from the third call on. Steps are written as users write them (no ds.scope).
-//   npx tsx bench/compile.ts [--only mlp,infer1,infer1024,cnn,lstm] [--backend wasm] [--threads 1] [--quick]
+//   npx tsx bench/compile.ts [--only mlp,infer1,infer1024,cnn,lstm] [--backend wasm] [--threads 1] [--no-fuse] [--quick]
 import * as ds from "../src/index.js";
 import { makeCases, rate, type Case } from "./cases.js";
 import { bench, BUDGETS, QUICK, type Budget } from "./timer.js";
@@ -16,6 +16,7 @@ const only = (arg("only") ?? "mlp,infer1,infer1024,cnn,lstm").split(",");
 const backendName = arg("backend") ?? "wasm";
 const threads = Number(arg("threads") ?? 1);
 const quick = process.argv.includes("--quick");
+const fuse = !process.argv.includes("--no-fuse");
 ds.setBackend(backendName);
 if (backendName === "wasm") ds.setThreads(threads);
 
@@ -75,8 +76,30 @@ const BUILD: Record<string, { group: Parameters<typeof makeCases>[0][number]; pi
 };
 
 const budget = (train: boolean): Budget => (quick ? QUICK : train ? BUDGETS.train : BUDGETS.infer);
+
+/**
+ * timer.ts's protocol for two functions at once: warm-up calls of each, then alternating timed
+ * calls until the budget (both counted), medians of each. Alternating keeps the ratio fair on a
+ * machine whose load changes during the run (a shared 2-core box).
+ */
+function interleaved(a: () => void, b: () => void, budget: Budget): [{ medianMs: number }, { medianMs: number }] {
+  for (let i = 0; i < budget.warmup; i++) { a(); b(); }
+  const ta: number[] = [], tb: number[] = [];
+  const t0 = performance.now();
+  while (ta.length < budget.maxIters) {
+    let t = performance.now();
+    a();
+    ta.push(performance.now() - t);
+    t = performance.now();
+    b();
+    tb.push(performance.now() - t);
+    if (ta.length >= budget.minIters && (performance.now() - t0) / 1000 >= 2 * budget.budgetS) break;
+  }
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+  return [{ medianMs: median(ta) }, { medianMs: median(tb) }];
+}
 const m = machine();
-console.log(`deepscript compile bench — ${m.date}, ${m.cpu}, ${m.cores} cores, Node ${m.node}; ${backendName}, ${threads} thread(s)${quick ? " (QUICK: do not report)" : ""}`);
+console.log(`deepscript compile bench — ${m.date}, ${m.cpu}, ${m.cores} cores, Node ${m.node}; ${backendName}, ${threads} thread(s)${fuse ? "" : ", fusion off"}${quick ? " (QUICK: do not report)" : ""}`);
 
 // The roofline: the backend's GEMM at N = 1024.
 const [w1] = makeCases(["matmul"], [1024]);
@@ -93,14 +116,13 @@ for (const name of only) {
   const c = makeCases([b.group], []).find(b.pick)!;
   const train = b.group !== "infer";
   const eager = b.make(c), comp = b.make(c);
-  const compiled = ds.compile(comp.fn);
+  const compiled = ds.compile(comp.fn, { fuse });
   const read = (t: ds.Tensor) => t.flatten().narrow(0, 0, 1).add(0).dataSync()[0];
   // Both agree (after the same number of steps from the same start).
   const e0 = read(eager.fn(...eager.args)), c0 = read(compiled(...comp.args));
   if (Math.abs(e0 - c0) > 1e-4 * Math.max(1, Math.abs(e0))) throw new Error(`${c.id}: eager ${e0} vs compiled ${c0}`);
-  const te = bench(() => read(eager.fn(...eager.args)), budget(train));
   const reserved: number[] = [];
-  const tc = bench(() => { read(compiled(...comp.args)); reserved.push(ds.memory().reserved); }, budget(train));
+  const [te, tc] = interleaved(() => read(eager.fn(...eager.args)), () => { read(compiled(...comp.args)); reserved.push(ds.memory().reserved); }, budget(train));
   const s = compiled.stats;
   const flat = reserved.slice(2).every((r) => r === reserved[2]);
   console.log(`| ${c.id} | ${te.medianMs.toFixed(3)} | ${tc.medianMs.toFixed(3)} | ${(tc.medianMs / te.medianMs).toFixed(2)} | ${rate(c, te.medianMs).toFixed(1)} | ${rate(c, tc.medianMs).toFixed(1)} | ${((100 * rate(c, tc.medianMs)) / gemmRate).toFixed(0)}% | ${s.kernelsTraced} → ${s.kernelsPerCall} | ${s.fusedKernels} (${s.fusedMembers}) | ${(s.bytesPlanned / 1024).toFixed(0)} | ${flat ? "yes" : `no (${reserved[2]} → ${reserved[reserved.length - 1]})`} |`);

@@ -232,3 +232,23 @@ it("without fusion the optimized program keeps one launch per traced kernel (les
   assert.equal(g.stats.kernelsPerCall, g.stats.kernelsAfterDce);
   assert.equal(g.stats.fusedKernels, 0);
 });
+
+forEachBackend("train.fit({ compile: true })", (backend) => {
+  it("gives the history and parameters of the eager fit (dropout, a smaller last batch, a validation split)", async () => {
+    const run = async (compile: boolean) => {
+      ds.seed(1);
+      const model = new nn.Sequential(new nn.Linear(8, 16), new nn.Tanh(), new nn.Dropout(0.2), new nn.Linear(16, 3));
+      ds.seed(2);
+      const x = ds.randn([70, 8]);
+      const y = ds.randint(0, 3, [70]);
+      const h = await ds.train.fit(model, [x, y], {
+        epochs: 3, batchSize: 16, optimizer: new optim.Adam(model.parameters(), { lr: 0.01 }), loss: "crossEntropy",
+        metrics: ["accuracy"], validationSplit: 0.2, seed: 3, verbose: 0, compile,
+      });
+      return { h, params: model.parameters().map((p) => Array.from(p.dataSync())) };
+    };
+    const eager = await run(false), comp = await run(true);
+    for (const k of ["loss", "accuracy", "valLoss", "valAccuracy"]) assertClose(comp.h.history[k], eager.h.history[k], exact(backend), k);
+    comp.params.forEach((p, i) => assertClose(p, eager.params[i], exact(backend), `parameter ${i}`));
+  });
+});

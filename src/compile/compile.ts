@@ -224,6 +224,7 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
 function checkGraph(values: readonly Value[], nodes: readonly Node[], alive: ReadonlyMap<number, unknown>, opaqueMade: ReadonlySet<number>): void {
   for (const n of nodes) {
     if (n.op === "opaque") continue;
+    if (n.op === "setgrad" && values[n.grad.v].kind !== "pinned") throw new ArgumentError("compile", "backward inside fn made a gradient from a tensor fn was given or returns; pass the gradient's source as state instead");
     for (const r of readsOf(n)) {
       const v = values[r.v];
       if (opaqueMade.has(v.id)) throw new ArgumentError("compile", `a tensor made inside ${opaqueName(nodes)} is used by later kernels; this is not supported yet`);

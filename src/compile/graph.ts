@@ -48,6 +48,8 @@ export type Node =
   | { op: "alloc"; def: number; zero: boolean }
   /** A tensor made on the host at every call (random draws, see prims/trace_hook.ts). */
   | { op: "source"; name: string; fn: () => Tensor; def: number }
+  /** `leaf.grad` = a tensor over value `grad` (backward's assignment, made again at every call). */
+  | { op: "setgrad"; leaf: Tensor; grad: Ref }
   /** Host work run again at every call (see prims/trace_hook.ts), with the values it read and wrote. */
   | { op: "opaque"; name: string; fn: () => unknown; reads: number[]; writes: number[]; kernels: number };
 
@@ -60,6 +62,7 @@ export function readsOf(n: Node): Ref[] {
     case "scatter": return [n.base, n.index, n.src];
     case "cumsum": return [n.x];
     case "accumulate": return [n.target, n.src];
+    case "setgrad": return [n.grad];
     case "alloc": case "source": case "opaque": return [];
   }
 }
@@ -81,13 +84,14 @@ export function writesOf(n: Node): number[] {
 
 /** The value a node creates, if any. */
 export function defOf(n: Node): number | null {
-  return n.op === "opaque" || n.op === "accumulate" ? null : n.def;
+  return n.op === "opaque" || n.op === "accumulate" || n.op === "setgrad" ? null : n.def;
 }
 
 /** Kernel launches a node costs per call (an alloc without fill costs none; an opaque node, what it launched when traced). */
 export function launchesOf(n: Node): number {
   if (n.op === "alloc") return n.zero ? 1 : 0;
   if (n.op === "opaque") return n.kernels;
+  if (n.op === "setgrad") return 0;
   return 1;
 }
 
@@ -164,6 +168,7 @@ export function graphText(values: readonly Value[], nodes: readonly Node[], outp
       case "accumulate": lines.push(`  ${ref(n.target)} += ${ref(n.src)}`); break;
       case "alloc": lines.push(`  ${valueDecl(values[n.def])} = ${n.zero ? "zeros" : "empty"}()`); break;
       case "source": lines.push(`  ${valueDecl(values[n.def])} = host ${n.name}()`); break;
+      case "setgrad": lines.push(`  leaf.grad := ${ref(n.grad)}`); break;
       case "opaque": lines.push(`  opaque ${n.name}(reads ${n.reads.map((v) => `%${v}`).join(" ")}; writes ${n.writes.map((v) => `%${v}`).join(" ")}; ${n.kernels} kernels)`); break;
     }
   }

@@ -17,7 +17,7 @@ export function eliminateDeadCode(values: readonly Value[], nodes: readonly Node
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i];
     const def = defOf(n);
-    if (n.op === "opaque" || writesOf(n).some(needed) || (def !== null && needed(def))) {
+    if (n.op === "opaque" || n.op === "setgrad" || writesOf(n).some(needed) || (def !== null && needed(def))) {
       kept.push(n);
       for (const v of readValues(n)) live.add(v);
       if (def !== null) live.add(def);

@@ -28,6 +28,7 @@ export class Program {
   private buffers: Tensor[] | null = null;
   /** Values with a handle (captured, pinned, const): resolved through it at every call. */
   private readonly held: [number, Tensor][];
+  private readonly heldBy: Map<number, Tensor>;
   private readonly inputs: Value[];
   /** Tensors that source nodes made this call, by value (disposed after their last use). */
   private readonly made = new Map<number, Tensor>();
@@ -42,6 +43,7 @@ export class Program {
   ) {
     this.st = values.map(() => null);
     this.held = [...handles.entries()];
+    this.heldBy = new Map(handles);
     this.inputs = values.filter((v) => v.kind === "input");
   }
 
@@ -105,6 +107,15 @@ export class Program {
         case "cumsum": this.land(values[n.def], be.cumsum(this.view(n.x), n.dim, n.dtype), n.x.shape); break;
         case "accumulate": be.accumulate(this.view(n.target), this.view(n.src)); break;
         case "opaque": n.fn(); break;
+        case "setgrad": {
+          const owner = this.heldBy.get(n.grad.v)!._owned();
+          const cur = n.leaf.grad;
+          if (!cur || cur.isDisposed || cur._owned() !== owner || cur.offset !== n.grad.offset) {
+            cur?.dispose("a compiled step (which gives the gradient its own tensor, as backward does)");
+            n.leaf.grad = keep(new Tensor(owner, n.grad.shape.slice(), n.grad.strides.slice(), n.grad.offset));
+          }
+          break;
+        }
         case "source": {
           const t = n.fn();
           const v = values[n.def];
@@ -139,7 +150,7 @@ export class Program {
         if (!o) owners.set(r.v, (o = new Owned(be, st[r.v]!)));
         return new Tensor(o, r.shape.slice(), r.strides.slice(), r.offset);
       }
-      const src = v.kind === "input" ? args[v.input!] : this.held.find(([id]) => id === r.v)![1];
+      const src = v.kind === "input" ? args[v.input!] : this.heldBy.get(r.v)!;
       return new Tensor(src._owned(), r.shape.slice(), r.strides.slice(), r.offset);
     });
     for (const v of values) if (v.kind === "output") st[v.id] = null;

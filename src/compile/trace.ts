@@ -124,6 +124,11 @@ export class Tracer {
       opaque: (name, body) => this.opaque(name, body),
       check: (_name, body) => this.check(body),
       source: (name, body) => this.source(name, body),
+      gradAssigned: (leaf) => {
+        if (this.regions.length) return;
+        const g = leaf.grad!;
+        this.nodes.push({ op: "setgrad", leaf, grad: { v: this.valueOf(g._storage()).id, shape: g.shape.slice(), strides: g.strides.slice(), offset: g.offset } });
+      },
     });
     try {
       const result = fn();

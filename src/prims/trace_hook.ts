@@ -9,6 +9,7 @@ export interface TraceHook {
   opaque<T>(name: string, fn: () => T): T;
   check(name: string, fn: () => void): void;
   source(name: string, fn: () => Tensor): Tensor;
+  gradAssigned(leaf: Tensor): void;
 }
 
 let hook: TraceHook | null = null;
@@ -38,4 +39,13 @@ export function check(name: string, fn: () => void): void {
 /** Makes a tensor on the host (random draws); under a ds.compile trace, every compiled call makes it again. */
 export function source(name: string, fn: () => Tensor): Tensor {
   return hook ? hook.source(name, fn) : fn();
+}
+
+/**
+ * Says that backward gave `leaf` a new `.grad` tensor (a host-side assignment): every compiled
+ * call makes `leaf.grad` that tensor again (a zeroGrad elsewhere, or another traced signature,
+ * may have replaced it meanwhile).
+ */
+export function gradAssigned(leaf: Tensor): void {
+  hook?.gradAssigned(leaf);
 }
