@@ -47,8 +47,22 @@ export class Program {
     this.inputs = values.filter((v) => v.kind === "input");
   }
 
+  // One mutable View per ref (and one input list per node), made once: a call only sets storages.
+  private readonly views = new Map<Ref, { storage: Storage; shape: readonly number[]; strides: readonly number[]; offset: number }>();
+  private readonly inputLists = new Map<Node, View[]>();
+
   private view(r: Ref): View {
-    return { storage: this.st[r.v]!, shape: r.shape, strides: r.strides, offset: r.offset };
+    let v = this.views.get(r);
+    if (!v) this.views.set(r, (v = { storage: this.st[r.v]!, shape: r.shape, strides: r.strides, offset: r.offset }));
+    else v.storage = this.st[r.v]!;
+    return v;
+  }
+
+  private inputsOf(n: Extract<Node, { op: "run" }>): View[] {
+    let list = this.inputLists.get(n);
+    if (!list) this.inputLists.set(n, (list = n.inputs.map((r) => this.view(r))));
+    else for (let k = 0; k < list.length; k++) this.view(n.inputs[k]);
+    return list;
   }
 
   /** Where a node's new value goes: its planned buffer, its pinned storage, or a new output storage. */
@@ -83,7 +97,7 @@ export class Program {
       const n = nodes[i];
       switch (n.op) {
         case "run": {
-          const ins = n.inputs.map((r) => this.view(r));
+          const ins = this.inputsOf(n);
           if (n.out) be.run(n.kernel, ins, n.shape, this.view(n.out));
           else {
             const v = values[n.def!];
