@@ -115,7 +115,9 @@ for (const name of only) {
   if (!b) throw new Error(`unknown case ${name}; expected one of ${Object.keys(BUILD).join(", ")}`);
   const c = makeCases([b.group], []).find(b.pick)!;
   const train = b.group !== "infer";
-  const eager = b.make(c), comp = b.make(c);
+  // Inference changes no state: both run the same model (same weights in the same memory);
+  // training steps need twins.
+  const eager = b.make(c), comp = train ? b.make(c) : eager;
   const compiled = ds.compile(comp.fn, { fuse });
   const read = (t: ds.Tensor) => t.flatten().narrow(0, 0, 1).add(0).dataSync()[0];
   // Both agree (after the same number of steps from the same start).
