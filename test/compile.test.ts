@@ -217,6 +217,31 @@ it("retraces when arguments alias each other differently", () => {
   assert.equal(f.stats.signatures, 2);
 });
 
+it("a Linear weight's transposed gradient copy becomes one product of the transposed operands, bit for bit", () => {
+  const make = () => {
+    ds.seed(1);
+    const lin = new nn.Linear(7, 5, { bias: false });
+    return { lin, step: (x: Tensor) => { lin.weight.grad = null; const l = lin.forward(x).square().sum(); l.backward(); return l; } };
+  };
+  const a = make(), b = make();
+  const c = ds.compile(b.step);
+  const d = ds.compile(make().step, { fuse: false });
+  ds.seed(2);
+  const x = ds.randn([9, 7]);
+  for (let i = 0; i < 3; i++) {
+    c(x);
+    d(x);
+    a.step(x);
+  }
+  assert.deepEqual(Array.from(b.lin.weight.grad!.dataSync()), Array.from(a.lin.weight.grad!.dataSync()));
+  const [traced, optimized] = c.graph.split("# optimized");
+  assert.match(traced, /= copy\(%\d+\[5,7\]\/1,5\+0\)/);
+  assert.doesNotMatch(optimized, /copy\(/);
+  const products = (s: string) => s.match(/= matmul\(/g)?.length ?? 0;
+  assert.equal(products(optimized), products(traced));
+  assert.deepEqual(Array.from(d(x).dataSync()), Array.from(c(x).dataSync()), "the loss, with and without the passes");
+});
+
 it("refuses bad options and arguments with ArgumentErrors", () => {
   assert.throws(() => ds.compile(42 as never), ds.ArgumentError);
   assert.throws(() => ds.compile((x: Tensor) => x, { fuze: true } as never), /unknown option "fuze"/);

@@ -12,7 +12,7 @@ import { keep, ownersByStorage, scope, withoutSpills } from "../tensor/memory.js
 import { wrap } from "../prims/kernel.js";
 import { graphText, launches, readsOf, writesOf, type Node, type Ref, type Value } from "./graph.js";
 import { Tracer } from "./trace.js";
-import { eliminateDeadCode, fuseElementwise } from "./passes.js";
+import { eliminateDeadCode, foldTransposedCopies, fuseElementwise } from "./passes.js";
 import { planMemory } from "./plan.js";
 import { Program } from "./program.js";
 
@@ -202,7 +202,7 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
   const kernelsTraced = launches(nodes);
   let opt = eliminateDeadCode(values, nodes, outputs);
   const kernelsAfterDce = launches(opt);
-  if (fuse) opt = eliminateDeadCode(values, fuseElementwise(values, opt, outputs), outputs);
+  if (fuse) opt = eliminateDeadCode(values, fuseElementwise(values, foldTransposedCopies(values, opt, outputs), outputs), outputs);
   const plan = planMemory(values, opt, outputs);
   const handles = holdValues(be, values, opt, outputs, alive);
   e.program = new Program(be, values, opt, outputs, handles, plan);

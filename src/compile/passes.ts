@@ -152,3 +152,35 @@ function dedupeInputs(n: RunNode): RunNode {
   if (inputs.length === n.inputs.length) return n;
   return { ...n, inputs, kernel: { ...n.kernel, expr: remap(n.kernel.expr, (i) => map[i]) } };
 }
+
+/**
+ * (A·B)ᵀ = Bᵀ·Aᵀ: a contiguous copy of a transposed 2-d matrix product (a Linear weight's gradient,
+ * computed [in, out] and stored [out, in]) becomes one product of the transposed operands written
+ * straight into the copy's value, one pass less. Each element is the same dot product over the
+ * same k order. Applies to unbatched, bias-free products read only by that copy.
+ */
+export function foldTransposedCopies(values: readonly Value[], nodes: readonly Node[], outputs: readonly Ref[]): Node[] {
+  const uses = new Map<number, number>();
+  for (const n of nodes) for (const v of n.op === "opaque" ? [...n.reads, ...n.writes] : readsOf(n).map((r) => r.v)) uses.set(v, (uses.get(v) ?? 0) + 1);
+  for (const r of outputs) uses.set(r.v, (uses.get(r.v) ?? 0) + 1);
+  const list: (Node | null)[] = nodes.slice();
+  const defAt = new Map<number, number>();
+  list.forEach((n, i) => {
+    const d = defOf(n!);
+    if (d !== null) defAt.set(d, i);
+  });
+  const t = (r: Ref): Ref => ({ v: r.v, shape: [r.shape[0], r.shape[2], r.shape[1]], strides: [r.strides[0], r.strides[2], r.strides[1]], offset: r.offset });
+  list.forEach((c, j) => {
+    if (!c || c.op !== "run" || c.out || c.kernel.reduce || c.kernel.expr.kind !== "input" || c.inputs.length !== 1) return;
+    const r = c.inputs[0];
+    const mi = defAt.get(r.v);
+    if (mi === undefined || values[r.v].kind !== "temp" || uses.get(r.v) !== 1) return;
+    const m = list[mi];
+    if (!m || m.op !== "matmul" || m.bias || m.a.shape[0] !== 1 || m.dtype !== c.kernel.dtype) return;
+    const M = m.a.shape[1], N = m.b.shape[2];
+    if (!shapesEqual(c.shape, [N, M]) || !shapesEqual(r.shape, [N, M]) || !shapesEqual(r.strides, [1, N]) || r.offset !== 0) return;
+    list[mi] = { op: "matmul", a: t(m.b), b: t(m.a), bias: null, dtype: m.dtype, def: c.def! };
+    list[j] = null;
+  });
+  return list.filter((n): n is Node => n !== null);
+}
