@@ -19,7 +19,7 @@ import { Program } from "./program.js";
 export interface CompileOptions {
   /** Extra state the traced program depends on, made part of the signature (e.g. `() => model.training`). */
   key?: () => unknown;
-  /** Fuse elementwise chains (default true; false keeps one kernel per traced launch, for comparison). */
+  /** Fuse elementwise chains and fold transposed product copies (default true; false: DCE only, one kernel per traced launch, for comparison). */
   fuse?: boolean;
 }
 
