@@ -1,5 +1,6 @@
 // deepscript: `import * as ds from "deepscript"` gives the tensor API and the namespaces.
 export * from "./tensor/index.js";
+export { compile, type CompileOptions, type CompileStats, type Compiled } from "./compile/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";

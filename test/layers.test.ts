@@ -12,6 +12,7 @@ const RANK: Record<string, number> = {
   core: 0, ir: 1, backend: 2,
   tensor: 3, ops: 3, prims: 3, autograd: 3, // the array layer: one unit
   data: 4, io: 4, frame: 4, plot: 4,
+  compile: 4, // ds.compile: traces the array layer's backend calls
   nn: 5, optim: 5, ml: 5, // nn/persist.ts does whole-model save/load on top of io/
   train: 7, explain: 7, keras: 7, // keras builds on nn, optim and train
   cli: 8,

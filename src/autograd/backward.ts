@@ -10,6 +10,7 @@ import { assignExpr, contiguous, copy, sumTo } from "../prims/movement.js";
 import * as ir from "../ir/expr.js";
 import { add, cast } from "../prims/elementwise.js";
 import { filled, backendOf } from "../prims/kernel.js";
+import { gradAssigned } from "../prims/trace_hook.js";
 
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again (PyTorch's retain_graph). */
@@ -118,4 +119,5 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, assigned: Set<Owned>): void {
   assigned.add(next._owned());
   // The gradient outlives the backward pass: it belongs to the leaf, not to any scope.
   leaf.grad = keep(next);
+  gradAssigned(leaf);
 }

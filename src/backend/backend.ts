@@ -53,8 +53,10 @@ export interface Backend {
   /**
    * Batched matrix product: a [B,M,K] @ b [B,K,N] → contiguous [B,M,N] of `dtype`; with `bias`
    * ([N], of `dtype`), each row then gets bias added, rounded exactly as a separate add would be.
+   * With `out` (a storage of `dtype` holding at least B·M·N elements, read by none of the inputs),
+   * writes the product there instead of into fresh storage (ds.compile's planned buffers).
    */
-  matmul(a: View, b: View, dtype: DType, bias?: View): Storage;
+  matmul(a: View, b: View, dtype: DType, bias?: View, out?: Storage): Storage;
 
   /** out[..i..] = x[.. index[..i..] along dim ..]; result has index's shape, contiguous. */
   gather(x: View, dim: number, index: View): Storage;

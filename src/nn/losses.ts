@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import * as ds from "../tensor/index.js";
 import { frame } from "../tensor/memory.js";
 import { warnOnce, warned } from "../core/warnings.js";
+import { check } from "../prims/trace_hook.js";
 
 export type Reduction = "mean" | "sum" | "none";
 
@@ -47,9 +48,11 @@ function nll(op: string, input: Tensor, target: Tensor, opts: NllOptions): { los
   if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new ShapeError(op, `weight must have shape [${C}], got ${fmtShape(w.shape)}`);
   const valid = t.ne(opts.ignoreIndex ?? -100);
   const safe = ds.where(valid, t, 0);
-  if (ds.logicalAnd(valid, ds.logicalOr(safe.lt(0), safe.ge(C))).any().item()) {
-    throw new ArgumentError(op, `target holds class indices outside [0, ${C})`);
-  }
+  check(op, () => {
+    if (ds.logicalAnd(valid, ds.logicalOr(safe.lt(0), safe.ge(C))).any().item()) {
+      throw new ArgumentError(op, `target holds class indices outside [0, ${C})`);
+    }
+  });
   const picked = x.gather(1, safe.unsqueeze(1)).squeeze(1);
   const wt = w ? ds.indexSelect(w, 0, safe.reshape([safe.size])).reshape(safe.shape).mul(valid) : valid.to(x.dtype);
   const denom = wt.sum();
@@ -81,7 +84,7 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   const w = opts.weight ?? null;
   if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new ShapeError(op, `weight must have shape [${C}], got ${fmtShape(w.shape)}`);
   const wshape = x.shape.map((_, i) => (i === 1 ? C : 1));
-  checkNotProbabilities(x);
+  check("crossEntropy", () => checkNotProbabilities(x));
   const logp = x.logSoftmax(1);
   const unbatch = (t: Tensor): Tensor => (input.ndim === 1 && reduction === "none" ? t.squeeze(0) : t);
   if (target.dtype === "int32") {

@@ -8,6 +8,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { flatten, type NestedInput } from "../tensor/nested.js";
 import { filled, wrap } from "../prims/kernel.js";
 import { frame } from "../tensor/memory.js";
+import { source } from "../prims/trace_hook.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -108,9 +109,11 @@ function randomTensor(op: string, shape: readonly number[] | number, opts: Creat
   const s = checkShape(op, shape);
   const dtype = opts.dtype ?? "float32";
   if (!isFloat(dtype)) throw new ArgumentError(op, `dtype must be float32 or float64, got ${dtype}`);
-  const values = new Float64Array(sizeOf(s));
-  for (let i = 0; i < values.length; i++) values[i] = draw();
-  return fromValues(op, values, s, dtype, opts);
+  return source(op, () => {
+    const values = new Float64Array(sizeOf(s));
+    for (let i = 0; i < values.length; i++) values[i] = draw();
+    return fromValues(op, values, s, dtype, opts);
+  });
 }
 
 /** Options of the random creation functions: a generator of one's own (PyTorch's `generator=`). */
@@ -151,8 +154,10 @@ export function randint(low: number, high: number, shape: readonly number[] | nu
   }
   const g = generatorOf("randint", opts);
   const s = checkShape("randint", shape);
-  const values = new Float64Array(sizeOf(s));
-  for (let i = 0; i < values.length; i++) values[i] = g.nextInt(low, high);
-  return fromValues("randint", values, s, opts.dtype ?? "int32", opts);
+  return source("randint", () => {
+    const values = new Float64Array(sizeOf(s));
+    for (let i = 0; i < values.length; i++) values[i] = g.nextInt(low, high);
+    return fromValues("randint", values, s, opts.dtype ?? "int32", opts);
+  });
   });
 }

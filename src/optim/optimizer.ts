@@ -8,6 +8,7 @@ import { keep, scope, stepBoundary } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
 import { allFinite, describeNonFinite } from "../ops/finite.js";
 import { backendOf, filled } from "../prims/kernel.js";
+import { opaque } from "../prims/trace_hook.js";
 
 /** One parameter group: its tensors, learning rate and the optimizer's other hyperparameters. */
 export interface ParamGroup {
@@ -141,6 +142,16 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
    */
   step(closure?: Closure): number | Tensor | undefined {
     const loss = closure ? closure() : undefined;
+    // Opaque under ds.compile: the update reads host state (step counts, lr) that changes per call.
+    opaque(`${this.name}.step`, () => this.applyUpdates());
+    // The end of a training step: what user code made and has not touched for a whole step moves
+    // off the device (tensor/memory.ts).
+    stepBoundary(this);
+    return loss;
+  }
+
+  /** The guard and the per-parameter updates of one step. */
+  private applyUpdates(): void {
     if (this.checkFinite) this.refuseNonFinite();
     scope(() => noGrad(() => {
       for (const group of this.paramGroups) {
@@ -157,10 +168,6 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }, S ext
         }
       }
     }));
-    // The end of a training step: what user code made and has not touched for a whole step moves
-    // off the device (tensor/memory.ts).
-    stepBoundary(this);
-    return loss;
   }
 
   /** Throws NonFiniteError for the first gradient with a NaN or an infinity (checkFinite), before anything changes. */

@@ -96,6 +96,11 @@ export class Owned {
     this.dev = null;
   }
 
+  /** @internal The device storage without counting a use (null while spilled or freed). */
+  peek(): Storage | null {
+    return this.dev;
+  }
+
   /** Moves the bytes to the JavaScript heap and frees the device storage. */
   spill(): void {
     if (this.backend.hostMemory) {
@@ -306,10 +311,26 @@ export function stepBoundary(source: object): void {
   lastSeen.set(source, epoch);
 }
 
+/** Open `withoutSpills` calls: while any is open, boundaries spill nothing. */
+let spillsPaused = 0;
+
+/**
+ * @internal Runs `fn` with spilling suspended (ds.compile's trace: a storage moving off the device
+ * and back mid-trace would look like a new tensor).
+ */
+export function withoutSpills<T>(fn: () => T): T {
+  spillsPaused++;
+  try {
+    return fn();
+  } finally {
+    spillsPaused--;
+  }
+}
+
 function advance(explicit: boolean): void {
   epoch++;
   // Spill what was not used during the interval that just ended (nor for `patience` intervals).
-  for (const o of resident) if (epoch - o.lastUse > o.patience) o.spill();
+  if (spillsPaused === 0) for (const o of resident) if (epoch - o.lastUse > o.patience) o.spill();
   // The next pressure boundary: a small fraction of what the device holds, and never so soon that
   // a loop with its own boundaries (an optimizer, a loader) gets extra ones in the middle of a step
   // (they would spill the step's own activations before its backward).
@@ -322,6 +343,16 @@ function advance(explicit: boolean): void {
     youngStep = 0;
     youngStepCount = 0;
   }
+}
+
+/** @internal For ds.compile: the owner of each device-resident storage (no use is counted). */
+export function ownersByStorage(): Map<Storage, Owned> {
+  const m = new Map<Storage, Owned>();
+  for (const o of resident) {
+    const s = o.peek();
+    if (s) m.set(s, o);
+  }
+  return m;
 }
 
 /** What `ds.memory()` reports. */

@@ -5,6 +5,7 @@ import { PCG32, globalRng } from "../core/rng.js";
 import { Tensor } from "../tensor/tensor.js";
 import { scope } from "../tensor/memory.js";
 import { noGrad } from "../autograd/mode.js";
+import { compile } from "../compile/index.js";
 import { planBatches, splitValidation, type Data } from "./batches.js";
 import { resolveLoss, type LossSpec } from "./loss.js";
 import { resolveMetric, type MetricSpec } from "./metrics.js";
@@ -58,11 +59,17 @@ export interface FitOptions {
    * the beginning, so the same call serves the first run and every rerun after a crash.
    */
   resumeFrom?: string;
+  /**
+   * Run each training step through ds.compile (default false): the same numbers (bit for bit on
+   * the js backend), fewer kernels. A non-finite loss is then seen after its step was applied (the
+   * NonFiniteError is the same; the model has taken that step).
+   */
+  compile?: boolean;
 }
 
 const FIT_OPTIONS = [
   "epochs", "optimizer", "loss", "batchSize", "metrics", "validationData", "validationSplit", "shuffle", "seed",
-  "callbacks", "verbose", "initialEpoch", "checkpoint", "resumeFrom",
+  "callbacks", "verbose", "initialEpoch", "checkpoint", "resumeFrom", "compile",
 ];
 
 const prefixed = (logs: Logs): Logs => Object.fromEntries(Object.entries(logs).map(([k, v]) => [`val${k[0].toUpperCase()}${k.slice(1)}`, v]));
@@ -87,6 +94,18 @@ export async function fit(model: Model, data: Data, opts: FitOptions): Promise<H
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new ArgumentError("fit", `epochs must be a positive integer, got ${opts.epochs}`);
   if (!opts.optimizer || typeof opts.optimizer.step !== "function") throw new ArgumentError("fit", "an optimizer is required (e.g. new optim.Adam(model.parameters()))");
   const lossFn = resolveLoss("fit", opts.loss);
+  if (opts.compile !== undefined && typeof opts.compile !== "boolean") throw new ArgumentError("fit", `compile must be true or false, got ${String(opts.compile)}`);
+  // The whole step (forward, loss, backward, update) compiled; it returns the loss and the predictions for the metrics.
+  const compiledStep = opts.compile
+    ? compile((x: Tensor, y: Tensor) => {
+      opts.optimizer.zeroGrad();
+      const pred = model.call(x);
+      const loss = lossFn(pred, y);
+      loss.backward();
+      opts.optimizer.step();
+      return [loss, pred];
+    }, { key: () => (model as { training?: unknown }).training ?? null })
+    : null;
   if (opts.metrics !== undefined && !Array.isArray(opts.metrics)) throw new ArgumentError("fit", "metrics must be a list");
   if (opts.callbacks !== undefined && !Array.isArray(opts.callbacks)) throw new ArgumentError("fit", "callbacks must be a list");
   if (opts.shuffle !== undefined && typeof opts.shuffle !== "boolean") throw new ArgumentError("fit", `shuffle must be true or false, got ${String(opts.shuffle)}`);
@@ -163,6 +182,12 @@ export async function fit(model: Model, data: Data, opts: FitOptions): Promise<H
           const next = it.next();
           if (next.done) return null;
           const [x, y] = next.value;
+          if (compiledStep) {
+            const [loss, pred] = compiledStep(x, y);
+            const value = loss.item();
+            const batchSums = Number.isFinite(value) ? noGrad(() => metrics.map((m) => m.batch(pred, y))) : [];
+            return { value, n: x.shape[0], batchSums };
+          }
           opts.optimizer.zeroGrad();
           const pred = model.call(x);
           const loss = lossFn(pred, y);

@@ -86,16 +86,16 @@ export class JsBackend implements Backend {
     return target.storage;
   }
 
-  matmul(a: View, b: View, dtype: DType, bias?: View): Storage {
+  matmul(a: View, b: View, dtype: DType, bias?: View, into?: Storage): Storage {
     const [B, M, K] = a.shape;
     const N = b.shape[2];
-    const out = matmulJs(dataOf(a.storage), a.offset, a.strides, dataOf(b.storage), b.offset, b.strides, B, M, K, N, dtype);
+    const out = matmulJs(dataOf(a.storage), a.offset, a.strides, dataOf(b.storage), b.offset, b.strides, B, M, K, N, dtype, into ? dataOf(into) : undefined);
     if (bias) {
       // The product is already rounded to dtype; the add rounds once more, as the add kernel does.
       const bv = dataOf(bias.storage), bo = bias.offset, bs = bias.strides[0];
       for (let r = 0, o = 0; r < B * M; r++) for (let n = 0; n < N; n++, o++) out[o] = out[o] + bv[bo + n * bs];
     }
-    return new JsStorage(dtype, out);
+    return into ?? new JsStorage(dtype, out);
   }
 
   gather(x: View, dim: number, index: View): Storage {

@@ -22,9 +22,9 @@ function packRows(src: TypedArray, off: number, sRow: number, sK: number, rows: 
 export function matmulJs(
   A: TypedArray, aOff: number, aStr: readonly number[],
   Bd: TypedArray, bOff: number, bStr: readonly number[],
-  batch: number, M: number, K: number, N: number, dtype: DType,
+  batch: number, M: number, K: number, N: number, dtype: DType, into?: TypedArray,
 ): TypedArray {
-  const out = arrayFor(dtype, batch * M * N);
+  const out = into ?? arrayFor(dtype, batch * M * N);
   let ap: Float64Array | null = null, bp: Float64Array | null = null;
   for (let bt = 0; bt < batch; bt++) {
     // Reuse packed panels when the batch stride is 0 (a broadcast operand).

@@ -196,9 +196,9 @@ export class WasmBackend implements Backend {
     return out.storage;
   }
 
-  matmul(a: View, b: View, dtype: DType, bias?: View): Storage {
+  matmul(a: View, b: View, dtype: DType, bias?: View, into?: Storage): Storage {
     const bs = bias ? live(bias.storage, "matmul") : null;
-    const out = this.mm.run(a, b, dtype, bs ? bs.ptr + bias!.offset * bytesPer(dtype) : 0, bias ? bias.strides[0] * bytesPer(dtype) : 0);
+    const out = this.mm.run(a, b, dtype, bs ? bs.ptr + bias!.offset * bytesPer(dtype) : 0, bias ? bias.strides[0] * bytesPer(dtype) : 0, into ? live(into, "matmul") : undefined);
     if (bias && !out.biased) {
       // Folded into the dot-product kernel where that runs; otherwise one in-place add pass.
       const shape = [a.shape[0], a.shape[1], b.shape[2]];

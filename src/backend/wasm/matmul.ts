@@ -80,10 +80,10 @@ export class WasmMatmul {
    * C = A·B; `bias` (a byte address, 0 for none, and its byte stride) is added to each row by the
    * kernels that can fold it in, which `biased` reports; the caller adds it otherwise.
    */
-  run(a: View, b: View, dtype: DType, bias = 0, biasStride = 0): { storage: WasmStorage; biased: boolean } {
+  run(a: View, b: View, dtype: DType, bias = 0, biasStride = 0, into?: WasmStorage): { storage: WasmStorage; biased: boolean } {
     const [batch, M, K] = a.shape;
     const N = b.shape[2];
-    const out = this.alloc(dtype, batch * M * N);
+    const out = into ?? this.alloc(dtype, batch * M * N);
     const done = { storage: out, biased: false };
     if (batch * M * N === 0) return done;
     if (K === 0) {
