@@ -148,11 +148,16 @@ test("rank: average, min, max, first, dense; descending; naOption; pct; text", (
   assert.throws(() => a.rank({ method: "mean" as never }), (err: unknown) => err instanceof ds.ArgumentError && /rank/.test(String(err)));
 });
 
-test("isna, notna, fillna, ffill, bfill, between, isin, where, mask, map, apply, astype", () => {
+test("isna, notna, fillna, interpolate, ffill, bfill, between, isin, where, mask, map, apply, astype", () => {
   check("a.isna()", a.isna());
   check("s.notna()", s.notna());
   check("a.fillna(0)", a.fillna(0));
   check('s.fillna("z")', s.fillna("z"));
+  const g = input("g");
+  for (const d of ["forward", "backward", "both"] as const) check(`g.interpolate(${d})`, g.interpolate({ limitDirection: d }));
+  check("i.interpolate()", i.interpolate());
+  check("e.interpolate()", e.interpolate());
+  assert.throws(() => g.interpolate({ method: "cubic" } as never), (err: unknown) => err instanceof ds.ArgumentError && /interpolate/.test(String(err)) && /method/.test(String(err)));
   check("a.ffill()", a.ffill());
   check("a.bfill()", a.bfill());
   check("a.between(0, 2.5)", a.between(0, 2.5));

@@ -137,6 +137,12 @@ def main():
     c["s.notna()"] = res(s.notna())
     c["a.fillna(0)"] = res(a.fillna(0))
     c['s.fillna("z")'] = res(s.fillna("z"))
+    gaps = pd.Series([NAN, 1.5, NAN, NAN, 4.0, NAN, -2.0, NAN])
+    out["inputs"]["g"] = [cell(v) for v in gaps.tolist()]
+    for d in ["forward", "backward", "both"]:
+        c[f"g.interpolate({d})"] = res(gaps.interpolate(limit_direction=d))
+    c["i.interpolate()"] = res(i.interpolate())
+    c["e.interpolate()"] = res(e.interpolate())
     c["a.ffill()"] = res(a.ffill())
     c["a.bfill()"] = res(a.bfill())
     c["a.between(0, 2.5)"] = res(a.between(0, 2.5))

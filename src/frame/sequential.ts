@@ -150,3 +150,22 @@ export function kendall(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const denom = Math.sqrt((con + dis + tx) * (con + dis + ty));
   return denom === 0 ? NaN : (con - dis) / denom;
 }
+
+/**
+ * pandas' interpolate(method="linear"): missing values between two present ones lie on the line
+ * between them (by row position); outside them, the direction decides — "forward" (default) fills
+ * the trailing ones with the last value and leaves the leading ones missing, "backward" the
+ * reverse, "both" fills both.
+ */
+export function interpolateLinear(x: Float64Array, direction: "forward" | "backward" | "both"): Float64Array {
+  const out = Float64Array.from(x), n = x.length;
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    if (x[i] !== x[i]) continue;
+    if (prev >= 0) for (let k = prev + 1; k < i; k++) out[k] = x[prev] + ((x[i] - x[prev]) * (k - prev)) / (i - prev);
+    else if (direction !== "forward") for (let k = 0; k < i; k++) out[k] = x[i];
+    prev = i;
+  }
+  if (prev >= 0 && direction !== "backward") for (let k = prev + 1; k < n; k++) out[k] = x[prev];
+  return out;
+}

@@ -9,7 +9,7 @@ import { compareCells, neumaierSum, quantileSorted } from "./aggregate.js";
 import { type RollingAgg, type RollingOptions, checkWindow, rollingStat } from "./window.js";
 import { formatColumn } from "./print.js";
 import { type ArithOp, type CompareOp, type Operand, arith, compare, mapNumbers, roundHalfEven } from "./elementwise.js";
-import { type RankOptions, RANK_OPTIONS, cumulative, diff, fillDirection, kendall, pctChange, pearson, rank, shift } from "./sequential.js";
+import { type RankOptions, RANK_OPTIONS, cumulative, diff, fillDirection, interpolateLinear, kendall, pctChange, pearson, rank, shift } from "./sequential.js";
 import { astype } from "./convert.js";
 
 /** The key a missing value has in sets (NaN, null and undefined are all one "missing"). */
@@ -314,6 +314,14 @@ export class Series {
   fillna(value: unknown): Series {
     if (isMissing(value)) return this;
     return this.like(Array.from(this.values as ArrayLike<unknown>, (v) => (isMissing(v) ? value : v)));
+  }
+  /** Missing numbers filled on the line between their present neighbours (pandas' linear interpolate; see interpolateLinear for the ends). */
+  interpolate(opts: { limitDirection?: "forward" | "backward" | "both" } = {}): Series {
+    checkOptions("interpolate", opts, ["limitDirection"]);
+    const dir = opts.limitDirection ?? "forward";
+    if (!["forward", "backward", "both"].includes(dir)) throw new ArgumentError("interpolate", `limitDirection must be "forward", "backward" or "both", got "${String(dir)}"`);
+    if (this.values instanceof Int32Array) return this;
+    return new Series(interpolateLinear(asNumbers("interpolate", this.name, this.values), dir), this.name);
   }
   /** Missing values replaced by the last present value above them. */
   ffill(): Series { return this.fillFrom("ffill"); }
