@@ -224,3 +224,16 @@ test("df.isna() is a bool DataFrame whose sum() counts missing values per column
   assert.deepEqual(Object.keys(df.sum()), ["a", "i", "b"]);
   same(df.sum().a, 12, "df.sum().a"); // 1.5 - 2 + 4 + 0 + 2.5 - 3.5 + 7 + 2.5
 });
+
+test("dates compare with a Date (missing false); bool Series any/all; a bool Series filters a frame", () => {
+  const d = new frame.Series([new Date("2024-01-01"), null, new Date("2024-03-01"), new Date("2024-02-01")], "d");
+  assert.deepEqual(d.ge(new Date("2024-02-01")).toArray(), [false, false, true, true]);
+  assert.deepEqual(d.between(new Date("2024-01-01"), new Date("2024-02-01")).toArray(), [true, false, false, true]);
+  assert.deepEqual(d.isna().toArray(), [false, true, false, false]);
+  assert.equal(a.gt(6).any(), true); // 7
+  assert.equal(a.gt(7).any(), false);
+  assert.equal(a.notna().all(), false);
+  assert.equal(i.ne(0).all(), true);
+  const df = new frame.DataFrame({ d: d.values, n: [1, 2, 3, 4] });
+  assert.deepEqual(df.filter(df.col("d").lt(new Date("2024-02-15"))).col("n").toArray(), [1, 4]);
+});

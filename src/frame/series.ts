@@ -10,7 +10,7 @@ import { type RollingAgg, type RollingOptions, checkWindow, rollingStat } from "
 import { formatColumn } from "./print.js";
 import { type ArithOp, type CompareOp, type Operand, arith, compare, mapNumbers, roundHalfEven } from "./elementwise.js";
 import { type RankOptions, RANK_OPTIONS, cumulative, diff, fillDirection, interpolateLinear, kendall, pctChange, pearson, rank, shift } from "./sequential.js";
-import { astype } from "./convert.js";
+import { type AstypeTarget, astype } from "./convert.js";
 
 /** The key a missing value has in sets (NaN, null and undefined are all one "missing"). */
 const MISSING = Symbol("missing");
@@ -307,7 +307,7 @@ export class Series {
     return this.map(fn);
   }
   /** The values converted to another dtype, as pandas' astype (see docs/frame.md for each rule). */
-  astype(dtype: "float64" | "float32" | "int32" | "string" | "bool"): Series {
+  astype(dtype: AstypeTarget): Series {
     return new Series(astype(this.name, this.values, dtype), this.name);
   }
   /** Missing values replaced by `value`. */
