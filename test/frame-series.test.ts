@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ds from "../src/index.js";
 import { frame } from "../src/index.js";
+import { compare, compareCellsOf } from "../src/frame/elementwise.js";
+import { rank, rankCells } from "../src/frame/sequential.js";
 
 type Series = frame.Series;
 const root = new URL("..", import.meta.url).pathname;
@@ -236,4 +238,32 @@ test("dates compare with a Date (missing false); bool Series any/all; a bool Ser
   assert.equal(i.ne(0).all(), true);
   const df = new frame.DataFrame({ d: d.values, n: [1, 2, 3, 4] });
   assert.deepEqual(df.filter(df.col("d").lt(new Date("2024-02-15"))).col("n").toArray(), [1, 4]);
+});
+
+test("fast paths equal their references: numeric compare vs compareCellsOf, numeric rank vs rankCells", () => {
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  // few distinct values so ties are common; NaN, -0 and ±Infinity included
+  const pool = [NaN, -0, 0, 1, -1, 2.5, Infinity, -Infinity, 3, 3];
+  const x = Float64Array.from({ length: 400 }, () => pool[Math.floor(rnd() * pool.length)]);
+  const y = Float64Array.from({ length: 400 }, () => pool[Math.floor(rnd() * pool.length)]);
+  const xi = Int32Array.from({ length: 400 }, () => Math.floor(rnd() * 7) - 3);
+  for (const op of ["eq", "ne", "lt", "le", "gt", "ge"] as const) {
+    assert.deepEqual(compare(op, "x", x, { column: y }), compareCellsOf(op, "x", x, { column: y }), `${op} column`);
+    assert.deepEqual(compare(op, "x", x, { scalar: 0 }), compareCellsOf(op, "x", x, { scalar: 0 }), `${op} scalar`);
+    assert.deepEqual(compare(op, "x", xi, { column: x }), compareCellsOf(op, "x", xi, { column: x }), `${op} int32`);
+  }
+  for (const method of ["average", "min", "max", "first", "dense"] as const) {
+    for (const naOption of ["keep", "top", "bottom"] as const) {
+      for (const ascending of [true, false]) {
+        for (const pct of [false, true]) {
+          const opts = { method, naOption, ascending, pct };
+          const msg = JSON.stringify(opts);
+          assert.deepEqual(rank(x, opts), rankCells(x, opts), msg);
+          assert.deepEqual(rank(xi, opts), rankCells(xi, opts), `${msg} int32`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(rank(new Float64Array(0), {}), rankCells(new Float64Array(0), {}));
 });

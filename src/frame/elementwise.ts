@@ -94,6 +94,31 @@ export function arith(op: ArithOp, name: string, a: Column, b: Operand): Column 
 /** a ⋚ b elementwise → booleans. Missing on either side is false (ne: true), as pandas. */
 export function compare(op: CompareOp, name: string, a: Column, b: Operand): boolean[] {
   checkLength(op, a, b);
+  if (isNumericArray(a) && ("column" in b ? isNumericArray(b.column) : typeof b.scalar === "number")) return compareNumbers(op, a, b);
+  return compareCellsOf(op, name, a, b);
+}
+
+/**
+ * The fast path of compare for two numeric columns or a column and a number: IEEE comparisons
+ * already give pandas' rule (NaN compares false, and NaN !== x is true). compareCellsOf is its
+ * reference (test/frame-series.test.ts checks they agree).
+ */
+function compareNumbers(op: CompareOp, x: Float64Array | Float32Array | Int32Array, b: Operand): boolean[] {
+  const n = x.length, out = new Array<boolean>(n);
+  const col = "column" in b ? (b.column as Float64Array) : null, s = col ? 0 : (b as { scalar: number }).scalar;
+  switch (op) {
+    case "eq": for (let i = 0; i < n; i++) out[i] = x[i] === (col ? col[i] : s); break;
+    case "ne": for (let i = 0; i < n; i++) out[i] = x[i] !== (col ? col[i] : s); break;
+    case "lt": for (let i = 0; i < n; i++) out[i] = x[i] < (col ? col[i] : s); break;
+    case "le": for (let i = 0; i < n; i++) out[i] = x[i] <= (col ? col[i] : s); break;
+    case "gt": for (let i = 0; i < n; i++) out[i] = x[i] > (col ? col[i] : s); break;
+    case "ge": for (let i = 0; i < n; i++) out[i] = x[i] >= (col ? col[i] : s); break;
+  }
+  return out;
+}
+
+/** compare for any cells (text, dates, bools, mixed): the general path and the fast path's reference. */
+export function compareCellsOf(op: CompareOp, name: string, a: Column, b: Operand): boolean[] {
   const n = a.length, out = new Array<boolean>(n);
   const test = (c: number) => (op === "eq" ? c === 0 : op === "ne" ? c !== 0 : op === "lt" ? c < 0 : op === "le" ? c <= 0 : op === "gt" ? c > 0 : c >= 0);
   for (let i = 0; i < n; i++) {

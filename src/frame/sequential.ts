@@ -81,20 +81,35 @@ export interface RankOptions { method?: RankMethod; ascending?: boolean; naOptio
 export const RANK_OPTIONS = ["method", "ascending", "naOption", "pct"] as const;
 const METHODS: readonly RankMethod[] = ["average", "min", "max", "first", "dense"];
 
-/** pandas' rank: 1-based, ties by `method`; missing values keep NaN or rank first/last (naOption). */
-export function rank(c: Column, opts: RankOptions): Float64Array {
-  const method = opts.method ?? "average", asc = opts.ascending ?? true, na = opts.naOption ?? "keep";
+function checkRank(opts: RankOptions): Required<RankOptions> {
+  const method = opts.method ?? "average", na = opts.naOption ?? "keep";
   if (!METHODS.includes(method)) throw new ArgumentError("rank", `method must be one of ${METHODS.join(", ")}, got "${String(method)}"`);
   if (!["keep", "top", "bottom"].includes(na)) throw new ArgumentError("rank", `naOption must be "keep", "top" or "bottom", got "${String(na)}"`);
+  return { method, ascending: opts.ascending ?? true, naOption: na, pct: opts.pct ?? false };
+}
+
+/** pandas' rank: 1-based, ties by `method`; missing values keep NaN or rank first/last (naOption). */
+export function rank(c: Column, opts: RankOptions): Float64Array {
+  const o = checkRank(opts);
+  return isNumericArray(c) ? rankNumbers(c, o) : rankCells(c, o);
+}
+
+/**
+ * rank for any cells: a stable sort of the row numbers (ties keep row order, which "first" needs),
+ * then one pass over the tie groups. The reference for rankNumbers.
+ */
+export function rankCells(c: Column, opts: RankOptions): Float64Array {
+  const { method, ascending: asc, naOption: na, pct } = checkRank(opts);
   const n = c.length, out = new Float64Array(n).fill(NaN);
   const present: number[] = [], missing: number[] = [];
   for (let i = 0; i < n; i++) (isMissing(c[i]) ? missing : present).push(i);
-  present.sort((a, b) => (asc ? 1 : -1) * compareCells(c[a], c[b])); // stable: ties keep row order ("first")
+  const cmp = (p: number, q: number) => compareCells(c[p], c[q]);
+  present.sort(asc ? cmp : (p, q) => cmp(q, p));
   // Missing rows form one tie group before or after the rest.
   const groups: number[][] = [];
   if (na === "top" && missing.length) groups.push(missing);
   for (let k = 0; k < present.length; k++) {
-    if (k > 0 && compareCells(c[present[k - 1]], c[present[k]]) === 0) groups[groups.length - 1].push(present[k]);
+    if (k > 0 && cmp(present[k - 1], present[k]) === 0) groups[groups.length - 1].push(present[k]);
     else groups.push([present[k]]);
   }
   if (na === "bottom" && missing.length) groups.push(missing);
@@ -105,8 +120,52 @@ export function rank(c: Column, opts: RankOptions): Float64Array {
     });
     start += g.length;
   });
-  if (opts.pct) {
+  if (pct) {
     const total = method === "dense" ? groups.length : na === "keep" ? present.length : n;
+    for (let i = 0; i < n; i++) out[i] /= total;
+  }
+  return out;
+}
+
+/**
+ * The fast path of rank for numbers: the present values sorted as a Float64Array (no comparator
+ * calls: 1,000,000 rows in a fraction of the general path's time), and each row's tie group found by
+ * binary search. Descending ranks sort the negated values; "first" numbers a group's rows in row order.
+ */
+function rankNumbers(x: Float64Array | Float32Array | Int32Array, o: Required<RankOptions>): Float64Array {
+  const { method, ascending: asc, naOption: na, pct } = o;
+  const n = x.length, out = new Float64Array(n);
+  let P = 0;
+  for (let i = 0; i < n; i++) if (x[i] === x[i]) P++;
+  const sorted = new Float64Array(P);
+  for (let i = 0, k = 0; i < n; i++) if (x[i] === x[i]) sorted[k++] = asc ? x[i] : -x[i];
+  sorted.sort();
+  const m = n - P;
+  // dense[k]: the dense rank of sorted[k] among present values (-0 and 0 tie: neither is > the other)
+  const dense = new Int32Array(P);
+  for (let k = 0; k < P; k++) dense[k] = k === 0 ? 1 : dense[k - 1] + (sorted[k] > sorted[k - 1] ? 1 : 0);
+  const distinct = P ? dense[P - 1] : 0;
+  const missingFirst = na === "top", shift = missingFirst ? m : 0, denseShift = missingFirst && m ? 1 : 0;
+  const seen = method === "first" ? new Int32Array(P) : null;
+  const naStart = missingFirst ? 0 : P;
+  let naSeen = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v !== v) {
+      if (na === "keep") { out[i] = NaN; continue; }
+      out[i] = method === "average" ? naStart + (m + 1) / 2 : method === "min" ? naStart + 1 : method === "max" ? naStart + m : method === "first" ? naStart + ++naSeen : missingFirst ? 1 : distinct + 1;
+      continue;
+    }
+    const key = asc ? v : -v;
+    let lo = 0, hi = P;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (sorted[mid] < key) lo = mid + 1; else hi = mid; }
+    let end = lo, top = P;
+    while (end < top) { const mid = (end + top) >>> 1; if (sorted[mid] <= key) end = mid + 1; else top = mid; }
+    const r = method === "average" ? (lo + 1 + end) / 2 : method === "min" ? lo + 1 : method === "max" ? end : method === "first" ? lo + 1 + seen![lo]++ : dense[lo] + denseShift;
+    out[i] = method === "dense" ? r : r + shift;
+  }
+  if (pct) {
+    const total = method === "dense" ? distinct + (na !== "keep" && m ? 1 : 0) : na === "keep" ? P : n;
     for (let i = 0; i < n; i++) out[i] /= total;
   }
   return out;
