@@ -225,6 +225,9 @@ test("df.isna() is a bool DataFrame whose sum() counts missing values per column
   // sum() of a frame takes its numeric and bool columns, as pandas' numeric_only=True
   assert.deepEqual(Object.keys(df.sum()), ["a", "i", "b"]);
   same(df.sum().a, 12, "df.sum().a"); // 1.5 - 2 + 4 + 0 + 2.5 - 3.5 + 7 + 2.5
+  const odd = new frame.DataFrame({ ["__proto__"]: [1, null, 3], constructor: [true, false, true] } as never);
+  assert.deepEqual(Object.entries(odd.isna().sum()), [["__proto__", 1], ["constructor", 0]]);
+  assert.deepEqual(Object.entries(odd.sum()), [["__proto__", 4], ["constructor", 2]]);
 });
 
 test("dates compare with a Date (missing false); bool Series any/all; a bool Series filters a frame", () => {

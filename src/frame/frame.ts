@@ -311,12 +311,8 @@ export class DataFrame {
    * { column: sum }; text and date columns are left out, as pandas' numeric_only=True.
    */
   sum(): Record<string, number> {
-    const out: Record<string, number> = Object.create(null);
-    for (const n of this.columns) {
-      const c = this.data.get(n)!;
-      if (isNumericDType(dtypeOf(c))) out[n] = this.col(n).sum();
-    }
-    return out;
+    // fromEntries defines own properties, so a column named "__proto__" is a key like any other
+    return Object.fromEntries(this.columns.filter((n) => isNumericDType(dtypeOf(this.data.get(n)!))).map((n) => [n, this.col(n).sum()]));
   }
 
   /**
