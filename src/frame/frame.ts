@@ -155,10 +155,11 @@ export class DataFrame {
   }
   /**
    * The rows where the predicate holds: a function of the row (run by Arquero over lazy row
-   * objects) or a boolean mask such as `df.col("x").gt(3)`.
+   * objects) or a boolean mask such as `df.col("x").gt(3)` (a bool Series or an array).
    * @example df.filter((r) => r.species === "setosa" && r.width > 1)
    */
-  filter(pred: ((row: Row) => unknown) | ArrayLike<boolean>): DataFrame {
+  filter(pred: ((row: Row) => unknown) | ArrayLike<boolean> | Series): DataFrame {
+    if (pred instanceof Series) pred = pred.values as ArrayLike<boolean>;
     if (typeof pred !== "function") {
       if (pred.length !== this.length) throw new ShapeError("filter", `mask has ${pred.length} entries for ${this.length} rows`);
       const rows: number[] = [];
@@ -297,6 +298,23 @@ export class DataFrame {
 
   // ---- summaries ----
 
+  /** A bool frame: true where a value is missing (`df.isna().sum()` counts them per column). */
+  isna(): DataFrame {
+    return DataFrame._of(this.columns, this.columns.map((n) => this.col(n).isna().values));
+  }
+  /** A bool frame: true where a value is present. */
+  notna(): DataFrame {
+    return DataFrame._of(this.columns, this.columns.map((n) => this.col(n).notna().values));
+  }
+  /**
+   * The sum of each numeric column (bool counts as 0/1, missing values skipped), as
+   * { column: sum }; text and date columns are left out, as pandas' numeric_only=True.
+   */
+  sum(): Record<string, number> {
+    // fromEntries defines own properties, so a column named "__proto__" is a key like any other
+    return Object.fromEntries(this.columns.filter((n) => isNumericDType(dtypeOf(this.data.get(n)!))).map((n) => [n, this.col(n).sum()]));
+  }
+
   /**
    * count, mean, std, min, quartiles and max of each numeric column (pandas' describe), as a frame
    * whose first column "stat" names the rows.
@@ -431,7 +449,7 @@ export class DataFrame {
     const g = new GroupBy(this, [opts.index, opts.columns], true, true);
     const agg = g.agg({ [opts.values]: opts.aggfunc ?? "mean" });
     const idx = agg._column(opts.index), colv = agg._column(opts.columns), val = agg._column(opts.values);
-    const rowKeys = new Series(idx).unique().sort(compareCells), colKeys = new Series(colv).unique().sort(compareCells);
+    const rowKeys = new Series(idx).dropna().unique().sort(compareCells), colKeys = new Series(colv).dropna().unique().sort(compareCells);
     const rpos = new Map(rowKeys.map((k, i) => [keyOf(k), i])), cpos = new Map(colKeys.map((k, i) => [keyOf(k), i]));
     const grid = colKeys.map(() => new Array<unknown>(rowKeys.length).fill(opts.fillValue ?? null));
     for (let i = 0; i < agg.length; i++) grid[cpos.get(keyOf(colv[i]))!][rpos.get(keyOf(idx[i]))!] = val[i];
@@ -456,7 +474,7 @@ export class DataFrame {
     for (const c of this.columns) {
       const col = this.data.get(c)!;
       if (!targets.includes(c)) { names.push(c); cols.push(col); continue; }
-      for (const v of new Series(col).unique().sort(compareCells)) {
+      for (const v of new Series(col).dropna().unique().sort(compareCells)) {
         names.push(`${c}_${label(v)}`);
         const k = keyOf(v);
         cols.push(Int32Array.from(col as ArrayLike<unknown>, (x) => (keyOf(x) === k ? 1 : 0)));

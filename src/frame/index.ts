@@ -7,3 +7,5 @@ export { type CsvOptions, type ToCsvOptions, DEFAULT_NA } from "./csv.js";
 export { type Column, type FrameDType, isMissing } from "./column.js";
 export { type AggFn, type AggName } from "./aggregate.js";
 export { type RollingOptions } from "./window.js";
+export { type RankOptions, type RankMethod } from "./sequential.js";
+export { type AstypeTarget } from "./convert.js";
