@@ -1,12 +1,13 @@
 // keras.loadModel and model.save: models users already have, in TensorFlow.js' Layers format
 // (model.json + weight shards) — and, by extension, Keras 3's .keras archives (keras.ts).
-import { ArgumentError } from "../../core/errors.js";
+import { ArgumentError, FileError } from "../../core/errors.js";
 import { brief } from "../../core/describe.js";
-import { nodeFs, writeAtomic } from "../../core/atomic.js";
+import { fileErrorReason, nodeFs, writeAtomic } from "../../core/atomic.js";
 import { Model } from "../model.js";
 import type { SymbolicTensor } from "../symbolic.js";
-import { fileObjects, memoryFiles, nodeFiles, type ModelSource } from "./files.js";
+import { fileObjects, memoryFiles, nodeFiles, type FileLike, type ModelSource } from "./files.js";
 import { readTfjsModel, SHARD_NAME, tfjsArtifacts } from "./tfjs.js";
+import { kerasArchiveBytes, LIMITS, readKerasArchive } from "./keras_archive.js";
 
 type AnyModel = Model<SymbolicTensor | SymbolicTensor[]>;
 
@@ -19,10 +20,34 @@ type AnyModel = Model<SymbolicTensor | SymbolicTensor[]>;
  * @example const model = await keras.loadModel("./my-model"); // my-model/model.json + group1-shard1of1.bin
  */
 export async function loadModel(source: ModelSource): Promise<AnyModel> {
+  if (typeof source === "string" && isKerasPath(source)) return readKerasArchive(readArchive(source), source);
   if (typeof source === "string") return readTfjsModel(nodeFiles(source));
-  if (Array.isArray(source)) return readTfjsModel(fileObjects(source));
+  if (Array.isArray(source)) {
+    const archive = (source as readonly FileLike[]).find((f) => f && typeof f.name === "string" && isKerasPath(f.name));
+    if (archive) {
+      if (!(archive.size <= LIMITS.archive)) throw new FileError("loadModel", archive.name, `is ${archive.size} bytes, more than the ${LIMITS.archive} a .keras file may have`);
+      return readKerasArchive(new Uint8Array(await archive.arrayBuffer()), archive.name);
+    }
+    return readTfjsModel(fileObjects(source));
+  }
   if (source && typeof source === "object" && "modelJson" in source && "weights" in source) return readTfjsModel(memoryFiles(source as Exclude<ModelSource, string | readonly unknown[]>));
   throw new ArgumentError("loadModel", `expected a path, File objects or { modelJson, weights }, got ${brief(source)}`);
+}
+
+const isKerasPath = (path: string) => /\.keras$/i.test(path);
+
+// A .keras file's bytes, its size checked before it is read.
+function readArchive(path: string): Uint8Array {
+  const { fs } = nodeFs("loadModel", path);
+  try {
+    const st = fs.statSync(path);
+    if (!st.isFile()) throw new FileError("loadModel", path, "is not a file");
+    if (st.size > LIMITS.archive) throw new FileError("loadModel", path, `is ${st.size} bytes, more than the ${LIMITS.archive} a .keras file may have`);
+    return new Uint8Array(fs.readFileSync(path));
+  } catch (e) {
+    if (e instanceof FileError) throw e;
+    throw new FileError("loadModel", path, fileErrorReason(e, "read"));
+  }
 }
 
 /**
@@ -32,6 +57,10 @@ export async function loadModel(source: ModelSource): Promise<AnyModel> {
  */
 export async function saveModel(model: AnyModel, path: string): Promise<void> {
   if (typeof path !== "string" || path === "") throw new ArgumentError("save", `expected a folder path, got ${brief(path)}`);
+  if (isKerasPath(path)) {
+    writeAtomic("save", path, await kerasArchiveBytes(model));
+    return;
+  }
   const { modelJson, weightData } = tfjsArtifacts(model);
   const { path: p } = nodeFs("save", path);
   writeAtomic("save", p.join(path, SHARD_NAME), weightData, { mkdirs: true });
