@@ -172,3 +172,28 @@ describe("keras .keras archives: files in Keras 3's layout", () => {
     await rejects(bytes.subarray(0, bytes.length - 30), "truncated.keras", /zip archive/);
   });
 });
+
+describe("keras .keras archives: bundles", () => {
+  it("h5wasm and fflate are chunks of their own, loaded only when a .keras file is read or written", async () => {
+    const { build } = await import("esbuild");
+    const r = await build({
+      entryPoints: [new URL("../src/keras/index.ts", import.meta.url).pathname], bundle: true, platform: "browser", format: "esm",
+      splitting: true, outdir: join(root, "bundle"), write: false, logLevel: "silent", metafile: true,
+    });
+    const outputs = r.metafile.outputs;
+    const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint)!;
+    // The chunks a page loads with deepscript/keras: the entry and what it imports statically.
+    const loaded = new Set<string>();
+    const visit = (k: string) => {
+      if (loaded.has(k)) return;
+      loaded.add(k);
+      for (const i of outputs[k].imports) if (i.kind === "import-statement") visit(i.path);
+    };
+    visit(entry);
+    const inputsOf = (ks: Iterable<string>) => [...ks].flatMap((k) => Object.keys(outputs[k].inputs));
+    assert.ok(inputsOf(loaded).some((p) => p.includes("src/keras/saving/keras_archive.ts")));
+    assert.deepEqual(inputsOf(loaded).filter((p) => /node_modules\/(h5wasm|fflate)\//.test(p)), []);
+    // …and they are in the bundle, behind a dynamic import.
+    assert.ok(inputsOf(Object.keys(outputs)).some((p) => p.includes("node_modules/h5wasm/")));
+  });
+});
