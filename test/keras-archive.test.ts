@@ -166,8 +166,12 @@ describe("keras .keras archives: files in Keras 3's layout", () => {
     await rejects(await handBuilt({ kernelShape: [2, 3] }), "shape.keras", /layers\/dense\/vars\/0 has shape \[2,3\].*\[3,2\]/);
     await rejects(await handBuilt({ extra: true }), "extra.keras", /does not have: layers\/batch_normalization\/vars\/4/);
     const hand = unzipSync(await handBuilt());
-    await rejects(zipSync({ ...hand, "model.weights.h5": new Uint8Array(64) }), "nothdf5.keras", /not an HDF5 file/);
+    await rejects(zipSync({ ...hand, "model.weights.h5": new Uint8Array(64) }), "nothdf5.keras", /not an HDF5 file \(no HDF5 signature\)/);
     await rejects(zipSync({ ...hand, "config.json": new TextEncoder().encode("{") }), "json.keras", /config\.json is not JSON/);
+    // An HDF5 signature over garbage: HDF5's own error, as a FileError.
+    const garbage = hand["model.weights.h5"].slice();
+    garbage.fill(0xff, 8, 400);
+    await rejects(zipSync({ ...hand, "model.weights.h5": garbage }), "corrupt.keras", /model\.weights\.h5/);
     const bytes = await handBuilt();
     await rejects(bytes.subarray(0, bytes.length - 30), "truncated.keras", /zip archive/);
   });

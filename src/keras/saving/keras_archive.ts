@@ -74,13 +74,19 @@ export function kerasVariables(model: AnyModel): KerasVariable[] {
 }
 
 type H5 = typeof import("h5wasm").default;
-interface H5Mod { h5: H5; fs: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void } }
+interface H5Mod {
+  h5: H5;
+  fs: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void };
+  /** HDF5's errors as JS exceptions instead of pages on stderr (h5wasm's switch; global, so on only while we read). */
+  quiet(on: boolean): void;
+}
 let h5Loading: Promise<H5Mod> | null = null;
 // The in-memory (MEMFS) build, in Node as in browsers: files never touch the disk.
 function hdf5(): Promise<H5Mod> {
   h5Loading ??= import("h5wasm").then(async (m) => {
     const mod = await m.default.ready;
-    return { h5: m.default, fs: mod.FS as unknown as H5Mod["fs"] };
+    const calls = mod as unknown as { activate_throwing_error_handler(): number; deactivate_throwing_error_handler(): number };
+    return { h5: m.default, fs: mod.FS as unknown as H5Mod["fs"], quiet: (on) => void (on ? calls.activate_throwing_error_handler() : calls.deactivate_throwing_error_handler()) };
   });
   return h5Loading;
 }
@@ -180,10 +186,12 @@ export async function readKerasArchive(bytes: Uint8Array, file: string, op = "lo
   // The version decides the meaning of "hard_sigmoid" (topology.ts): Keras 2.13+ wrote .keras files too.
   const topology: Json = { ...(config as Config), keras_version: (config as Config).keras_version ?? kerasVersion };
 
-  const { h5, fs } = await hdf5();
+  if (!isHdf5(entries[WEIGHTS_FILE])) throw fail(`its ${WEIGHTS_FILE} is not an HDF5 file (no HDF5 signature)`);
+  const { h5, fs, quiet } = await hdf5();
   const name = tmpName();
   fs.writeFile(name, entries[WEIGHTS_FILE]);
   let f: InstanceType<H5["File"]> | null = null;
+  quiet(true);
   try {
     f = new h5.File(name, "r");
     if ((f as unknown as { file_id: bigint | number }).file_id < 0) throw fail(`its ${WEIGHTS_FILE} is not an HDF5 file`);
@@ -212,10 +220,22 @@ export async function readKerasArchive(bytes: Uint8Array, file: string, op = "lo
   } finally {
     try {
       f?.close();
+    } catch {
+      // A corrupt file may fail to close too; the reason was already reported.
     } finally {
+      quiet(false);
       fs.unlink(name);
     }
   }
+}
+
+// HDF5's signature, at offset 0 or after a user block (512, 1024, 2048, … bytes).
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+function isHdf5(b: Uint8Array): boolean {
+  for (let at = 0; at + 8 <= b.length; at = at === 0 ? 512 : at * 2) {
+    if (HDF5_SIGNATURE.every((x, i) => b[at + i] === x)) return true;
+  }
+  return false;
 }
 
 /** A model as .keras archive bytes (the zip's members stored uncompressed, as Keras' zipfile writes them). */
