@@ -88,7 +88,7 @@ describe("keras .keras archives: save → load", () => {
 
 // A .keras file as Keras 3.x writes it for
 //   Sequential([Input((3,)), Dense(2), BatchNormalization()]) compiled with Adam and fitted once.
-async function handBuilt(edit: { kernelShape?: number[]; extra?: boolean } = {}): Promise<Uint8Array> {
+async function handBuilt(edit: { kernelShape?: number[]; extra?: boolean; bf16?: boolean } = {}): Promise<Uint8Array> {
   const config = {
     module: "keras", class_name: "Sequential", registered_name: null,
     config: {
@@ -116,7 +116,11 @@ async function handBuilt(edit: { kernelShape?: number[]; extra?: boolean } = {})
   group("layers/dense");
   group("layers/dense/vars", "my_dense");
   data("layers/dense/vars", "0", [1, 2, 3, 4, 5, 6], edit.kernelShape ?? [3, 2]);
-  data("layers/dense/vars", "1", [0.5, -0.5], [2]);
+  if (edit.bf16) {
+    // A bfloat16 variable as H5IOStore stores it: its 16 bits as uint16 and attrs dtype "bfloat16".
+    const ds16 = (f.get("layers/dense/vars") as Group).create_dataset({ name: "1", data: new Uint16Array([0x3f00, 0xbf00]), shape: [2], dtype: "<H" });
+    ds16.create_attribute("dtype", "bfloat16");
+  } else data("layers/dense/vars", "1", [0.5, -0.5], [2]);
   group("layers/batch_normalization");
   group("layers/batch_normalization/vars", "bn");
   data("layers/batch_normalization/vars", "0", [2, 3], [2]); // gamma
@@ -146,6 +150,11 @@ describe("keras .keras archives: files in Keras 3's layout", () => {
     const y = Array.from((m.predict(ds.tensor([[1, 1, 1]])) as Tensor).dataSync() as ArrayLike<number>);
     const want = [2 * (9.5 - 1) / Math.sqrt(4 + 1e-3) + 0.1, 3 * (11.5 + 1) / Math.sqrt(9 + 1e-3) + 0.2];
     y.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-4, `${v} vs ${want[i]}`));
+  });
+
+  it("bfloat16 weights are widened to float32", async () => {
+    const m = await keras.loadModel([new File([new Uint8Array(await handBuilt({ bf16: true }))], "bf16.keras")]);
+    assert.deepEqual(Array.from(m.getLayer("my_dense").getWeights()[1].dataSync() as ArrayLike<number>), [0.5, -0.5]);
   });
 
   it("File objects: the .keras among them is read", async () => {

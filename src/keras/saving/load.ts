@@ -12,8 +12,10 @@ import { kerasArchiveBytes, LIMITS, readKerasArchive } from "./keras_archive.js"
 type AnyModel = Model<SymbolicTensor | SymbolicTensor[]>;
 
 /**
- * Loads a saved model: a TensorFlow.js Layers model (a folder holding model.json and its weight
- * shards, or the model.json's path; File objects; or `{ modelJson, weights }` in memory). Layers
+ * Loads a saved model: a Keras 3 `.keras` archive (a path ending in `.keras`, or a File so named
+ * among the File objects: keras_archive.ts), or a TensorFlow.js Layers model (a folder holding
+ * model.json and its weight shards, or the model.json's path; File objects; or
+ * `{ modelJson, weights }` in memory). Layers
  * are rebuilt from the topology (every class keras.layers.deserialize knows) and weights are set
  * by name. A file that is corrupt, declares more weights than it holds, or uses a layer this
  * project lacks is a FileError naming the file (and the layer).
@@ -51,7 +53,8 @@ function readArchive(path: string): Uint8Array {
 }
 
 /**
- * Writes a model as a TensorFlow.js Layers model: the folder `path` gets model.json and
+ * Writes a model: a path ending in `.keras` gets a Keras 3 archive (atomically); any other path
+ * is a folder that gets a TensorFlow.js Layers model: model.json and
  * group1-shard1of1.bin (the shard first, so model.json never names a missing shard), each through
  * the atomic writer; `tf.loadLayersModel("file://path/model.json")` reads it.
  */
