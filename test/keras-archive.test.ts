@@ -183,6 +183,15 @@ describe("keras .keras archives: files in Keras 3's layout", () => {
     await rejects(zipSync({ ...hand, "model.weights.h5": garbage }), "corrupt.keras", /model\.weights\.h5/);
     const bytes = await handBuilt();
     await rejects(bytes.subarray(0, bytes.length - 30), "truncated.keras", /zip archive/);
+    // A member declaring 1 GiB from a few hundred stored bytes: refused before anything is inflated.
+    const bomb = zipSync({ "model.weights.h5": new Uint8Array(1000) }, { level: 9 });
+    const dv = new DataView(bomb.buffer, bomb.byteOffset, bomb.byteLength);
+    for (let i = 0; i + 30 <= bomb.length; i++) {
+      const sig = dv.getUint32(i, true);
+      if (sig === 0x04034b50 && i + 26 <= bomb.length) dv.setUint32(i + 22, 2 ** 30, true);
+      if (sig === 0x02014b50 && i + 46 <= bomb.length) dv.setUint32(i + 24, 2 ** 30, true);
+    }
+    await rejects(bomb, "bomb.keras", /declares 1073741824 bytes from \d+ stored: more than 100×/);
   });
 });
 

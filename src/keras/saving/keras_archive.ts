@@ -29,7 +29,7 @@ export const METADATA_FILE = "metadata.json";
 export const WEIGHTS_FILE = "model.weights.h5";
 
 /** The largest .keras archive read (bytes); its JSON members; its weights file. */
-export const LIMITS = { archive: 2 ** 31 - 1, json: 64 * 2 ** 20, weights: 2 ** 31 - 1, datasets: 100_000, depth: 64 } as const;
+export const LIMITS = { archive: 2 ** 31 - 1, json: 64 * 2 ** 20, weights: 2 ** 31 - 1, datasets: 100_000, depth: 64, bombFloor: 64 * 2 ** 20, expansion: 100 } as const;
 
 // Keras' recurrent layers keep their weights in a cell sublayer; this project's keep them on the layer.
 const CELL_LAYERS = new Set(["SimpleRNN", "LSTM", "GRU"]);
@@ -159,6 +159,10 @@ export async function readKerasArchive(bytes: Uint8Array, file: string, op = "lo
         const limit = f.name === WEIGHTS_FILE ? LIMITS.weights : LIMITS.json;
         // Sizes checked before anything is inflated.
         if (!(f.originalSize >= 0 && f.originalSize <= limit)) throw fail(`its member ${f.name} declares ${f.originalSize} bytes, more than the ${limit} allowed`);
+        // Keras' own guard against decompression bombs (saving_lib._reject_zip_bomb), with a lower floor.
+        if (f.originalSize > LIMITS.bombFloor && f.originalSize > LIMITS.expansion * f.size) {
+          throw fail(`its member ${f.name} declares ${f.originalSize} bytes from ${f.size} stored: more than ${LIMITS.expansion}× (a decompression bomb?)`);
+        }
         if (f.compression !== 0 && f.compression !== 8) throw fail(`its member ${f.name} uses zip compression method ${f.compression} (only stored and deflate are read)`);
         declared.set(f.name, f.originalSize);
         return true;
