@@ -84,6 +84,30 @@ describe("keras .keras archives: save → load", () => {
     const m = new keras.Model({ inputs: [a, b], outputs: [new layers.Dense(2).call(h), new layers.Dense(1).call(h)] });
     await roundTrip(m as AnyModel, "functional", [ds.randn([3, 4]), ds.randn([3, 3])]);
   });
+
+  it("layers are counted in Keras' order (by depth from the outputs), not this project's", async () => {
+    ds.seed(5);
+    const { layers } = keras;
+    // concat(B(b), C(A(a))): Keras' model.layers is a, b, A, B, C, concatenate, out (depths 4, 3,
+    // 3, 2, 2, 1, 0); so A is "dense", B "dense_1", C "dense_2", out "dense_3". This project
+    // walks B before A. All Dense kernels are [3, 3], so only the order tells them apart.
+    const a = keras.Input({ shape: [3], name: "a" }), b = keras.Input({ shape: [3], name: "b" });
+    const A = new layers.Dense(3, { name: "A" }), B = new layers.Dense(3, { name: "B" }), C = new layers.Dense(3, { name: "C" });
+    const out = new layers.Dense(3, { name: "out" });
+    const m = new keras.Model({ inputs: [a, b], outputs: out.call(layers.concatenate([B.call(b), C.call(A.call(a))])) }) as AnyModel;
+    await roundTrip(m, "order", [ds.randn([2, 3]), ds.randn([2, 3])]);
+    const z = unzipSync(new Uint8Array(readFileSync(join(root, "order.keras"))));
+    const { FS } = await h5wasm.ready;
+    FS!.writeFile("order.h5", z["model.weights.h5"]);
+    const f = new h5wasm.File("order.h5", "r");
+    const kernel = (p: string) => Array.from((f.get(`layers/${p}/vars/0`) as Dataset).value as Float32Array);
+    const mine = (l: keras.Layer) => Array.from(l.getWeights()[0].dataSync() as ArrayLike<number>);
+    assert.deepEqual([kernel("dense"), kernel("dense_1"), kernel("dense_2"), kernel("dense_3")], [mine(A), mine(B), mine(C), mine(out)]);
+    // Layers without weights (inputs, concatenate) get no group here (recent Keras writes empty named ones; readers need only vars).
+    assert.deepEqual((f.get("layers") as Group).keys().sort(), ["dense", "dense_1", "dense_2", "dense_3"]);
+    f.close();
+    FS!.unlink("order.h5");
+  });
 });
 
 // A .keras file as Keras 3.x writes it for

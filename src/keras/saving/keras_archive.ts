@@ -62,7 +62,7 @@ export function kerasVariables(model: AnyModel): KerasVariable[] {
   };
   const modelState = (m: AnyModel, path: string) => {
     const used = new Map<string, number>();
-    for (const l of m.layers) {
+    for (const l of m.isFunctional ? kerasLayerOrder(m) : m.layers) {
       const base = kerasSnake(l.className);
       const n = used.get(base);
       used.set(base, n === undefined ? 0 : n + 1);
@@ -71,6 +71,36 @@ export function kerasVariables(model: AnyModel): KerasVariable[] {
   };
   modelState(model, "");
   return out;
+}
+
+/**
+ * A functional model's layers in Keras 3's `model.layers` order (ops/function.py map_graph): by
+ * depth from the outputs, deepest first, ties in the order a depth-first walk from the outputs
+ * first reaches them. The paths count layers of a class in this order, so it must be Keras' (this
+ * project's own `layers` order, inputs first then post-order, differs when branches' depths differ).
+ */
+export function kerasLayerOrder(m: AnyModel): AnyLayer[] {
+  type N = SymbolicTensor["node"];
+  const inputNodes = new Set(m.inputs.map((x) => x.node));
+  const first = new Map<unknown, number>(), done = new Set<N>(), post: N[] = [];
+  const visit = (node: N) => {
+    if (done.has(node)) return;
+    if (!first.has(node.layer)) first.set(node.layer, first.size);
+    if (!inputNodes.has(node)) for (const t of node.inputs) visit(t.node);
+    done.add(node);
+    post.push(node);
+  };
+  for (const o of m.outputs) visit(o.node);
+  const nodeDepth = new Map<N, number>(), layerDepth = new Map<unknown, number>();
+  for (const node of post.reverse()) {
+    const d = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, d);
+    nodeDepth.set(node, d);
+    if (!inputNodes.has(node)) for (const t of node.inputs) nodeDepth.set(t.node, Math.max(d + 1, nodeDepth.get(t.node) ?? 0));
+  }
+  // Inputs no output depends on: depth 0.
+  for (const x of m.inputs) if (!layerDepth.has(x.node.layer)) (layerDepth.set(x.node.layer, 0), first.set(x.node.layer, first.size));
+  return m.layers.slice().sort((a, b) => (layerDepth.get(b) ?? 0) - (layerDepth.get(a) ?? 0) || (first.get(a) ?? 0) - (first.get(b) ?? 0));
 }
 
 type H5 = typeof import("h5wasm").default;
