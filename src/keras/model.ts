@@ -198,8 +198,9 @@ export class Model<S extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor>
   }
 
   /**
-   * Saves the model as a TensorFlow.js Layers model: the folder `path` gets model.json and
-   * group1-shard1of1.bin (keras/saving/). `await keras.loadModel(path)` reads it back.
+   * Saves the model: a path ending in `.keras` gets a Keras 3 archive (config.json, metadata.json,
+   * model.weights.h5); any other path is a folder that gets a TensorFlow.js Layers model
+   * (model.json and group1-shard1of1.bin; keras/saving/). `await keras.loadModel(path)` reads either back.
    */
   async save(path: string): Promise<void> {
     // Imported when called: saving/ builds models from configs, which needs this class defined first.
