@@ -13,6 +13,7 @@ import * as regularizers from "../regularizers.js";
 import * as constraints from "../constraints.js";
 import { Layer, layerOptions, type Args, type CallOptions, type LayerOptions, type LayerOutput } from "../layer.js";
 import { SymbolicTensor } from "../symbolic.js";
+import type { KernelOptions } from "./common.js";
 import { fmtShape, type Shape } from "../shape.js";
 import type { Config } from "../names.js";
 
@@ -43,7 +44,7 @@ class Projection extends Layer {
   }
 }
 
-export interface MultiHeadAttentionOptions extends LayerOptions {
+export interface MultiHeadAttentionOptions extends LayerOptions, Omit<KernelOptions, "activation"> {
   /** TensorFlow.js' factory passes the sizes here. */
   numHeads?: number;
   keyDim?: number;
@@ -51,16 +52,8 @@ export interface MultiHeadAttentionOptions extends LayerOptions {
   valueDim?: number | null;
   /** Dropout on the attention weights while training. */
   dropout?: number;
-  useBias?: boolean;
   /** Last dim of the output (default: the query's). */
   outputShape?: number | null;
-  kernelInitializer?: initializers.InitializerSpec;
-  biasInitializer?: initializers.InitializerSpec;
-  kernelRegularizer?: regularizers.RegularizerSpec;
-  biasRegularizer?: regularizers.RegularizerSpec;
-  activityRegularizer?: null;
-  kernelConstraint?: constraints.ConstraintSpec;
-  biasConstraint?: constraints.ConstraintSpec;
 }
 
 export interface MultiHeadAttentionCallOptions extends CallOptions {
