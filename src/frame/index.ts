@@ -9,3 +9,6 @@ export { type AggFn, type AggName } from "./aggregate.js";
 export { type RollingOptions } from "./window.js";
 export { type RankOptions, type RankMethod } from "./sequential.js";
 export { type AstypeTarget } from "./convert.js";
+export { StringMethods } from "./strings.js";
+export { DatetimeMethods, toDatetime } from "./dates.js";
+export { Timedelta, type TimedeltaParts } from "./timedelta.js";
