@@ -9,40 +9,22 @@ import type { DType } from "../core/dtype.js";
 import * as ds from "../tensor/index.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type Cell, type Column, type FrameDType, asNumbers, constant, dtypeOf, isMissing, isNumericArray, isNumericDType, take, toColumn } from "./column.js";
-import { type AggFn, type AggName, type Groups, aggregate, compareCells, quantileSorted } from "./aggregate.js";
-import { type RollingAgg, type RollingOptions, checkWindow, parseRule, resampleBins, rollingStat } from "./window.js";
+import { type AggFn, type AggName, compareCells, quantileSorted } from "./aggregate.js";
+import type { RollingOptions } from "./window.js";
 import { type ToCsvOptions, csvCell, hasTimeOfDay } from "./csv.js";
 import { formatFrame } from "./print.js";
 import { Series } from "./series.js";
+import { keyOf, list } from "./labels.js";
+import { type MergeOptions, merge } from "./merge.js";
+import { getDummies, melt, pivot, pivotTable } from "./reshape.js";
+import { GroupBy } from "./groupby.js";
+import { FrameRolling } from "./rolling.js";
+import { Resampler } from "./resample.js";
 
 /** One row as an object: column name → value. */
 export type Row = Record<string, Cell>;
 /** What a column may be built from. */
 export type ColumnInput = ArrayLike<unknown> | Series;
-
-/** How a merge keeps rows: as pandas' `how`. */
-export type MergeHow = "inner" | "left" | "right" | "outer";
-
-export interface MergeOptions {
-  /** Key column(s) present in both frames (default: the columns they share). */
-  on?: string | string[];
-  leftOn?: string | string[];
-  rightOn?: string | string[];
-  how?: MergeHow;
-  /** Added to clashing non-key column names (default ["_x", "_y"]). */
-  suffixes?: [string, string];
-}
-
-const list = (x: string | readonly string[]): string[] => (typeof x === "string" ? [x] : [...x]);
-
-/** A value as a column name: booleans as pandas writes them, dates in ISO form. */
-function label(v: unknown): string {
-  return typeof v === "boolean" ? (v ? "True" : "False") : v instanceof Date ? v.toISOString() : String(v);
-}
-
-function keyOf(v: unknown): unknown {
-  return v instanceof Date ? v.getTime() : isMissing(v) ? null : v;
-}
 
 /** A table of named, equally long columns: pandas' DataFrame for TypeScript. */
 export class DataFrame {
@@ -363,124 +345,26 @@ export class DataFrame {
    * @example orders.merge(customers, { on: "customerId", how: "left" })
    */
   merge(right: DataFrame, opts: MergeOptions = {}): DataFrame {
-    const how = opts.how ?? "inner";
-    if (!["inner", "left", "right", "outer"].includes(how)) throw new ArgumentError("merge", `how must be inner, left, right or outer, got "${how}"`);
-    let lk: string[], rk: string[];
-    if (opts.on !== undefined) lk = rk = list(opts.on);
-    else if (opts.leftOn !== undefined || opts.rightOn !== undefined) {
-      if (opts.leftOn === undefined || opts.rightOn === undefined) throw new ArgumentError("merge", "leftOn and rightOn go together");
-      lk = list(opts.leftOn);
-      rk = list(opts.rightOn);
-      if (lk.length !== rk.length) throw new ArgumentError("merge", `leftOn has ${lk.length} columns, rightOn ${rk.length}`);
-    } else {
-      lk = rk = this.columns.filter((c) => right.has(c));
-      if (!lk.length) throw new ArgumentError("merge", "the frames share no column to join on; pass on, or leftOn and rightOn");
-    }
-    const L = lk.map((k) => this._column(k, "merge")), R = rk.map((k) => right._column(k, "merge"));
-    const key = (cols: Column[], i: number) => (cols.length === 1 ? keyOf(cols[0][i]) : JSON.stringify(cols.map((c) => keyOf(c[i]))));
-    const index = new Map<unknown, number[]>();
-    for (let j = 0; j < right.length; j++) {
-      const k = key(R, j);
-      const e = index.get(k);
-      if (e) e.push(j);
-      else index.set(k, [j]);
-    }
-    const li: number[] = [], ri: number[] = [];
-    if (how === "right") {
-      const lindex = new Map<unknown, number[]>();
-      for (let i = 0; i < this.length; i++) {
-        const k = key(L, i);
-        const e = lindex.get(k);
-        if (e) e.push(i);
-        else lindex.set(k, [i]);
-      }
-      for (let j = 0; j < right.length; j++) {
-        const m = lindex.get(key(R, j));
-        if (m) for (const i of m) { li.push(i); ri.push(j); }
-        else { li.push(-1); ri.push(j); }
-      }
-    } else {
-      const matched = new Uint8Array(right.length);
-      for (let i = 0; i < this.length; i++) {
-        const m = index.get(key(L, i));
-        if (m) for (const j of m) { li.push(i); ri.push(j); matched[j] = 1; }
-        else if (how !== "inner") { li.push(i); ri.push(-1); }
-      }
-      if (how === "outer") for (let j = 0; j < right.length; j++) if (!matched[j]) { li.push(-1); ri.push(j); }
-    }
-    // Output: left columns, then right non-key columns (right keys too when named differently).
-    const sameKeys = lk.every((k, i) => k === rk[i]);
-    const rightCols = right.columns.filter((c) => !(sameKeys && rk.includes(c)));
-    const leftNames = this.columns;
-    const clash = new Set(leftNames.filter((c) => rightCols.includes(c) && !(sameKeys && lk.includes(c))));
-    const [sx, sy] = opts.suffixes ?? ["_x", "_y"];
-    const names: string[] = [], cols: Column[] = [];
-    for (const c of leftNames) {
-      names.push(clash.has(c) ? c + sx : c);
-      let col = take(this.data.get(c)!, li);
-      const kpos = lk.indexOf(c);
-      if (sameKeys && kpos >= 0 && how !== "inner" && how !== "left") {
-        // key columns take the right side's value where the left row is missing
-        const rcol = take(R[kpos], ri);
-        col = toColumn(Array.from(col as ArrayLike<unknown>, (v, r) => (li[r] < 0 ? rcol[r] : v)));
-      }
-      cols.push(col);
-    }
-    for (const c of rightCols) {
-      names.push(clash.has(c) ? c + sy : c);
-      cols.push(take(right.data.get(c)!, ri));
-    }
-    let out = DataFrame._of(names, cols);
-    if (how === "outer") out = out.sortValues(lk);
-    return out;
+    return merge(this, right, opts);
   }
   /**
    * Reshapes long to wide (pd.pivot): one row per `index` value, one column per `columns` value,
    * cells from `values`. Duplicate (index, columns) pairs are an error: use pivotTable.
    */
   pivot(opts: { index: string; columns: string; values: string }): DataFrame {
-    return this.pivotTable({ ...opts, aggfunc: (v) => {
-      if (v.length > 1) throw new ArgumentError("pivot", `index "${opts.index}" and columns "${opts.columns}" have duplicate entries; use pivotTable with an aggfunc`);
-      return v[0];
-    } });
+    return pivot(this, opts);
   }
   /** pd.pivot_table: like pivot, aggregating duplicates with `aggfunc` (default "mean"); empty cells get `fillValue`. */
   pivotTable(opts: { index: string; columns: string; values: string; aggfunc?: AggFn; fillValue?: unknown }): DataFrame {
-    const g = new GroupBy(this, [opts.index, opts.columns], true, true);
-    const agg = g.agg({ [opts.values]: opts.aggfunc ?? "mean" });
-    const idx = agg._column(opts.index), colv = agg._column(opts.columns), val = agg._column(opts.values);
-    const rowKeys = new Series(idx).dropna().unique().sort(compareCells), colKeys = new Series(colv).dropna().unique().sort(compareCells);
-    const rpos = new Map(rowKeys.map((k, i) => [keyOf(k), i])), cpos = new Map(colKeys.map((k, i) => [keyOf(k), i]));
-    const grid = colKeys.map(() => new Array<unknown>(rowKeys.length).fill(opts.fillValue ?? null));
-    for (let i = 0; i < agg.length; i++) grid[cpos.get(keyOf(colv[i]))!][rpos.get(keyOf(idx[i]))!] = val[i];
-    const colNames = colKeys.map(label);
-    return DataFrame._of([opts.index, ...colNames], [toColumn(rowKeys), ...grid.map(toColumn)]);
+    return pivotTable(this, opts);
   }
   /** Wide to long (pd.melt): `idVars` kept, every other column becomes (variable, value) rows. */
   melt(opts: { idVars?: string[]; valueVars?: string[]; varName?: string; valueName?: string } = {}): DataFrame {
-    const ids = opts.idVars ?? [];
-    const vars = opts.valueVars ?? this.columns.filter((c) => !ids.includes(c));
-    const rows = Array.from({ length: vars.length * this.length }, (_, k) => k % this.length);
-    const out: Record<string, ColumnInput> = {};
-    for (const id of ids) out[id] = take(this._column(id, "melt"), rows);
-    out[opts.varName ?? "variable"] = vars.flatMap((v) => new Array<string>(this.length).fill(v));
-    out[opts.valueName ?? "value"] = vars.flatMap((v) => Array.from(this._column(v, "melt") as ArrayLike<unknown>));
-    return new DataFrame(out);
+    return melt(this, opts);
   }
   /** One 0/1 column per category of each text column (pd.get_dummies), named `column_value`. */
   getDummies(columns?: string[]): DataFrame {
-    const targets = columns ?? this.columns.filter((c) => ["string", "object"].includes(dtypeOf(this.data.get(c)!)));
-    const names: string[] = [], cols: Column[] = [];
-    for (const c of this.columns) {
-      const col = this.data.get(c)!;
-      if (!targets.includes(c)) { names.push(c); cols.push(col); continue; }
-      for (const v of new Series(col).dropna().unique().sort(compareCells)) {
-        names.push(`${c}_${label(v)}`);
-        const k = keyOf(v);
-        cols.push(Int32Array.from(col as ArrayLike<unknown>, (x) => (keyOf(x) === k ? 1 : 0)));
-      }
-    }
-    return DataFrame._of(names, cols);
+    return getDummies(this, columns);
   }
 
   // ---- time series ----
@@ -582,171 +466,8 @@ export class DataFrame {
   }
 }
 
-/** Rows stacked (pd.concat): columns are the union, missing cells where a frame lacks one. */
-export function concat(frames: readonly DataFrame[]): DataFrame {
-  const names = [...new Set(frames.flatMap((f) => f.columns))];
-  const cols = names.map((n) => toColumn(frames.flatMap((f) => (f.has(n) ? Array.from(f._column(n) as ArrayLike<unknown>) : new Array<unknown>(f.length).fill(null)))));
-  return DataFrame._of(names, cols);
-}
-
-const NUMERIC_ONLY = new Set<AggFn>(["mean", "sum", "prod", "std", "var", "median"]);
-
-/** Group number per row for one key column (a Map is quicker than Arquero's general hashing here). */
-function hashOne(c: Column): { keys: Uint32Array; rows: number[]; size: number } {
-  const ids = new Map<unknown, number>(), keys = new Uint32Array(c.length), rows: number[] = [];
-  for (let i = 0; i < c.length; i++) {
-    const v = c[i];
-    const k = v instanceof Date ? v.getTime() : v !== v ? null : v;
-    let id = ids.get(k);
-    if (id === undefined) { id = rows.length; ids.set(k, id); rows.push(i); }
-    keys[i] = id;
-  }
-  return { keys, rows, size: rows.length };
-}
-
-/** `df.groupBy(keys)`: aggregations per group; keys come back as the first columns. */
-export class GroupBy {
-  private groups: (Groups & { keyCols: Column[] }) | null = null;
-  constructor(private readonly df: DataFrame, readonly keys: string[], private readonly dropna: boolean, private readonly sorted: boolean) {
-    for (const k of keys) df._column(k, "groupBy");
-  }
-
-  /** Group id per row (Arquero hashes several keys), renumbered in key order. */
-  private compute(): Groups & { keyCols: Column[] } {
-    if (this.groups) return this.groups;
-    const keyCols = this.keys.map((k) => this.df._column(k));
-    const g = keyCols.length === 1 ? hashOne(keyCols[0]) : this.df.length
-      ? aq.table(Object.fromEntries(this.keys.map((k, i) => [k, keyCols[i]])) as Record<string, unknown[]>).groupby(this.keys).groups()
-      : { keys: new Uint32Array(0), rows: [] as number[], size: 0 };
-    const reps = Array.from(g.rows as ArrayLike<number>);
-    let order = reps.map((_, i) => i).filter((i) => !this.dropna || keyCols.every((c) => !isMissing(c[reps[i]])));
-    if (this.sorted) {
-      order.sort((a, b) => {
-        for (const c of keyCols) {
-          const r = compareCells(c[reps[a]], c[reps[b]]);
-          if (r) return r;
-        }
-        return 0;
-      });
-    } else order = order.sort((a, b) => reps[a] - reps[b]);
-    const renum = new Int32Array(g.size).fill(-1);
-    order.forEach((old, i) => (renum[old] = i));
-    const gk = g.keys as Uint32Array, ids = new Int32Array(gk.length);
-    for (let i = 0; i < gk.length; i++) ids[i] = renum[gk[i]];
-    const first = order.map((o) => reps[o]);
-    this.groups = { ids, count: order.length, keyCols: keyCols.map((c) => take(c, first)) };
-    return this.groups;
-  }
-  /** Number of groups. */
-  get ngroups(): number {
-    return this.compute().count;
-  }
-  /** Group id (0-based, in result order) of each row; -1 for rows with a missing key. */
-  groupIds(): Int32Array {
-    return this.compute().ids;
-  }
-
-  /**
-   * Aggregations by column: `{ x: "mean", y: ["min", "max"] }` (several give columns y_min,
-   * y_max), or one aggregation for every non-key column.
-   */
-  agg(spec: AggFn | Record<string, AggFn | AggFn[]>): DataFrame {
-    const g = this.compute();
-    const names = [...this.keys], cols: Column[] = [...g.keyCols];
-    const entries: [string, AggFn[], boolean][] = typeof spec === "object"
-      ? Object.entries(spec).map(([c, f]) => [c, Array.isArray(f) ? f : [f], Array.isArray(f)])
-      : this.df.columns.filter((c) => !this.keys.includes(c)).filter((c) => !NUMERIC_ONLY.has(spec) || isNumericDType(dtypeOf(this.df._column(c)))).map((c) => [c, [spec], false]);
-    for (const [c, fns, many] of entries) {
-      const col = this.df._column(c, "agg");
-      for (const f of fns) {
-        names.push(many ? `${c}_${typeof f === "string" ? f : f.name || "fn"}` : c);
-        cols.push(aggregate(col, g, f, c));
-      }
-    }
-    return DataFrame._of(names, cols);
-  }
-  mean(): DataFrame { return this.agg("mean"); }
-  sum(): DataFrame { return this.agg("sum"); }
-  min(): DataFrame { return this.agg("min"); }
-  max(): DataFrame { return this.agg("max"); }
-  std(): DataFrame { return this.agg("std"); }
-  var(): DataFrame { return this.agg("var"); }
-  median(): DataFrame { return this.agg("median"); }
-  count(): DataFrame { return this.agg("count"); }
-  first(): DataFrame { return this.agg("first"); }
-  last(): DataFrame { return this.agg("last"); }
-  nunique(): DataFrame { return this.agg("nunique"); }
-  /** Rows per group, as column "size". */
-  size(): DataFrame {
-    const g = this.compute();
-    return DataFrame._of([...this.keys, "size"], [...g.keyCols, aggregate(new Int32Array(this.df.length), g, "size", "size")]);
-  }
-}
-
-/** `df.rolling(window)`: each statistic gives a frame of the numeric columns (and the `on` column, kept as is). */
-export class FrameRolling {
-  constructor(private readonly df: DataFrame, private readonly window: number, private readonly opts: RollingOptions & { on?: string }) {
-    checkWindow(window, opts);
-  }
-  private run(agg: RollingAgg | ((v: number[]) => number)): DataFrame {
-    const names: string[] = [], cols: Column[] = [];
-    for (const n of this.df.columns) {
-      const c = this.df._column(n);
-      if (n === this.opts.on) { names.push(n); cols.push(c); continue; }
-      const d = dtypeOf(c);
-      if (!isNumericDType(d)) continue;
-      names.push(n);
-      cols.push(rollingStat(asNumbers("rolling", n, c), this.window, agg, this.opts));
-    }
-    return DataFrame._of(names, cols);
-  }
-  mean(): DataFrame { return this.run("mean"); }
-  sum(): DataFrame { return this.run("sum"); }
-  min(): DataFrame { return this.run("min"); }
-  max(): DataFrame { return this.run("max"); }
-  std(): DataFrame { return this.run("std"); }
-  var(): DataFrame { return this.run("var"); }
-  median(): DataFrame { return this.run("median"); }
-  count(): DataFrame { return this.run("count"); }
-  /** Any function of a window's non-missing values. */
-  apply(fn: (values: number[]) => number): DataFrame { return this.run(fn); }
-}
-
-/** `df.resample(rule, { on })`: aggregations per time bin; the bin labels form the `on` column. */
-export class Resampler {
-  constructor(private readonly df: DataFrame, private readonly on: string, private readonly rule: string) {
-    if (dtypeOf(df._column(on, "resample")) !== "datetime") throw new ArgumentError("resample", `column "${on}" holds ${dtypeOf(df._column(on))}, not dates`);
-    parseRule(rule);
-  }
-  /** One aggregation for every other column, or { column: aggregation }. */
-  agg(spec: AggFn | Record<string, AggFn>): DataFrame {
-    const times = asNumbers("resample", this.on, this.df._column(this.on));
-    const { ids, labels } = resampleBins(times, this.rule);
-    const g: Groups = { ids, count: labels.length };
-    const names = [this.on], cols: Column[] = [labels];
-    const entries: [string, AggFn][] = typeof spec === "object"
-      ? Object.entries(spec)
-      : this.df.columns.filter((c) => c !== this.on && (!NUMERIC_ONLY.has(spec) || isNumericDType(dtypeOf(this.df._column(c))))).map((c) => [c, spec]);
-    for (const [c, f] of entries) {
-      names.push(c);
-      cols.push(aggregate(this.df._column(c, "resample"), g, f, c));
-    }
-    return DataFrame._of(names, cols);
-  }
-  mean(): DataFrame { return this.agg("mean"); }
-  sum(): DataFrame { return this.agg("sum"); }
-  min(): DataFrame { return this.agg("min"); }
-  max(): DataFrame { return this.agg("max"); }
-  median(): DataFrame { return this.agg("median"); }
-  std(): DataFrame { return this.agg("std"); }
-  count(): DataFrame { return this.agg("count"); }
-  first(): DataFrame { return this.agg("first"); }
-  last(): DataFrame { return this.agg("last"); }
-  /** Rows per bin, as column "size". */
-  size(): DataFrame {
-    const { ids, labels } = resampleBins(asNumbers("resample", this.on, this.df._column(this.on)), this.rule);
-    return DataFrame._of([this.on, "size"], [labels, aggregate(new Int32Array(ids.length), { ids, count: labels.length }, "size", "size")]);
-  }
-}
 
 export type { AggFn, AggName };
+export { GroupBy, FrameRolling, Resampler };
+export type { MergeOptions, MergeHow } from "./merge.js";
+export { concat } from "./reshape.js";
