@@ -12,11 +12,13 @@ import { type Cell, type Column, type FrameDType, asNumbers, constant, dtypeOf, 
 import { type AggFn, type AggName, compareCells, quantileSorted } from "./aggregate.js";
 import type { RollingOptions } from "./window.js";
 import { type ToCsvOptions, csvCell, hasTimeOfDay } from "./csv.js";
-import { formatFrame } from "./print.js";
+import { formatFrame, formatInfo } from "./print.js";
 import { Series } from "./series.js";
 import { keyOf, list } from "./labels.js";
 import { type MergeOptions, merge } from "./merge.js";
-import { getDummies, melt, pivot, pivotTable } from "./reshape.js";
+import { explode, getDummies, melt, pivot, pivotTable } from "./reshape.js";
+import { checkOptions } from "../core/options.js";
+import { PCG32, globalRng } from "../core/rng.js";
 import { GroupBy } from "./groupby.js";
 import { FrameRolling } from "./rolling.js";
 import { Resampler } from "./resample.js";
@@ -297,6 +299,97 @@ export class DataFrame {
     return Object.fromEntries(this.columns.filter((n) => isNumericDType(dtypeOf(this.data.get(n)!))).map((n) => [n, this.col(n).sum()]));
   }
 
+  /**
+   * Pairwise correlation of the numeric (and bool) columns (pd.DataFrame.corr), over the rows
+   * where both values are present: a square frame with one column per numeric column and its
+   * rows in the same order.
+   */
+  corr(method: "pearson" | "spearman" | "kendall" = "pearson"): DataFrame {
+    if (!["pearson", "spearman", "kendall"].includes(method)) throw new ArgumentError("corr", `method must be pearson, spearman or kendall, got "${String(method)}"`);
+    const names = this.columns.filter((n) => isNumericDType(dtypeOf(this.data.get(n)!)));
+    const series = names.map((n) => this.col(n));
+    const m = names.map(() => new Float64Array(names.length));
+    for (let a = 0; a < names.length; a++) {
+      for (let b = a; b < names.length; b++) {
+        const r = a === b ? (series[a].count() > 1 ? 1 : NaN) : series[a].corr(series[b], method);
+        m[a][b] = m[b][a] = r;
+      }
+    }
+    return DataFrame._of(names, m);
+  }
+  /**
+   * The `n` rows with the largest values of `columns` (pd.DataFrame.nlargest), in descending
+   * order; missing values are never chosen. `keep`: which of tied rows win — "first" (default),
+   * "last", or "all" (every row tied with the n-th, so possibly more than n).
+   */
+  nlargest(n: number, columns: string | string[], opts: { keep?: "first" | "last" | "all" } = {}): DataFrame {
+    return this.nExtreme("nlargest", n, columns, opts.keep ?? "first", false);
+  }
+  /** The `n` rows with the smallest values of `columns`, in ascending order (pd.DataFrame.nsmallest). */
+  nsmallest(n: number, columns: string | string[], opts: { keep?: "first" | "last" | "all" } = {}): DataFrame {
+    return this.nExtreme("nsmallest", n, columns, opts.keep ?? "first", true);
+  }
+  private nExtreme(op: string, n: number, columns: string | string[], keep: string, ascending: boolean): DataFrame {
+    if (!Number.isInteger(n) || n < 0) throw new ArgumentError(op, `n must be a non-negative integer, got ${n}`);
+    if (!["first", "last", "all"].includes(keep)) throw new ArgumentError(op, `keep must be "first", "last" or "all", got "${keep}"`);
+    const keys = list(columns).map((c) => {
+      const col = this._column(c, op);
+      if (!isNumericDType(dtypeOf(col))) throw new ArgumentError(op, `column "${c}" holds ${dtypeOf(col)}; ${op} needs numbers`);
+      return asNumbers(op, c, col);
+    });
+    const dir = ascending ? 1 : -1;
+    const rows = Array.from({ length: this.length }, (_, i) => i).filter((i) => keys[0][i] === keys[0][i]);
+    const cmp = (a: number, b: number) => {
+      for (const k of keys) {
+        const p = k[a], q = k[b];
+        if (p !== q) return p !== p ? 1 : q !== q ? -1 : dir * (p - q);
+      }
+      return keep === "last" ? b - a : a - b;
+    };
+    rows.sort(cmp);
+    let end = Math.min(n, rows.length);
+    if (keep === "all" && end > 0) {
+      const last = rows[end - 1];
+      while (end < rows.length && keys.every((k) => k[rows[end]] === k[last])) end++;
+    }
+    return this.take(rows.slice(0, end));
+  }
+  /**
+   * Random rows (pd.DataFrame.sample): `n` of them or a fraction `frac`, without replacement
+   * unless `replace`; `seed` makes the draw repeatable (else the global generator, ds.seed).
+   */
+  sample(opts: { n?: number; frac?: number; replace?: boolean; seed?: number } = {}): DataFrame {
+    checkOptions("sample", opts, ["n", "frac", "replace", "seed"]);
+    const { replace = false } = opts;
+    if (opts.n !== undefined && opts.frac !== undefined) throw new ArgumentError("sample", "pass n or frac, not both");
+    const n = opts.frac !== undefined ? Math.round(opts.frac * this.length) : opts.n ?? 1;
+    if (!Number.isInteger(n) || n < 0) throw new ArgumentError("sample", `the number of rows must be a non-negative integer, got ${n}`);
+    if (!replace && n > this.length) throw new ArgumentError("sample", `cannot take ${n} rows from ${this.length} without replacement; pass replace: true`);
+    const rng = opts.seed !== undefined ? new PCG32(opts.seed) : globalRng;
+    let rows: number[];
+    if (replace) rows = Array.from({ length: n }, () => rng.nextInt(0, this.length));
+    else {
+      // A partial Fisher–Yates shuffle: the first n positions of a random permutation.
+      const perm = Array.from({ length: this.length }, (_, i) => i);
+      for (let i = 0; i < n; i++) {
+        const j = rng.nextInt(i, this.length);
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+      }
+      rows = perm.slice(0, n);
+    }
+    return this.take(rows);
+  }
+  /** One row per element of each list in `column` (pd.DataFrame.explode). */
+  explode(column: string): DataFrame {
+    return explode(this, column);
+  }
+  /**
+   * A summary as pandas' `df.info()` prints it: rows, each column's non-missing count and dtype,
+   * the dtype counts and the memory the columns hold. Returns the text (print it with console.log).
+   */
+  info(): string {
+    return formatInfo(this.columns, this.columns.map((n) => this.data.get(n)!), this.length);
+  }
   /**
    * count, mean, std, min, quartiles and max of each numeric column (pandas' describe), as a frame
    * whose first column "stat" names the rows.

@@ -12,3 +12,7 @@ export { type AstypeTarget } from "./convert.js";
 export { StringMethods } from "./strings.js";
 export { DatetimeMethods, toDatetime } from "./dates.js";
 export { Timedelta, type TimedeltaParts } from "./timedelta.js";
+export { explode, crosstab } from "./reshape.js";
+export { cut, qcut, type CutOptions } from "./binning.js";
+export { SeriesGroupBy, GroupWindow, namedAgg, type NamedAgg } from "./groupby.js";
+export { SeriesExpanding, SeriesEwm, type EwmOptions } from "./ewm.js";

@@ -1,6 +1,7 @@
 // Reshaping frames: pivot / pivot_table (long → wide), melt (wide → long), get_dummies, concat.
 import { ArgumentError } from "../core/errors.js";
-import { type Column, dtypeOf, take, toColumn } from "./column.js";
+import { checkOptions } from "../core/options.js";
+import { type Column, dtypeOf, isMissing, take, toColumn } from "./column.js";
 import { type AggFn, compareCells } from "./aggregate.js";
 import { type ColumnInput, DataFrame } from "./frame.js";
 import { GroupBy } from "./groupby.js";
@@ -61,4 +62,63 @@ export function concat(frames: readonly DataFrame[]): DataFrame {
   const names = [...new Set(frames.flatMap((f) => f.columns))];
   const cols = names.map((n) => toColumn(frames.flatMap((f) => (f.has(n) ? Array.from(f._column(n) as ArrayLike<unknown>) : new Array<unknown>(f.length).fill(null)))));
   return DataFrame._of(names, cols);
+}
+
+/**
+ * One row per element of each list in `column` (pd.explode): other columns repeat; an empty list
+ * or a missing cell gives one row with a missing value.
+ * @example df.explode("tags")
+ */
+export function explode(df: DataFrame, column: string): DataFrame {
+  const c = df._column(column, "explode");
+  const rows: number[] = [], cells: unknown[] = [];
+  for (let i = 0; i < df.length; i++) {
+    const v = c[i];
+    if (Array.isArray(v) && v.length) for (const x of v) { rows.push(i); cells.push(x); }
+    else { rows.push(i); cells.push(Array.isArray(v) || v === undefined ? null : v); }
+  }
+  const names = df.columns;
+  return DataFrame._of(names, names.map((n) => (n === column ? toColumn(cells) : take(df._column(n), rows))));
+}
+
+/**
+ * Counts of each (index value, column value) pair (pd.crosstab): a row per `index` value, a
+ * column per `columns` value (pairs with a missing value are left out). `margins` adds row and
+ * column totals named "All"; `normalize` divides by the grand total (true/"all"), each row's total
+ * ("index") or each column's ("columns").
+ * @example frame.crosstab(df.col("sex"), df.col("survived"), { margins: true })
+ */
+export function crosstab(index: Series, columns: Series, opts: { margins?: boolean; marginsName?: string; normalize?: boolean | "all" | "index" | "columns" } = {}): DataFrame {
+  checkOptions("crosstab", opts, ["margins", "marginsName", "normalize"]);
+  if (!(index instanceof Series) || !(columns instanceof Series)) throw new ArgumentError("crosstab", "index and columns must be Series (df.col(name))");
+  if (index.length !== columns.length) throw new ArgumentError("crosstab", `index has ${index.length} rows, columns ${columns.length}`);
+  const { margins = false, marginsName = "All", normalize = false } = opts;
+  if (![false, true, "all", "index", "columns"].includes(normalize as never)) throw new ArgumentError("crosstab", `normalize must be false, true, "all", "index" or "columns", got ${String(normalize)}`);
+  const rowKeys = index.dropna().unique().sort(compareCells), colKeys = columns.dropna().unique().sort(compareCells);
+  const rpos = new Map(rowKeys.map((k, i) => [keyOf(k), i])), cpos = new Map(colKeys.map((k, i) => [keyOf(k), i]));
+  const counts = colKeys.map(() => new Float64Array(rowKeys.length));
+  for (let i = 0; i < index.length; i++) {
+    const r = rpos.get(keyOf(index.values[i])), c = cpos.get(keyOf(columns.values[i]));
+    if (r !== undefined && c !== undefined && !isMissing(index.values[i]) && !isMissing(columns.values[i])) counts[c][r]++;
+  }
+  const rowTot = rowKeys.map((_, r) => counts.reduce((s, col) => s + col[r], 0));
+  const colTot = counts.map((col) => col.reduce((s, v) => s + v, 0));
+  const total = colTot.reduce((s, v) => s + v, 0);
+  let cols: Float64Array[] = counts.map((col) => col.slice());
+  let rowLabels: unknown[] = [...rowKeys];
+  if (margins) {
+    cols = cols.map((col, c) => Float64Array.from([...col, colTot[c]]));
+    cols.push(Float64Array.from([...rowTot, total]));
+    rowLabels = [...rowKeys, marginsName];
+  }
+  if (normalize !== false) {
+    const nr = rowLabels.length;
+    cols = cols.map((col, c) => col.map((v, r) => {
+      const rowSum = r < rowKeys.length ? rowTot[r] : total, colSum = c < colKeys.length ? colTot[c] : total;
+      return normalize === "index" ? v / rowSum : normalize === "columns" ? v / colSum : v / total;
+    }).slice(0, nr));
+  }
+  const names = [index.name || "row_0", ...colKeys.map(label), ...(margins ? [marginsName] : [])];
+  const out: Column[] = [toColumn(rowLabels), ...cols.map((c) => (normalize === false ? Int32Array.from(c) : c))];
+  return DataFrame._of(names, out);
 }

@@ -12,6 +12,7 @@ import { type ArithOp, type CompareOp, type Operand, arith, compare, mapNumbers,
 import { type RankOptions, RANK_OPTIONS, cumulative, diff, fillDirection, interpolateLinear, kendall, pctChange, pearson, rank, shift } from "./sequential.js";
 import { type AstypeTarget, astype } from "./convert.js";
 import { StringMethods } from "./strings.js";
+import { type EwmOptions, SeriesEwm, SeriesExpanding } from "./ewm.js";
 import { DatetimeMethods } from "./dates.js";
 import type { Timedelta } from "./timedelta.js";
 
@@ -363,6 +364,15 @@ export class Series {
   rolling(window: number, opts: RollingOptions = {}): SeriesRolling {
     return new SeriesRolling(this, window, opts);
   }
+  /** Statistics of every value so far (pandas' expanding()). @example s.expanding().max() */
+  expanding(opts: { minPeriods?: number } = {}): SeriesExpanding {
+    return new SeriesExpanding(this, opts);
+  }
+  /** Exponentially weighted statistics (pandas' ewm()). @example s.ewm({ span: 10 }).mean() */
+  ewm(opts: EwmOptions): SeriesEwm {
+    return new SeriesEwm(this, opts);
+  }
+
   toString(): string {
     const rows = [...Array(this.length).keys()];
     const cells = formatColumn(this.values, rows);
