@@ -28,11 +28,17 @@ export type Row = Record<string, Cell>;
 /** What a column may be built from. */
 export type ColumnInput = ArrayLike<unknown> | Series;
 
+const fmtLabel = (v: unknown): string => (typeof v === "string" ? `"${v}"` : v instanceof Date ? v.toISOString() : String(v));
+
 /** A table of named, equally long columns: pandas' DataFrame for TypeScript. */
 export class DataFrame {
   private readonly data: Map<string, Column>;
   /** Number of rows. */
   readonly length: number;
+  /** Row labels set by setIndex (null: the rows are labelled by position, pandas' RangeIndex). */
+  private rowIndex: Column | null = null;
+  private indexName: string | null = null;
+  private labelRows: Map<unknown, number[]> | null = null;
 
   /**
    * From columns (`{ name: values }`) or from records (`[{ a: 1, b: "x" }, …]`), as pd.DataFrame.
@@ -59,11 +65,16 @@ export class DataFrame {
   }
 
   /** @internal a frame over existing columns, no copies. */
-  static _of(names: readonly string[], cols: readonly Column[]): DataFrame {
+  static _of(names: readonly string[], cols: readonly Column[], index: { values: Column; name: string | null } | null = null): DataFrame {
     const df = new DataFrame();
     names.forEach((n, i) => df.data.set(n, cols[i]));
-    (df as { length: number }).length = cols.length ? cols[0].length : 0;
+    (df as { length: number }).length = cols.length ? cols[0].length : index ? index.values.length : 0;
+    if (index) { df.rowIndex = index.values; df.indexName = index.name; }
     return df;
+  }
+  /** A frame of the same rows (so the same row labels) with these columns. */
+  private same(names: readonly string[], cols: readonly Column[]): DataFrame {
+    return DataFrame._of(names, cols, this.rowIndex ? { values: this.rowIndex, name: this.indexName } : null);
   }
 
   /** Column names, in order. */
@@ -117,17 +128,150 @@ export class DataFrame {
     return this.toRecords();
   }
 
+  // ---- the row index ----
+
+  /** The row labels (setIndex's column, else the positions 0 … n-1, pandas' RangeIndex). */
+  get index(): Series {
+    return new Series(this.rowIndex ?? Int32Array.from({ length: this.length }, (_, i) => i), this.indexName ?? "");
+  }
+  /**
+   * Labels the rows by a column's values (pd.DataFrame.set_index), dropped from the columns unless
+   * `drop: false`. Labels need not be unique; `loc` returns every row with a label.
+   * @example df.setIndex("date").loc(new Date("2024-03-01"))
+   */
+  setIndex(column: string, opts: { drop?: boolean } = {}): DataFrame {
+    checkOptions("setIndex", opts, ["drop"]);
+    const values = this._column(column, "setIndex");
+    const names = opts.drop === false ? this.columns : this.columns.filter((c) => c !== column);
+    return DataFrame._of(names, names.map((n) => this.data.get(n)!), { values, name: column });
+  }
+  /**
+   * The row labels back as the first column (named after the index, else "index"), and rows
+   * labelled by position again; `drop: true` discards the labels (pd.DataFrame.reset_index).
+   */
+  resetIndex(opts: { drop?: boolean } = {}): DataFrame {
+    checkOptions("resetIndex", opts, ["drop"]);
+    if (opts.drop) return DataFrame._of(this.columns, [...this.data.values()]);
+    const name = this.indexName ?? (this.has("index") ? "level_0" : "index");
+    if (this.has(name)) throw new ArgumentError("resetIndex", `cannot insert "${name}": a column has that name; rename it or pass { drop: true }`);
+    return DataFrame._of([name, ...this.columns], [this.index.values, ...this.data.values()]);
+  }
+  /** Rows sorted by their labels (stable; missing labels last), as pd.DataFrame.sort_index. */
+  sortIndex(opts: { ascending?: boolean } = {}): DataFrame {
+    checkOptions("sortIndex", opts, ["ascending"]);
+    if (!this.rowIndex) return opts.ascending === false ? this.take(Array.from({ length: this.length }, (_, i) => this.length - 1 - i)) : this;
+    const ix = this.rowIndex, dir = opts.ascending === false ? -1 : 1;
+    const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => {
+      const p = ix[a], q = ix[b], mp = isMissing(p), mq = isMissing(q);
+      if (mp || mq) return mp === mq ? 0 : mp ? 1 : -1;
+      return dir * compareCells(p, q);
+    });
+    return this.take(order);
+  }
+  /** Row positions with this label (several when labels repeat); an unknown label is an error. */
+  private rowsOf(label: unknown): number[] {
+    if (!this.rowIndex) {
+      const i = typeof label === "number" && Number.isInteger(label) && label >= 0 && label < this.length ? label : -1;
+      if (i < 0) throw new ArgumentError("loc", `no row labelled ${fmtLabel(label)}; rows are labelled 0 … ${this.length - 1} (setIndex sets labels)`);
+      return [i];
+    }
+    if (!this.labelRows) {
+      const m = new Map<unknown, number[]>();
+      for (let i = 0; i < this.rowIndex.length; i++) {
+        const k = keyOf(this.rowIndex[i]);
+        const e = m.get(k);
+        if (e) e.push(i); else m.set(k, [i]);
+      }
+      this.labelRows = m;
+    }
+    const rows = this.labelRows.get(keyOf(label));
+    if (!rows) throw new ArgumentError("loc", `no row labelled ${fmtLabel(label)} in the index "${this.indexName ?? ""}"`);
+    return rows;
+  }
+  /** Rows chosen by a mask (bool Series or array) or by a list of labels, in the order asked. */
+  private pick(op: string, rows: readonly unknown[] | Series | ArrayLike<boolean>, byLabel: boolean): number[] {
+    const vals = rows instanceof Series ? rows.values : rows;
+    const mask = vals.length > 0 && Array.prototype.every.call(vals, (v: unknown) => typeof v === "boolean");
+    if (mask || (rows instanceof Series && rows.dtype === "bool")) {
+      if (vals.length !== this.length) throw new ShapeError(op, `mask has ${vals.length} entries for ${this.length} rows`);
+      const out: number[] = [];
+      for (let i = 0; i < vals.length; i++) if (vals[i]) out.push(i);
+      return out;
+    }
+    const out: number[] = [];
+    for (let j = 0; j < vals.length; j++) {
+      if (byLabel) out.push(...this.rowsOf(vals[j]));
+      else out.push(this.position(op, vals[j]));
+    }
+    return out;
+  }
+  private position(op: string, i: unknown): number {
+    const k = typeof i === "number" && Number.isInteger(i) ? (i < 0 ? this.length + i : i) : NaN;
+    if (!(k >= 0 && k < this.length)) throw new ArgumentError(op, `position ${String(i)} is out of range for ${this.length} rows`);
+    return k;
+  }
+  /** The selected rows (and columns) as pandas' loc/iloc return them. */
+  private located(op: string, rows: number[], columns: string | readonly string[] | undefined, single: boolean): unknown {
+    if (single && typeof columns === "string") return this._column(columns, op)[rows[0]];
+    if (single) return this.row(rows[0]);
+    const sub = this.take(rows);
+    if (typeof columns === "string") return new Series(sub._column(columns, op), columns);
+    return columns === undefined ? sub : sub.select([...columns]);
+  }
+  /**
+   * Rows by label (pandas' `df.loc`): one label gives the row as an object (an error if the label
+   * repeats — use a list), a label and a column the cell; a list of labels or a bool mask gives a
+   * DataFrame (with one column name, a Series). Without setIndex, labels are positions.
+   * @example df.setIndex("name").loc("bob", "age"); df.loc(df.col("age").gt(30), ["name"])
+   */
+  loc(label: string | number | Date | boolean, column: string): unknown;
+  loc(label: string | number | Date | boolean): Row;
+  loc(labels: readonly unknown[] | Series | ArrayLike<boolean>, column: string): Series;
+  loc(labels: readonly unknown[] | Series | ArrayLike<boolean>, columns?: readonly string[]): DataFrame;
+  loc(sel: unknown, columns?: string | readonly string[]): unknown {
+    if (sel instanceof Series || Array.isArray(sel) || ArrayBuffer.isView(sel)) return this.located("loc", this.pick("loc", sel as readonly unknown[], true), columns, false);
+    const rows = this.rowsOf(sel);
+    if (rows.length > 1) throw new ArgumentError("loc", `the label ${fmtLabel(sel)} labels ${rows.length} rows; pass [label] to get them as a DataFrame`);
+    return this.located("loc", rows, columns, true);
+  }
+  /** Rows from label `start` through label `stop`, both included (pandas' `df.loc[start:stop]`). */
+  locRange(start: unknown, stop: unknown, columns?: readonly string[]): DataFrame {
+    const ix = this.rowIndex;
+    const sorted = ix !== null && Array.prototype.every.call(ix, (v: unknown, i: number) => i === 0 || compareCells(ix[i - 1], v) <= 0);
+    const ends = [start, stop].map((l, side) => {
+      const r = this.rowsOf(l);
+      // A repeated label bounds a range only in a sorted index (its first or last occurrence), as in pandas.
+      if (r.length > 1 && !sorted) throw new ArgumentError("locRange", `the label ${fmtLabel(l)} labels ${r.length} rows of an unsorted index, so it cannot bound a range; sortIndex() first or use loc([labels])`);
+      return side === 0 ? r[0] : r[r.length - 1];
+    });
+    const [a, b] = ends;
+    const rows = b >= a ? Array.from({ length: b - a + 1 }, (_, k) => a + k) : [];
+    return this.located("locRange", rows, columns, false) as DataFrame;
+  }
+  /**
+   * Rows by position (pandas' `df.iloc`; negative from the end): one position gives the row, with a
+   * column the cell; a list of positions or a bool mask a DataFrame (with one column, a Series).
+   */
+  iloc(position: number, column: string): unknown;
+  iloc(position: number): Row;
+  iloc(positions: readonly number[] | ArrayLike<boolean>, column: string): Series;
+  iloc(positions: readonly number[] | ArrayLike<boolean>, columns?: readonly string[]): DataFrame;
+  iloc(sel: unknown, columns?: string | readonly string[]): unknown {
+    if (typeof sel === "number") return this.located("iloc", [this.position("iloc", sel)], columns, true);
+    return this.located("iloc", this.pick("iloc", sel as readonly unknown[], false), columns, false);
+  }
+
   // ---- rows ----
 
   /** The rows at these positions, in this order (pandas' `iloc[rows]`). */
   take(rows: ArrayLike<number>): DataFrame {
-    return DataFrame._of(this.columns, [...this.data.values()].map((c) => take(c, rows)));
+    return DataFrame._of(this.columns, [...this.data.values()].map((c) => take(c, rows)), this.rowIndex ? { values: take(this.rowIndex, rows), name: this.indexName } : null);
   }
   /** Rows start ≤ i < end (negative counts from the end). */
   slice(start = 0, end = this.length): DataFrame {
     const n = this.length;
     const s = Math.max(0, Math.min(n, start < 0 ? n + start : start)), e = Math.max(s, Math.min(n, end < 0 ? n + end : end));
-    return DataFrame._of(this.columns, [...this.data.values()].map((c) => c.slice(s, e)));
+    return DataFrame._of(this.columns, [...this.data.values()].map((c) => c.slice(s, e)), this.rowIndex ? { values: this.rowIndex.slice(s, e), name: this.indexName } : null);
   }
   /** The first n rows. */
   head(n = 5): DataFrame {
@@ -210,7 +354,7 @@ export class DataFrame {
   /** These columns, in this order (pandas' `df[["a", "b"]]`). */
   select(names: string | string[]): DataFrame {
     const ns = list(names);
-    return DataFrame._of(ns, ns.map((n) => this._column(n, "select")));
+    return this.same(ns, ns.map((n) => this._column(n, "select")));
   }
   /** All but these columns. */
   drop(names: string | string[]): DataFrame {
@@ -223,7 +367,7 @@ export class DataFrame {
   rename(mapping: Record<string, string>): DataFrame {
     for (const n of Object.keys(mapping)) this._column(n, "rename");
     const names = this.columns.map((c) => mapping[c] ?? c);
-    return DataFrame._of(names, [...this.data.values()]);
+    return this.same(names, [...this.data.values()]);
   }
   /**
    * New or replaced columns: arrays, Series, a constant, or a function of the row (derived by Arquero).
@@ -245,7 +389,7 @@ export class DataFrame {
       if (j >= 0) cols[j] = col;
       else { names.push(name); cols.push(col); }
     }
-    return DataFrame._of(names, cols);
+    return this.same(names, cols);
   }
   /** Missing values replaced: one value for all columns, or { column: value }. */
   fillna(value: unknown | Record<string, unknown>): DataFrame {
@@ -256,7 +400,7 @@ export class DataFrame {
       if (v === undefined || !Array.from(c as ArrayLike<unknown>).some(isMissing)) return c;
       return toColumn(Array.from(c as ArrayLike<unknown>, (x) => (isMissing(x) ? v : x)));
     });
-    return DataFrame._of(this.columns, cols);
+    return this.same(this.columns, cols);
   }
   /** Missing values replaced by the last value before them (pandas' ffill). */
   ffill(): DataFrame {
@@ -277,18 +421,18 @@ export class DataFrame {
       }
       return toColumn(out);
     });
-    return DataFrame._of(this.columns, cols);
+    return this.same(this.columns, cols);
   }
 
   // ---- summaries ----
 
   /** A bool frame: true where a value is missing (`df.isna().sum()` counts them per column). */
   isna(): DataFrame {
-    return DataFrame._of(this.columns, this.columns.map((n) => this.col(n).isna().values));
+    return this.same(this.columns, this.columns.map((n) => this.col(n).isna().values));
   }
   /** A bool frame: true where a value is present. */
   notna(): DataFrame {
-    return DataFrame._of(this.columns, this.columns.map((n) => this.col(n).notna().values));
+    return this.same(this.columns, this.columns.map((n) => this.col(n).notna().values));
   }
   /**
    * The sum of each numeric column (bool counts as 0/1, missing values skipped), as
@@ -536,6 +680,8 @@ export class DataFrame {
    * (atomically, creating its folder: see writeAtomic in core/atomic.ts).
    */
   toCsv(path?: string, opts: ToCsvOptions = {}): string {
+    // Row labels set by setIndex are written as the first column, as pandas writes its index.
+    if (this.rowIndex) return DataFrame._of([this.indexName ?? "", ...this.columns], [this.rowIndex, ...this.data.values()]).toCsv(path, opts);
     const d = opts.delimiter ?? ",", na = opts.naRep ?? "", eol = opts.lineTerminator ?? "\n";
     const cols = [...this.data.values()];
     const times = cols.map((c) => !isNumericArray(c) && hasTimeOfDay(c));
@@ -552,7 +698,7 @@ export class DataFrame {
   }
   /** pandas-style text; long frames show their first and last five rows. */
   toString(opts: { maxRows?: number } = {}): string {
-    return formatFrame(this.columns, [...this.data.values()], this.length, opts);
+    return formatFrame(this.columns, [...this.data.values()], this.length, { ...opts, index: this.rowIndex ? { values: this.rowIndex, name: this.indexName ?? "" } : undefined });
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();

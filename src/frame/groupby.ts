@@ -1,7 +1,7 @@
 // df.groupBy(keys): split rows into groups by key columns, aggregate each group.
 import * as aq from "arquero";
 import { type Column, dtypeOf, isMissing, isNumericDType, take } from "./column.js";
-import { type AggFn, type Groups, NUMERIC_ONLY, aggregate, compareCells } from "./aggregate.js";
+import { type AggFn, type AggName, type Groups, NUMERIC_ONLY, aggregate, compareCells } from "./aggregate.js";
 import { ArgumentError } from "../core/errors.js";
 import { DataFrame, type Row } from "./frame.js";
 import { concat } from "./reshape.js";
@@ -108,7 +108,7 @@ export class GroupBy {
    * rows (missing where the key is missing), as pandas' `groupby(keys)[column].transform(fn)`.
    * @example df.assign({ share: df.col("x").div(df.groupBy("k").transform("x", "sum")) })
    */
-  transform(column: string, fn: AggFn | ((group: Series) => Series | number)): Series {
+  transform(column: string, fn: AggName | ((group: Series) => Series | number)): Series {
     return this.col(column).transform(fn);
   }
   /** Position of each row within its group, from 0 (NaN where the key is missing). */
@@ -187,11 +187,10 @@ export class SeriesGroupBy {
   }
 
   /**
-   * The group's aggregate on every row (`"mean"`, `"sum"`, `"count"`, `"size"`, … or a function of
-   * the group's non-missing values), or a function of the group's Series returning a Series of the
-   * same length or a number. pandas' `transform`.
+   * The group's aggregate on every row (`"mean"`, `"sum"`, `"count"`, `"size"`, …), or a function
+   * of the group's Series returning a Series of the same length or a number. pandas' `transform`.
    */
-  transform(fn: AggFn | ((group: Series) => Series | number)): Series {
+  transform(fn: AggName | ((group: Series) => Series | number)): Series {
     if (typeof fn === "string") {
       const agg = aggregate(this.s.values, { ids: this.g.groupIds(), count: this.g.ngroups }, fn, this.s.name);
       return this.perGroupIndexed((k) => agg[k]);

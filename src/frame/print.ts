@@ -48,14 +48,17 @@ export function formatColumn(c: Column, rows: number[]): string[] {
 }
 
 /** A frame as pandas prints it; long frames show their first and last `edge` rows. */
-export function formatFrame(names: readonly string[], cols: readonly Column[], nrows: number, opts: { maxRows?: number; edge?: number } = {}): string {
+export function formatFrame(names: readonly string[], cols: readonly Column[], nrows: number, opts: { maxRows?: number; edge?: number; index?: { values: Column; name: string } } = {}): string {
   const maxRows = opts.maxRows ?? 60, edge = opts.edge ?? 5;
   const cut = nrows > maxRows;
   const rows = cut ? [...Array(edge).keys(), ...Array.from({ length: edge }, (_, k) => nrows - edge + k)] : [...Array(nrows).keys()];
   const table: string[][] = [["", ...names]];
   const body = cols.map((c) => formatColumn(c, rows));
+  // Row labels: setIndex's values (its name on a line of its own, as pandas prints a named index), else positions.
+  const labels = opts.index ? formatColumn(opts.index.values, rows).map((l) => l.trim()) : rows.map(String);
+  if (opts.index?.name) table.push([opts.index.name, ...names.map(() => "")]);
   rows.forEach((r, k) => {
-    table.push([String(r), ...body.map((b) => b[k])]);
+    table.push([labels[k], ...body.map((b) => b[k])]);
     if (cut && k === edge - 1) table.push(["...", ...names.map(() => "...")]);
   });
   const widths = table[0].map((_, j) => Math.max(...table.map((row) => row[j].length)));
