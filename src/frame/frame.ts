@@ -696,6 +696,18 @@ export class DataFrame {
     if (path !== undefined) writeAtomic("toCsv", path, text, { mkdirs: true });
     return text;
   }
+  /** The frame as an Arrow table (numeric columns share memory when nothing is missing). */
+  toArrow(): Promise<import("apache-arrow").Table> {
+    return import("./columnar.js").then((m) => m.toArrow(this));
+  }
+  /** The frame as a Parquet file's bytes (snappy), written atomically to `path` if given (pandas' to_parquet). */
+  toParquet(path?: string): Promise<Uint8Array> {
+    return import("./columnar.js").then((m) => m.toParquet(this, path));
+  }
+  /** The frame as Arrow IPC bytes ("file" or "stream" format), written atomically to `path` if given (pandas' to_feather). */
+  toArrowIPC(path?: string, opts: { format?: "file" | "stream" } = {}): Promise<Uint8Array> {
+    return import("./columnar.js").then((m) => m.toArrowIPC(this, path, opts));
+  }
   /** pandas-style text; long frames show their first and last five rows. */
   toString(opts: { maxRows?: number } = {}): string {
     return formatFrame(this.columns, [...this.data.values()], this.length, { ...opts, index: this.rowIndex ? { values: this.rowIndex, name: this.indexName ?? "" } : undefined });

@@ -16,3 +16,4 @@ export { explode, crosstab } from "./reshape.js";
 export { cut, qcut, type CutOptions } from "./binning.js";
 export { SeriesGroupBy, GroupWindow, namedAgg, type NamedAgg } from "./groupby.js";
 export { SeriesExpanding, SeriesEwm, type EwmOptions } from "./ewm.js";
+export { fromArrow, toArrow, readArrow, toArrowIPC, readParquet, toParquet } from "./columnar.js";
