@@ -150,3 +150,14 @@ test("typed errors: uint8 data out of range, matmul of uint8, unknown dtypes", (
   assert.throws(() => ds.tensor([[1]], { dtype: "uint8" }).matmul(ds.tensor([[1]], { dtype: "uint8" })), (e: Error) => e.name === "DTypeError" && /matmul: uint8 is a storage dtype/.test(e.message));
   assert.throws(() => ds.tensor([1]).to("int8" as DType), (e: Error) => e.name === "DTypeError" && /float16, int32, uint8, bool/.test(e.message));
 });
+
+test("a half-precision weights file loads into a float32 model (copy_ casts), values exact", () => {
+  const m = new ds.nn.Linear(3, 2);
+  const half = Object.fromEntries(Object.entries(m.stateDict()).map(([k, v]) => [k, v.half()]));
+  const bytes = Buffer.concat(io.encodeSafetensors(half));
+  const m2 = new ds.nn.Linear(3, 2);
+  m2.loadStateDict(io.decodeSafetensors(bytes).tensors);
+  assert.equal(m2.weight.dtype, "float32");
+  assert.deepEqual(Array.from(m2.weight.dataSync()), Array.from(half.weight.dataSync()));
+  assert.deepEqual(Array.from(m2.bias.dataSync()), Array.from(m.bias.dataSync()).map(roundHalf));
+});
