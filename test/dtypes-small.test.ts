@@ -159,5 +159,5 @@ test("a half-precision weights file loads into a float32 model (copy_ casts), va
   m2.loadStateDict(io.decodeSafetensors(bytes).tensors);
   assert.equal(m2.weight.dtype, "float32");
   assert.deepEqual(Array.from(m2.weight.dataSync()), Array.from(half.weight.dataSync()));
-  assert.deepEqual(Array.from(m2.bias.dataSync()), Array.from(m.bias.dataSync()).map(roundHalf));
+  assert.deepEqual(Array.from(m2.bias!.dataSync()), Array.from(m.bias!.dataSync()).map(roundHalf));
 });
