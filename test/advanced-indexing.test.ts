@@ -69,3 +69,27 @@ test("typed errors: out-of-range index, unbroadcastable index tensors, a wrong m
   assert.throws(() => x.index(i32([0]), ds.tensor([1])), (e: Error) => e.name === "DTypeError" && /int32 or bool, got float32/.test(e.message));
   assert.throws(() => x.index(ds.tensor(true), i32([0])), (e: Error) => e.name === "ArgumentError" && /0-d bool index cannot be combined/.test(e.message));
 });
+
+forEachBackend("advanced indexing leaves no temporaries", () => {
+  it("only the result stays alive; with a graph, disposing it frees what it held", () => {
+    const A = ds.arange(0, 24, 1, { dtype: "float64" }).reshape([2, 3, 4]);
+    const r = i32([1, 0, 1]), c = i32([[3], [0]]), m = ds.tensor([[true, false, true], [false, true, true]]);
+    const r2 = i32([2, 0, 1]), r4 = i32([0, 3, 3, 1]);
+    const cases: [string, (x: Tensor) => Tensor][] = [
+      ["two arrays", (x) => x.index(r, r2)], ["broadcast, separated", (x) => x.index(r, ":", c)],
+      ["number beside an array", (x) => x.index(0, ":", r)], ["mask and array", (x) => x.index(m, r4)],
+    ];
+    for (const [name, fn] of cases) {
+      for (const grad of [false, true]) {
+        ds.scope(() => {
+          const x = A.detach().requiresGrad_(grad);
+          const before = ds.memory().tensors;
+          const out = fn(x);
+          if (!grad) assert.equal(ds.memory().tensors - before, 1, `${name}: tensors alive after the op`);
+          out.dispose();
+          assert.equal(ds.memory().tensors, before, `${name} (requiresGrad ${grad}): all freed once the result is disposed`);
+        });
+      }
+    }
+  });
+});

@@ -161,3 +161,22 @@ test("a half-precision weights file loads into a float32 model (copy_ casts), va
   assert.deepEqual(Array.from(m2.weight.dataSync()), Array.from(half.weight.dataSync()));
   assert.deepEqual(Array.from(m2.bias!.dataSync()), Array.from(m.bias!.dataSync()).map(roundHalf));
 });
+
+forEachBackend("uint8/float16 ops leave no temporaries", () => {
+  it("casts, float16 matmul/cumsum/scatter-add (computed in float32) free their float32 intermediates", () => {
+    const h = ds.tensor([[0.5, -1.5], [2.25, 3]], { dtype: "float16" });
+    const idx = ds.tensor([[1, 0], [0, 0]], { dtype: "int32" });
+    const cases: [string, (x: Tensor) => Tensor][] = [
+      ["float", (x) => x.float()], ["byte", (x) => x.byte()], ["matmul", (x) => x.matmul(x)],
+      ["cumsum", (x) => x.cumsum(1)], ["scatterAdd", (x) => ds.scatterAdd(x, 0, idx, x)], ["mean", (x) => x.mean()],
+    ];
+    for (const [name, fn] of cases) {
+      ds.scope(() => {
+        const before = ds.memory().tensors;
+        const out = fn(h);
+        assert.equal(ds.memory().tensors - before, 1, `${name}: tensors alive after the op`);
+        out.dispose();
+      });
+    }
+  });
+});

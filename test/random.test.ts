@@ -145,3 +145,29 @@ test("typed errors name the op and what was expected", () => {
   assert.throws(() => new ds.random.Generator({} as never), isArg(/expected a bit generator/));
   assert.throws(() => g.permutation(ds.tensor(3)), (e: Error) => e.name === "ShapeError");
 });
+
+forEachBackend("ds.random leaves no temporaries", () => {
+  it("each draw leaves exactly its result alive", () => {
+    const rows = ds.arange(0, 12).reshape([6, 2]);
+    const cases: [string, (g: ds.random.Generator) => Tensor][] = [
+      ["random", (g) => g.random([2, 3])], ["standardNormal", (g) => g.standardNormal(5)], ["integers", (g) => g.integers(0, 9, 4)],
+      ["choice rows", (g) => g.choice(rows, 3, { replace: false })], ["choice p", (g) => g.choice(4, [2, 2], { p: [0.1, 0.2, 0.3, 0.4] })],
+      ["permutation of rows", (g) => g.permutation(rows)], ["permutation(n)", (g) => g.permutation(7)],
+    ];
+    for (const [name, fn] of cases) {
+      ds.scope(() => {
+        const g = ds.random.defaultRng(1);
+        const before = ds.memory().tensors;
+        const out = fn(g);
+        assert.equal(ds.memory().tensors - before, 1, `${name}: tensors alive after the draw`);
+        out.dispose();
+      });
+    }
+    ds.scope(() => {
+      const t = ds.arange(0, 6).float();
+      const before = ds.memory().tensors;
+      ds.random.defaultRng(2).shuffle(t);
+      assert.equal(ds.memory().tensors, before, "shuffle: nothing new alive");
+    });
+  });
+});

@@ -1,5 +1,6 @@
 // The batched matrix-product primitive on [B,M,K] @ [B,K,N] and its vjp.
 import { promote } from "../core/dtype.js";
+import { frame } from "../tensor/memory.js";
 import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import { record } from "../autograd/node.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -21,8 +22,8 @@ export function bmm(a: Tensor, b: Tensor, bias?: Tensor): Tensor {
   const dtype = promote(a.dtype, b.dtype);
   // float16 multiplies in float32 and rounds the result once (PyTorch's half matmul accumulates in float32).
   if (dtype === "float16") {
-    const y = bmm(cast(a, "float32"), cast(b, "float32"), bias ? cast(bias, "float32") : undefined);
-    return cast(y, "float16");
+    const [ha, hb] = [a, b];
+    return frame(() => cast(bmm(cast(ha, "float32"), cast(hb, "float32"), bias ? cast(bias, "float32") : undefined), "float16"));
   }
   if (a.dtype !== dtype) a = cast(a, dtype);
   if (b.dtype !== dtype) b = cast(b, dtype);
