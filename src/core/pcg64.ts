@@ -77,23 +77,23 @@ export function seedSequenceState(seed: number | bigint | readonly (number | big
 
 // The 128-bit multiplier 2549297995355413924 · 2^64 + 4865540595714422341, as 16-bit limbs (low first).
 const MULT = limbsOf((0x2360ed051fc65da4n << 64n) | 0x4385df649fccf645n);
+const [m0, m1, m2, m3, m4, m5, m6, m7] = MULT;
 
-function limbsOf(n: bigint): number[] {
-  return Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(16 * i)) & 0xffffn));
+function limbsOf(n: bigint): Float64Array {
+  return Float64Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(16 * i)) & 0xffffn));
 }
-const hex128 = (l: readonly number[]): string => l.slice().reverse().map((x) => x.toString(16).padStart(4, "0")).join("");
-const fromHex128 = (h: string): number[] => limbsOf(BigInt(`0x${h}`));
+const hex128 = (l: Float64Array): string => Array.from(l).reverse().map((x) => x.toString(16).padStart(4, "0")).join("");
+const fromHex128 = (h: string): Float64Array => limbsOf(BigInt(`0x${h}`));
 
 /**
  * NumPy's PCG64 bit generator (public as `ds.random.PCG64`).
  * @example const bg = new ds.random.PCG64(42); const g = new ds.random.Generator(bg); // = ds.random.defaultRng(42)
  */
 export class PCG64 implements BitGenerator {
-  private s = new Array<number>(8).fill(0);
-  private inc = new Array<number>(8).fill(0);
+  private s: Float64Array = new Float64Array(8);
+  private inc: Float64Array = new Float64Array(8);
   private hasUint32 = false;
   private uinteger = 0;
-  private readonly t = new Array<number>(8).fill(0);
 
   /** Seeded as NumPy seeds it (SeedSequence), or from the system's randomness when omitted. */
   constructor(seed?: number | bigint | readonly (number | bigint)[]) {
@@ -137,17 +137,28 @@ export class PCG64 implements BitGenerator {
     this.uinteger = s.uinteger as number;
   }
 
-  // state = state · MULT + inc (mod 2^128), column by column over 16-bit limbs.
+  // state = state · MULT + inc (mod 2^128), column by column over 16-bit limbs: column k sums
+  // at most eight products below 2^32 and a carry, exact in a double; `& 0xffff` keeps its low 16
+  // bits exactly (ToInt32 is a modulo on any integer below 2^53).
   private step(): void {
-    const s = this.s, t = this.t, inc = this.inc;
-    let carry = 0;
-    for (let k = 0; k < 8; k++) {
-      let col = carry + inc[k];
-      for (let i = 0; i <= k; i++) col += s[i] * MULT[k - i];
-      t[k] = col % 65536;
-      carry = Math.floor(col / 65536);
-    }
-    for (let k = 0; k < 8; k++) s[k] = t[k];
+    const s = this.s, inc = this.inc;
+    const s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], s4 = s[4], s5 = s[5], s6 = s[6], s7 = s[7];
+    let c = inc[0] + s0 * m0;
+    let t = c & 0xffff; s[0] = t; c = (c - t) / 65536;
+    c += inc[1] + s0 * m1 + s1 * m0;
+    t = c & 0xffff; s[1] = t; c = (c - t) / 65536;
+    c += inc[2] + s0 * m2 + s1 * m1 + s2 * m0;
+    t = c & 0xffff; s[2] = t; c = (c - t) / 65536;
+    c += inc[3] + s0 * m3 + s1 * m2 + s2 * m1 + s3 * m0;
+    t = c & 0xffff; s[3] = t; c = (c - t) / 65536;
+    c += inc[4] + s0 * m4 + s1 * m3 + s2 * m2 + s3 * m1 + s4 * m0;
+    t = c & 0xffff; s[4] = t; c = (c - t) / 65536;
+    c += inc[5] + s0 * m5 + s1 * m4 + s2 * m3 + s3 * m2 + s4 * m1 + s5 * m0;
+    t = c & 0xffff; s[5] = t; c = (c - t) / 65536;
+    c += inc[6] + s0 * m6 + s1 * m5 + s2 * m4 + s3 * m3 + s4 * m2 + s5 * m1 + s6 * m0;
+    t = c & 0xffff; s[6] = t; c = (c - t) / 65536;
+    c += inc[7] + s0 * m7 + s1 * m6 + s2 * m5 + s3 * m4 + s4 * m3 + s5 * m2 + s6 * m1 + s7 * m0;
+    s[7] = c & 0xffff;
   }
 
   /** The next 64-bit output (step, then XSL-RR of the new state) into out = [low32, high32]. */
