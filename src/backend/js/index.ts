@@ -83,7 +83,8 @@ export class JsBackend implements Backend {
       if (!out) return result;
       const t = offsetTable(out.shape, out.strides, out.offset);
       const o = dataOf(out.storage);
-      for (let i = 0; i < t.length; i++) o[t[i]] = result.data![i];
+      const half = out.storage.dtype === "float16";
+      for (let i = 0; i < t.length; i++) o[t[i]] = half ? roundHalf(result.data![i]) : result.data![i];
       return out.storage;
     }
     const target = out ?? { storage: this.alloc(kernel.dtype, sizeOf(shape)), shape, strides: contiguousStrides(shape), offset: 0 };
