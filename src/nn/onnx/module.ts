@@ -48,6 +48,8 @@ export class OnnxModule extends Module<Tensor[], Tensor> {
   readonly #inputs: OnnxValueInfo[];
   readonly #steps: Step[];
   #params = new Map<string, Parameter>();
+  // What FLOAT graph inputs must be: float32, or float64 after to("float64").
+  #float: "float32" | "float64" = "float32";
   #buffers = new Map<string, Tensor>();
   // stateDict order: the file's initializer order.
   readonly #order: string[];
@@ -100,7 +102,7 @@ export class OnnxModule extends Module<Tensor[], Tensor> {
     this.#inputs.forEach((v, i) => {
       const t = inputs[i];
       if (!(t instanceof Tensor)) throw new ArgumentError(op, `input "${v.name}" must be a Tensor, got ${typeof t}`);
-      const want = dtypeOfElem(v.elemType);
+      const want = v.elemType === 1 ? this.#float : dtypeOfElem(v.elemType);
       if (want && t.dtype !== want) throw new DTypeError(op, `input "${v.name}" must be ${want}, got ${t.dtype}`);
       if (v.shape) {
         const bad = v.shape.length !== t.ndim || v.shape.some((d, j) => typeof d === "number" && d !== t.shape[j]);
@@ -144,6 +146,7 @@ export class OnnxModule extends Module<Tensor[], Tensor> {
   }
 
   override to(dtype: "float32" | "float64"): this {
+    this.#float = dtype;
     for (const [k, p] of this.#params) if (p.dtype !== dtype) this.#params.set(k, new Parameter(noGrad(() => p.to(dtype)), p.requiresGrad));
     for (const [k, t] of this.#buffers) if (isFloat(t.dtype) && t.dtype !== dtype) this.#buffers.set(k, keep(noGrad(() => t.to(dtype))));
     return this;
