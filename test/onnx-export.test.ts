@@ -62,6 +62,17 @@ test("CNN (Conv2d same/explicit padding, BatchNorm2d, MaxPool2d, AvgPool2d, GELU
   await roundTrip(model, ds.randn([2, 1, 16, 16]), ds.randn([3, 1, 16, 16]));
 });
 
+test("decoder (Linear, Unflatten, ConvTranspose2d, Upsample nearest by factor, bilinear by size and with align corners)", async () => {
+  ds.seed(6);
+  const model = new nn.Sequential(
+    new nn.Linear(5, 4 * 3 * 3), new nn.ReLU(), new nn.Unflatten(1, [4, 3, 3]),
+    new nn.ConvTranspose2d(4, 6, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.ELU(), new nn.Upsample({ scaleFactor: 2 }),
+    new nn.Conv2d(6, 3, 3, { padding: 1 }), new nn.Upsample({ size: [17, 15], mode: "bilinear" }),
+    new nn.ConvTranspose2d(3, 2, 2, { dilation: 2 }), new nn.Upsample({ scaleFactor: [2, 3], mode: "bilinear", alignCorners: true }), new nn.Sigmoid(),
+  );
+  await roundTrip(model, ds.randn([2, 5]), ds.randn([3, 5]));
+});
+
 test("LSTM (2 layers, batch first) and a head in a custom module; bidirectional GRU; RNN relu", async () => {
   ds.seed(3);
   class Tagger extends nn.Module<[ds.Tensor], ds.Tensor> {

@@ -20,6 +20,8 @@ import { BatchNorm1d, BatchNorm2d, LayerNorm } from "../layers/normalization.js"
 import { ReLU, LeakyReLU, GELU, ELU, Softplus, Tanh, Sigmoid, Softmax, LogSoftmax } from "../layers/activation.js";
 import { Dropout, Embedding, Flatten } from "../layers/misc.js";
 import { RNN, LSTM, GRU } from "../layers/recurrent.js";
+import { ConvTranspose2d, Upsample } from "../layers/upsampling.js";
+import { Unflatten } from "../layers/reshape.js";
 import { TransformerEncoderLayer } from "../layers/transformer.js";
 
 /** The ONNX opset io.saveOnnx writes. */
@@ -164,6 +166,34 @@ function emit(m: AnyModule, e: Emit): string[] | undefined {
     const dil = vec(o.dilation);
     const inputs = [e.x, param(e, "weight", r.weight), ...(r.bias ? [param(e, "bias", r.bias)] : [])];
     return [one(e, "Conv", inputs, { kernel_shape: k, strides: vec(o.stride), dilations: dil, pads: convPads(o.padding, k, dil), group: o.groups ?? 1 })];
+  }
+  if (r instanceof ConvTranspose2d) {
+    const o = r.opts, p = pair(o.padding as number | number[] | undefined, 0);
+    const inputs = [e.x, param(e, "weight", r.weight), ...(r.bias ? [param(e, "bias", r.bias)] : [])];
+    return [one(e, "ConvTranspose", inputs, {
+      kernel_shape: r.kernelSize, strides: pair(o.stride as number | number[] | undefined, 1), pads: [...p, ...p],
+      output_padding: pair(o.outputPadding as number | number[] | undefined, 0), dilations: pair(o.dilation as number | number[] | undefined, 1), group: o.groups ?? 1,
+    })];
+  }
+  if (r instanceof Upsample) {
+    const o = r.opts, mode = o.mode ?? "nearest";
+    const attrs: Record<string, AttrValue> = mode === "nearest"
+      ? { mode: "nearest", coordinate_transformation_mode: "asymmetric", nearest_mode: "floor" }
+      : { mode: "linear", coordinate_transformation_mode: o.alignCorners ? "align_corners" : "pytorch_half_pixel" };
+    if (o.size !== undefined) {
+      // Sizes name all four dims: N and C from the input's shape at run time (the batch is dynamic).
+      const nc = one(e, "Shape", [e.x], { start: 0, end: 2 });
+      const sizes = one(e, "Concat", [nc, e.g.int64(`${e.path}.size`, pair(o.size as number | number[], 1))], { axis: 0 });
+      return [one(e, "Resize", [e.x, "", "", sizes], attrs)];
+    }
+    const f = typeof o.scaleFactor === "number" ? [o.scaleFactor, o.scaleFactor] : [...o.scaleFactor!];
+    return [one(e, "Resize", [e.x, "", e.g.float(`${e.path}.scales`, [4], [1, 1, ...f])], attrs)];
+  }
+  if (r instanceof Unflatten) {
+    const n = e.shape.length, d = r.dim < 0 ? r.dim + n : r.dim;
+    // Leading dims copied (0) so the batch stays dynamic; the trailing ones as traced.
+    const shape = [...e.shape.slice(0, d).map(() => 0), ...r.sizes, ...e.shape.slice(d + 1)];
+    return [one(e, "Reshape", [e.x, e.g.int64(`${e.path}.shape`, shape)])];
   }
   if (r instanceof MaxPool2d || r instanceof AvgPool2d) {
     const k = pair(r.kernelSize as number | number[], 1), o = r.opts as { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; ceilMode?: boolean; countIncludePad?: boolean };
@@ -316,7 +346,7 @@ function sequenceFirst(m: AnyModule): boolean {
 }
 
 const KNOWN = [
-  Linear, Conv1d, Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, LayerNorm, ReLU, Tanh, Sigmoid,
+  Linear, Conv1d, Conv2d, ConvTranspose2d, Upsample, Unflatten, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, LayerNorm, ReLU, Tanh, Sigmoid,
   LeakyReLU, ELU, GELU, Softplus, Softmax, LogSoftmax, Dropout, Identity, Flatten, Embedding, RNN, LSTM, GRU, TransformerEncoderLayer,
 ] as const;
 
@@ -327,8 +357,9 @@ function isKnown(m: AnyModule): boolean {
 
 /**
  * Writes `model` as an ONNX file (opset 17) traced on `exampleInput`, with a dynamic batch
- * dimension: Linear, Conv1d/2d, pooling, batch and layer norm, activations, Dropout (as
- * Identity), Flatten, Embedding, RNN/LSTM/GRU and TransformerEncoderLayer, in Sequential
+ * dimension: Linear, Conv1d/2d, ConvTranspose2d, Upsample, pooling, batch and layer norm,
+ * activations, Dropout (as Identity), Flatten, Unflatten, Embedding, RNN/LSTM/GRU and
+ * TransformerEncoderLayer, in Sequential
  * containers or custom modules that pass tensors from layer to layer. The graph is the model in
  * eval mode. Returns the path; without one, the file's bytes as a Blob (as io.save).
  * @example io.saveOnnx(model, ds.zeros([1, 784]), "mnist.onnx");
