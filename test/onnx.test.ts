@@ -71,23 +71,28 @@ test("fine-tuning the loaded MLP with SGD (momentum) equals PyTorch's, step by s
   for (const [k, v] of Object.entries(ft.params)) assertClose(model.stateDict()[k], v.data, { atol: 1e-4, rtol: 1e-4, msg: k });
 });
 
-test("fine-tuning the loaded W3 CNN with Adam equals PyTorch's", () => {
-  const f = fixtures.w3;
-  const ft = f.finetune as { lr: number; labels: number[]; losses: number[]; output_after: T };
-  const model = io.loadOnnx(join(FIX, f.file));
-  const opt = new optim.Adam(model.parameters(), { lr: ft.lr });
-  const x = tensor(f.input), labels = ds.tensor(ft.labels, { dtype: "int32" });
-  const losses: number[] = [];
-  for (let i = 0; i < ft.losses.length; i++) {
-    opt.zeroGrad();
-    const loss = nn.functional.crossEntropy(model.call(x), labels);
-    loss.backward();
-    opt.step();
-    losses.push(loss.item());
-  }
-  assertClose(losses, ft.losses, { atol: 1e-5, rtol: 1e-4 });
-  assertClose(ds.noGrad(() => model.call(x)), ft.output_after.data, { atol: 1e-4, rtol: 1e-4 });
-});
+// W3 (Adam, cross-entropy), the LSTM (SGD, cross-entropy) and the transformer (Adam, MSE): PyTorch's
+// losses and the outputs after the steps.
+for (const name of ["w3", "lstm", "transformer_op17"]) {
+  test(`fine-tuning the loaded ${name} with ${(fixtures[name].finetune as { optimizer: string }).optimizer} equals PyTorch's`, () => {
+    const f = fixtures[name];
+    const ft = f.finetune as { optimizer: string; lr: number; loss: string; labels?: number[]; target?: T; losses: number[]; output_after: T };
+    const model = io.loadOnnx(join(FIX, f.file));
+    const opt = ft.optimizer === "Adam" ? new optim.Adam(model.parameters(), { lr: ft.lr }) : new optim.SGD(model.parameters(), { lr: ft.lr });
+    const x = tensor(f.input);
+    const lossOf = (y: ds.Tensor) => (ft.loss === "mse" ? nn.functional.mseLoss(y, tensor(ft.target!)) : nn.functional.crossEntropy(y, ds.tensor(ft.labels!, { dtype: "int32" })));
+    const losses: number[] = [];
+    for (let i = 0; i < ft.losses.length; i++) {
+      opt.zeroGrad();
+      const loss = lossOf(model.call(x));
+      loss.backward();
+      opt.step();
+      losses.push(loss.item());
+    }
+    assertClose(losses, ft.losses, { atol: 1e-5, rtol: 1e-4 });
+    assertClose(ds.noGrad(() => model.call(x)), ft.output_after.data, { atol: 1e-4, rtol: 1e-4 });
+  });
+}
 
 test("gradients through loaded graphs match finite differences (float64): MLP, LSTM, GRU/RNN, transformer", () => {
   for (const [name, shape] of [["mlp_op13", [2, 6]], ["lstm", [1, 7, 4]], ["gru", [1, 6, 4]], ["transformer_op13", [1, 6, 5]]] as const) {
@@ -150,6 +155,21 @@ test("a hand-built graph runs; the input and the reduction-axes forms of opsets 
   // The weight is learned, the int64 axes a buffer.
   assert.deepEqual(io.loadOnnx(at18).namedParameters().map(([k]) => k), ["w"]);
   assert.deepEqual(io.loadOnnx(at18).namedBuffers().map(([k]) => k), ["axes"]);
+});
+
+test("an Identity of an initializer (PyTorch's export of equal parameters) becomes a parameter of its own, trained alone", () => {
+  const w = { name: "a.bias", dims: [3], dataType: 1, rawData: f32([0, 0, 0]) };
+  const bytes = model({ inits: [w], nodes: [
+    { op: "Identity", inputs: ["a.bias"], outputs: ["b.bias"] },
+    { op: "Add", inputs: ["x", "a.bias"], outputs: ["h"] }, { op: "Mul", inputs: ["h", "b.bias"], outputs: ["y"] },
+  ] });
+  const m = io.loadOnnx(bytes);
+  assert.deepEqual(m.namedParameters().map(([k]) => k), ["a.bias", "b.bias"]);
+  const x = ds.tensor([[1, 2, 3], [4, 5, 6]]);
+  m.call(x).sum().backward();
+  const [a, b] = m.parameters();
+  assertClose(a.grad!, [0, 0, 0]); // d/da of (x + a)·b at b = 0
+  assertClose(b.grad!, [5, 7, 9]); // d/db = column sums of x + a
 });
 
 test("unsupported operators, attributes, values and opsets are FileErrors naming the node, op type and opset", () => {

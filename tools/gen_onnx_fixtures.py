@@ -15,12 +15,14 @@ of a different size than the export's):
                opset 17 (LayerNormalization), and the opset-13 graph rewritten to opsets 18 and 21
                (ReduceMean/ReduceSum/ReduceMax axes moved from attribute to input, as ONNX 18 asks)
 
-Fine-tuning: for "mlp" (SGD with momentum, MSE) and "w3" (Adam, cross-entropy) a few steps of
-PyTorch training of the exported model (eval mode) are recorded: the losses and, for mlp, the
-parameters after the steps under their initializer names.
+Fine-tuning: for "mlp_op17" (SGD with momentum, MSE), "w3" (Adam, cross-entropy), "lstm" (SGD,
+cross-entropy) and "transformer_op17" (Adam, MSE) a few steps of PyTorch training of the exported
+model (eval mode: no dropout) are recorded: the losses, and the parameters after the steps under
+their initializer names (mlp) or the outputs after them (the others).
 
 onnx.json: {name: {"file", "input": T, "output": T, "finetune"?}}; T = {"shape", "data"} (float32).
 """
+import copy
 import json
 import os
 import warnings
@@ -218,14 +220,49 @@ def main():
         misc.bn.bias.uniform_(-0.2, 0.2)
     export("cnn_misc", misc, torch.randn(2, 3, 12, 12), 17, torch.randn(3, 3, 12, 12))
     torch.manual_seed(11)
-    export("lstm", Lstm(), torch.randn(2, 7, 4), 17, torch.randn(3, 7, 4))
+    lstm = Lstm()
+    xl = torch.randn(3, 7, 4)
+    export("lstm", lstm, torch.randn(2, 7, 4), 17, xl)
+    labels = torch.tensor([2, 0, 1])
+    ft = copy.deepcopy(lstm)
+    opt = torch.optim.SGD(ft.parameters(), lr=0.5)
+    losses = []
+    for _ in range(3):
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(ft(xl), labels)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    with torch.no_grad():
+        after = ft(xl)
+    FIX["lstm"]["finetune"] = {"optimizer": "SGD", "lr": 0.5, "loss": "cross_entropy", "labels": labels.tolist(), "losses": losses, "output_after": T(after)}
     torch.manual_seed(12)
     export("gru", Gru(), torch.randn(2, 6, 4), 14, torch.randn(3, 6, 4))
     torch.manual_seed(13)
     enc = Encoder()
+    # torch.onnx.export stores equal parameters once (the deep-copied layers of nn.TransformerEncoder,
+    # zero biases, unit norm weights), so the loaded model would tie them: perturbed, each keeps its own.
+    with torch.no_grad():
+        for p in enc.parameters():
+            p.add_(torch.randn_like(p) * 0.1)
     xe = torch.randn(3, 6, 5)
     for opset in (13, 17):
         export(f"transformer_op{opset}", enc, torch.randn(2, 6, 5), opset, xe)
+    # Fine-tuning the transformer with Adam (MSE against a target), the LSTM with SGD (cross-entropy).
+    target = torch.randn(3, 3)
+    ft = copy.deepcopy(enc)
+    ft.eval()
+    opt = torch.optim.Adam(ft.parameters(), lr=1e-2)
+    losses = []
+    for _ in range(3):
+        opt.zero_grad()
+        loss = nn.functional.mse_loss(ft(xe), target)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    with torch.no_grad():
+        after = ft(xe)
+    FIX["transformer_op17"]["finetune"] = {"optimizer": "Adam", "lr": 1e-2, "loss": "mse", "target": T(target), "losses": losses, "output_after": T(after)}
     for opset in (18, 21):
         name = f"transformer_op{opset}"
         reduce_axes_to_inputs(os.path.join(OUT, "transformer_op13.onnx"), os.path.join(OUT, f"{name}.onnx"), opset)

@@ -203,9 +203,28 @@ function learnedInitializers(file: OnnxModelFile): Set<string> {
   return out;
 }
 
+/**
+ * The file with each `Identity` of an initializer replaced by an initializer of its own under the
+ * Identity's output name. PyTorch's exporter stores parameters with equal values once (layers
+ * deep-copied by nn.TransformerEncoder, zero biases) and names the others through Identity nodes;
+ * untied, every PyTorch parameter is a parameter here, under its PyTorch name, and trains alone.
+ */
+function untie(file: OnnxModelFile): OnnxModelFile {
+  const inits = new Map(file.initializers.map((t) => [t.name, t]));
+  const outputs = new Set(file.outputs.map((o) => o.name));
+  const extra: OnnxModelFile["initializers"] = [];
+  const nodes = file.nodes.filter((n) => {
+    const src = n.opType === "Identity" && n.inputs.length === 1 ? inits.get(n.inputs[0]) : undefined;
+    if (!src || !n.outputs[0] || outputs.has(n.outputs[0])) return true;
+    extra.push({ ...src, name: n.outputs[0], data: src.data.slice() });
+    return false;
+  });
+  return extra.length ? { ...file, nodes, initializers: [...file.initializers, ...extra] } : file;
+}
+
 /** loadOnnx on the bytes of a file. */
 function build(op: string, bytes: Uint8Array, name: string, path: string | null): OnnxModule {
-  const file = readOnnx(op, bytes, name, path);
+  const file = untie(readOnnx(op, bytes, name, path));
   const steps = plan(op, name, file);
   return new OnnxModule(file, steps, learnedInitializers(file));
 }
