@@ -94,6 +94,26 @@ for (const name of ["w3", "lstm", "transformer_op17"]) {
   });
 }
 
+test("a fine-tuning loop on a loaded transformer, written without scopes, keeps memory flat (600 steps)", () => {
+  const f = fixtures.transformer_op17;
+  const model = io.loadOnnx(join(FIX, f.file));
+  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = tensor(f.input), target = ds.zeros([3, 3]);
+  let at100: ds.MemoryInfo | null = null, first = 0, last = 0;
+  for (let step = 1; step <= 600; step++) {
+    opt.zeroGrad();
+    const loss = nn.functional.mseLoss(model.call(x), target);
+    loss.backward();
+    opt.step();
+    if (step === 1) first = loss.item();
+    if (step === 100) at100 = ds.memory();
+    if (step === 600) last = loss.item();
+  }
+  const end = ds.memory();
+  assert.ok(Math.abs(end.bytes - at100!.bytes) <= 0.05 * at100!.bytes, `device bytes ${at100!.bytes} after step 100, ${end.bytes} at the end`);
+  assert.ok(last < first / 2, `the loop learns: loss ${first} → ${last}`);
+});
+
 test("gradients through loaded graphs match finite differences (float64): MLP, LSTM, GRU/RNN, transformer", () => {
   for (const [name, shape] of [["mlp_op13", [2, 6]], ["lstm", [1, 7, 4]], ["gru", [1, 6, 4]], ["transformer_op13", [1, 6, 5]]] as const) {
     const model = io.loadOnnx(join(FIX, fixtures[name].file)).to("float64");
@@ -116,7 +136,7 @@ test("loads from bytes, a Blob and a file: URL", async () => {
 // ---- hand-built files ------------------------------------------------------------------------
 
 interface NodeSpec { op: string; inputs: string[]; outputs: string[]; name?: string; attrs?: Record<string, unknown>[] }
-function model(opts: { opset?: number; nodes: NodeSpec[]; inits?: Record<string, unknown>[]; input?: number[]; output?: string }): Uint8Array {
+function model(opts: { opset?: number; nodes: NodeSpec[]; inits?: Record<string, unknown>[]; input?: number[]; output?: string; alsoInputs?: string[] }): Uint8Array {
   const M = messageType("ModelProto");
   const vi = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
   const msg = M.fromObject({
@@ -125,7 +145,7 @@ function model(opts: { opset?: number; nodes: NodeSpec[]; inits?: Record<string,
       name: "g",
       node: opts.nodes.map((n, i) => ({ name: n.name ?? `n${i}`, opType: n.op, input: n.inputs, output: n.outputs, attribute: n.attrs ?? [] })),
       initializer: opts.inits ?? [],
-      input: [vi("x", opts.input ?? [2, 3])],
+      input: [vi("x", opts.input ?? [2, 3]), ...(opts.alsoInputs ?? []).map((n) => vi(n, [3]))],
       output: [vi(opts.output ?? "y", [])],
     },
   });
@@ -152,6 +172,10 @@ test("a hand-built graph runs; the input and the reduction-axes forms of opsets 
   const at18 = model({ opset: 18, inits: [w, axes], nodes: [{ op: "Mul", inputs: ["x", "w"], outputs: ["m"] }, { op: "ReduceMean", inputs: ["m", "axes"], outputs: ["y"], attrs: [{ name: "keepdims", type: 2, i: 0 }] }] });
   const x = ds.tensor([[1, 1, 1], [0, 1, -1]]);
   for (const bytes of [at13, at18]) assertClose(ds.noGrad(() => io.loadOnnx(bytes).call(x)), [2, -1 / 3]);
+  // Initializers also listed as graph inputs (keep_initializers_as_inputs) are initializers, not inputs.
+  const listed = io.loadOnnx(model({ opset: 13, inits: [w], alsoInputs: ["w"], nodes: [{ op: "Mul", inputs: ["x", "w"], outputs: ["y"] }] }));
+  assert.deepEqual(listed.inputNames, ["x"]);
+  assertClose(ds.noGrad(() => listed.call(x)), [1, 2, 3, 0, 2, -3]);
   // The weight is learned, the int64 axes a buffer.
   assert.deepEqual(io.loadOnnx(at18).namedParameters().map(([k]) => k), ["w"]);
   assert.deepEqual(io.loadOnnx(at18).namedBuffers().map(([k]) => k), ["axes"]);
