@@ -200,6 +200,8 @@ test("unsupported operators, attributes, values and opsets are FileErrors naming
   refused(model({ nodes: [{ op: "NonMaxSuppression", name: "nms", inputs: ["x"], outputs: ["y"] }] }), /node "nms" \(NonMaxSuppression, opset 17\): operator NonMaxSuppression is not supported/);
   refused(model({ nodes: [{ op: "Relu", name: "r", inputs: ["x"], outputs: ["y"], attrs: [{ name: "bogus", type: 2, i: 1 }] }] }), /node "r" \(Relu, opset 17\): attribute "bogus" is not supported/);
   refused(model({ nodes: [{ op: "Pad", name: "p", inputs: ["x"], outputs: ["y"], attrs: [{ name: "mode", type: 3, s: new TextEncoder().encode("reflect") }] }] }), /node "p" \(Pad, opset 17\): mode "reflect"/);
+  // A string attribute with its bytes missing reads as "" (protobufjs leaves unset bytes as []).
+  refused(model({ nodes: [{ op: "Pad", name: "p", inputs: ["x"], outputs: ["y"], attrs: [{ name: "mode", type: 3 }] }] }), /node "p" \(Pad, opset 17\): mode ""/);
   refused(model({ opset: 12, nodes: [{ op: "Relu", inputs: ["x"], outputs: ["y"] }] }), /opset 12; deepscript reads opsets 13 to 21/);
   refused(model({ opset: 22, nodes: [{ op: "Relu", inputs: ["x"], outputs: ["y"] }] }), /opset 22/);
   refused(model({ nodes: [{ op: "Relu", name: "r", inputs: ["nowhere"], outputs: ["y"] }] }), /node "r" \(Relu, opset 17\) reads "nowhere", which no earlier node/);
@@ -226,6 +228,11 @@ test("tensors are checked against their data before anything is allocated; exter
 });
 
 test("inputs are checked against the graph's declared shape and dtype", () => {
+  // A Resize to a size whose interpolation matrices cannot exist is an error naming the node, before allocating.
+  const sizes = { name: "sz", dims: [4], dataType: 7, int64Data: [1, 1, 2 ** 30, 4] };
+  const huge = io.loadOnnx(model({ input: [1, 1, 4, 4], inits: [sizes], nodes: [{ op: "Resize", name: "rs", inputs: ["x", "", "", "sz"], outputs: ["y"], attrs: [{ name: "mode", type: 3, s: new TextEncoder().encode("linear") }] }] }));
+  assert.throws(() => huge.call(ds.zeros([1, 1, 4, 4])), (e: unknown) => e instanceof ds.ArgumentError && /onnx Resize node "rs": cannot resize \[1,1,4,4\] to 1073741824×4/.test(e.message));
+
   const model1 = io.loadOnnx(join(FIX, "mlp_op17.onnx"));
   assert.throws(() => model1.call(ds.zeros([2, 5])), (e: unknown) => e instanceof ds.ShapeError && /input "input" must have shape \[batch,6\], got \[2,5\]/.test(e.message));
   assert.throws(() => model1.call(ds.zeros([2, 6], { dtype: "float64" })), ds.DTypeError);

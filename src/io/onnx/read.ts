@@ -182,7 +182,8 @@ function readTensor(ctx: Ctx, t: PbTensor, what: string): OnnxTensor {
   return { name, dtype: info.dtype, shape, data };
 }
 
-const utf8 = (b: Uint8Array | undefined) => new TextDecoder().decode(b ?? new Uint8Array(0));
+// protobufjs leaves an unset bytes field as an empty array, not a Uint8Array.
+const utf8 = (b: Uint8Array | undefined) => new TextDecoder().decode(b instanceof Uint8Array ? b : new Uint8Array(0));
 
 function readAttr(ctx: Ctx, a: PbAttribute, what: string): OnnxAttr {
   if (a.refAttrName) fail(ctx, `${what}: attribute "${a.name}" refers to a function attribute, which deepscript does not read`);

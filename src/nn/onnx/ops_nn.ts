@@ -153,6 +153,12 @@ function resize(x: (Tensor | undefined)[], a: Attrs, c: OpContext): Tensor[] {
   if (scales && (scales[0] !== 1 || scales[1] !== 1)) throw new ArgumentError(opName(c), `only the spatial dims can be resized, got scales [${scales}]`);
   if (sizes && (sizes[0] !== t.shape[0] || sizes[1] !== t.shape[1])) throw new ArgumentError(opName(c), `only the spatial dims can be resized, got sizes [${sizes}]`);
   if (!scales && !sizes) throw new ArgumentError(opName(c), "needs scales or sizes");
+  const [N, C, H, W] = t.shape;
+  const out = sizes ? [sizes[2], sizes[3]] : [Math.floor(H * scales![2]), Math.floor(W * scales![3])];
+  // Bilinear resizing multiplies by [out, in] matrices per dim: both they and the output must fit.
+  if (!out.every((d) => Number.isSafeInteger(d) && d >= 1) || N * C * out[0] * out[1] > 2 ** 31 - 1 || out[0] * H > 2 ** 28 || out[1] * W > 2 ** 28) {
+    throw new ArgumentError(opName(c), `cannot resize [${t.shape}] to ${out[0]}×${out[1]}`);
+  }
   const mode = a.string("mode", "nearest") === "nearest" ? "nearest" : "bilinear";
   const align = a.string("coordinate_transformation_mode", "half_pixel") === "align_corners";
   const opts = scales ? { scaleFactor: [scales[2], scales[3]] as [number, number] } : { size: [sizes![2], sizes![3]] as [number, number] };

@@ -266,6 +266,7 @@ export const TENSOR_OPS: Record<string, OpDef> = {
     attrs: ["axis"],
     run: (x, a, c) => {
       const ts = x.filter((t): t is Tensor => t !== undefined);
+      if (!ts.length) throw new ArgumentError(opName(c), "needs at least one input");
       return [ds.concat(ts, normAxes([a.int("axis", 0)], ts[0].ndim, c)[0])];
     },
   },
