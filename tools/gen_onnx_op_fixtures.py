@@ -147,6 +147,31 @@ b = rng.standard_normal((3, 4)).astype(np.float32)
 case("layernorm_axis_m2", 17, x234, torch.nn.functional.layer_norm(torch.tensor(x234), (3, 4), torch.tensor(g), torch.tensor(b), 1e-3).numpy(),
      [N("LayerNormalization", ["x", "g", "b"], ["y"], axis=-2, epsilon=1e-3)], [const("g", g), const("b", b)])
 
+# Less common activations and math at opset 18 (Mish is new there; PRelu with a per-channel slope, Selu, HardSwish, Mish, trigonometry, IsNaN/IsInf).
+slope = rng.standard_normal((4,)).astype(np.float32)
+xt = np.clip(xr, -0.9, 0.9)
+case("activations_more", 18, xr, np.concatenate([
+    np.where(xr < 0, xr * slope, xr), torch.nn.functional.selu(t).numpy(),
+    torch.nn.functional.hardswish(t).numpy(), torch.nn.functional.mish(t).numpy(), np.tan(xt), np.arctan(xr), np.arcsin(xt), np.arccos(xt),
+    np.sinh(xr), np.cosh(xr), np.isnan(np.log(xr)).astype(np.float32), np.isinf(1 / (xr - xr)).astype(np.float32), np.abs(xr).sum(axis=1, keepdims=True) * np.ones((1, 4), np.float32)]),
+    [N("PRelu", ["x", "slope"], ["c1"]), N("Selu", ["x"], ["c2"]), N("HardSwish", ["x"], ["c3"]), N("Mish", ["x"], ["c4"]), N("Clip", ["x", "m09", "p09"], ["xt"]),
+     N("Tan", ["xt"], ["c5"]), N("Atan", ["x"], ["c6"]), N("Asin", ["xt"], ["c7"]), N("Acos", ["xt"], ["c8"]), N("Sinh", ["x"], ["c9"]), N("Cosh", ["x"], ["c10"]),
+     N("Log", ["x"], ["lg"]), N("IsNaN", ["lg"], ["nan"]), N("Cast", ["nan"], ["c11"], to=TensorProto.FLOAT),
+     N("Sub", ["x", "x"], ["zz"]), N("Reciprocal", ["zz"], ["inf"]), N("IsInf", ["inf"], ["isinf"]), N("Cast", ["isinf"], ["c12"], to=TensorProto.FLOAT),
+     N("ReduceL1", ["x"], ["l1"], axes=[1], keepdims=1), N("Expand", ["l1", "sh34"], ["c13"]),
+     N("Concat", [f"c{i}" for i in range(1, 14)], ["y"], axis=0)],
+    [const("slope", slope), const("m09", -0.9, np.float32), const("p09", 0.9, np.float32), const("sh34", [3, 4], np.int64)])
+# Einsum, CumSum (exclusive, reverse), TopK (largest and smallest; indices cast to float).
+M2 = rng.standard_normal((4, 2)).astype(np.float32)
+cs = np.cumsum(x34[:, ::-1], axis=1)[:, ::-1] - x34
+top_v = -np.sort(-x34, axis=1)[:, :2]
+top_i = np.argsort(-x34, axis=1, kind="stable")[:, :2]
+low_i = np.argsort(x34, axis=0, kind="stable")[:1, :]
+case("einsum_cumsum_topk", 14, x34, np.concatenate([np.einsum("ij,jk->ik", x34, M2).ravel(), cs.ravel(), np.cumsum(x34, axis=0).ravel(), top_v.ravel(), top_i.ravel(), low_i.ravel()]).astype(np.float32),
+    [N("Einsum", ["x", "M"], ["e"], equation="ij,jk->ik"), N("CumSum", ["x", "ax1"], ["cs"], exclusive=1, reverse=1), N("CumSum", ["x", "ax0"], ["c0"]),
+     N("TopK", ["x", "k2"], ["tv", "ti"], axis=1), N("TopK", ["x", "k1"], ["lv", "li"], axis=0, largest=0), N("Cast", ["ti"], ["tif"], to=TensorProto.FLOAT), N("Cast", ["li"], ["lif"], to=TensorProto.FLOAT),
+     *[N("Reshape", [v, "flat"], [v + "_f"]) for v in ["e", "cs", "c0", "tv", "tif", "lif"]], N("Concat", [v + "_f" for v in ["e", "cs", "c0", "tv", "tif", "lif"]], ["y"], axis=0)],
+    [const("M", M2), const("ax1", 1, np.int64), const("ax0", 0, np.int64), const("k2", [2], np.int64), const("k1", [1], np.int64), const("flat", [-1], np.int64)])
 # Convolution and pooling forms.
 img = rng.standard_normal((2, 3, 7, 6)).astype(np.float32)
 ti = torch.tensor(img)
@@ -176,6 +201,10 @@ case("maxpool_same_upper", 13, img, mp, [N("MaxPool", ["x"], ["y"], auto_pad="SA
 case("avgpool_exclude_pad_ceil", 13, img, torch.nn.functional.avg_pool2d(ti, 3, 2, padding=1, ceil_mode=True, count_include_pad=False).numpy(),
      [N("AveragePool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=0)])
 case("globalmaxpool", 13, img, img.max(axis=(2, 3), keepdims=True), [N("GlobalMaxPool", ["x"], ["y"])])
+sc = rng.standard_normal(3).astype(np.float32)
+bi = rng.standard_normal(3).astype(np.float32)
+case("instancenorm", 13, img, torch.nn.functional.instance_norm(ti, weight=torch.tensor(sc), bias=torch.tensor(bi), eps=1e-4).numpy(),
+     [N("InstanceNormalization", ["x", "s", "b"], ["y"], epsilon=1e-4)], [const("s", sc), const("b", bi)])
 small = rng.standard_normal((1, 2, 3, 4)).astype(np.float32)
 ts = torch.tensor(small)
 case("resize_sizes_align_corners", 13, small, torch.nn.functional.interpolate(ts, size=(5, 7), mode="bilinear", align_corners=True).numpy(),

@@ -24,7 +24,7 @@ export const ONNX_OPS: Readonly<Record<string, OpDef>> = { ...TENSOR_OPS, ...NN_
 // too when they hold more than one value; single numbers elsewhere are constants of the formula).
 const WEIGHT_INPUTS: Record<string, number[]> = {
   Gemm: [0, 1, 2], MatMul: [0, 1], Conv: [1, 2], ConvTranspose: [1, 2], BatchNormalization: [1, 2],
-  LayerNormalization: [1, 2], RNN: [1, 2, 3], GRU: [1, 2, 3], LSTM: [1, 2, 3], Gather: [0],
+  LayerNormalization: [1, 2], InstanceNormalization: [1, 2], PRelu: [1], RNN: [1, 2, 3], GRU: [1, 2, 3], LSTM: [1, 2, 3], Gather: [0],
 };
 
 interface Step { node: OnnxNode; def: OpDef; attrs: Attrs; ctx: OpContext }

@@ -182,6 +182,17 @@ export const NN_OPS: Record<string, OpDef> = {
     check: (a, c) => (a.int("training_mode", 0) || c.node.outputs.filter(Boolean).length > 1 ? "training_mode 1 (deepscript runs BatchNormalization with its running statistics)" : null),
     run: (x, a, c) => [batchNorm(need(x, 0, c), need(x, 3, c), need(x, 4, c), { weight: need(x, 1, c), bias: need(x, 2, c), eps: a.float("epsilon", 1e-5), training: false })],
   },
+  InstanceNormalization: {
+    attrs: ["epsilon"],
+    run: (x, a, c) => {
+      const t = need(x, 0, c);
+      if (t.ndim < 3) throw new ArgumentError(opName(c), `expected an [N,C,...] input, got [${t.shape}]`);
+      const dims = spatialDims(t), shape = t.shape.map((d, i) => (i === 1 ? d : 1));
+      const mean = t.mean(dims, true), centred = t.sub(mean);
+      const y = centred.mul(centred.square().mean(dims, true).add(a.float("epsilon", 1e-5)).rsqrt());
+      return [y.mul(need(x, 1, c).reshape(shape)).add(need(x, 2, c).reshape(shape))];
+    },
+  },
   LayerNormalization: {
     attrs: ["axis", "epsilon", "stash_type"],
     check: (_a, c) => (c.node.outputs.filter(Boolean).length > 1 ? "the Mean and InvStdDev outputs" : null),

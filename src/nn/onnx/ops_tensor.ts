@@ -195,6 +195,50 @@ export const TENSOR_OPS: Record<string, OpDef> = {
     },
   },
   Where: { attrs: [], run: (x, _a, c) => [ds.where(need(x, 0, c), need(x, 1, c), need(x, 2, c))] },
+  PRelu: binary((p, slope) => ds.where(p.lt(0), p.mul(slope), p)),
+  Selu: {
+    attrs: ["alpha", "gamma"],
+    run: (x, a, c) => {
+      const t = need(x, 0, c), alpha = a.float("alpha", 1.67326319217681884765625), gamma = a.float("gamma", 1.05070102214813232421875);
+      return [ds.where(t.gt(0), t, t.exp().sub(1).mul(alpha)).mul(gamma)];
+    },
+  },
+  HardSwish: unary((t) => t.mul(t.div(6).add(0.5).clamp(0, 1))),
+  Mish: unary((t) => t.mul(t.softplus().tanh())),
+  Tan: unary((t) => t.tan()), Atan: unary((t) => t.atan()), Asin: unary((t) => t.asin()), Acos: unary((t) => t.acos()),
+  Sinh: unary((t) => t.sinh()), Cosh: unary((t) => t.cosh()),
+  IsNaN: unary((t) => t.isnan()),
+  IsInf: {
+    attrs: ["detect_negative", "detect_positive"],
+    run: (x, a, c) => {
+      const t = need(x, 0, c), neg = a.int("detect_negative", 1) !== 0, pos = a.int("detect_positive", 1) !== 0;
+      return [neg && pos ? t.isinf() : neg ? t.eq(-Infinity) : pos ? t.eq(Infinity) : ds.zeros(t.shape, { dtype: "bool" })];
+    },
+  },
+  Einsum: {
+    attrs: ["equation"],
+    run: (x, a, c) => [ds.einsum(a.string("equation", ""), ...x.filter((t): t is Tensor => t !== undefined))],
+  },
+  CumSum: {
+    attrs: ["exclusive", "reverse"],
+    run: (x, a, c) => {
+      let t = need(x, 0, c);
+      const axis = normAxes([hostInts(need(x, 1, c))[0]], t.ndim, c)[0];
+      const reverse = a.int("reverse", 0) !== 0;
+      if (reverse) t = t.flip(axis);
+      let y = t.cumsum(axis);
+      if (a.int("exclusive", 0)) y = y.sub(t);
+      return [reverse ? y.flip(axis) : y];
+    },
+  },
+  TopK: {
+    attrs: ["axis", "largest", "sorted"],
+    run: (x, a, c) => {
+      const k = hostInts(need(x, 1, c))[0];
+      const [values, indices] = ds.topk(need(x, 0, c), k, { dim: a.int("axis", -1), largest: a.int("largest", 1) !== 0 });
+      return [values, indices];
+    },
+  },
   Cast: {
     attrs: ["to", "saturate"],
     run: (x, a, c) => [need(x, 0, c).to(dtypeOf(a.int("to", 1), c))],
@@ -233,6 +277,7 @@ export const TENSOR_OPS: Record<string, OpDef> = {
   ReduceProd: reduce((t, d, k) => t.prod(d, k)),
   ReduceSumSquare: reduce((t, d, k) => t.square().sum(d, k)),
   ReduceL2: reduce((t, d, k) => t.square().sum(d, k).sqrt()),
+  ReduceL1: reduce((t, d, k) => t.abs().sum(d, k)),
   ReduceLogSumExp: reduce((t, d, k) => t.logsumexp(d, k)),
   ArgMax: {
     attrs: ["axis", "keepdims", "select_last_index"],
