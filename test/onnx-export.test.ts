@@ -96,9 +96,9 @@ test("TransformerEncoder (batch first, GELU) and a sequence-first norm-first enc
   await roundTrip(layer as unknown as AnyModule, ds.randn([5, 2, 8]), ds.randn([5, 3, 8]));
 });
 
-test("Embedding + LayerNorm + Linear on int32 token ids", async () => {
+test("Embedding + PositionalEncoding + LayerNorm + Linear on int32 token ids", async () => {
   ds.seed(5);
-  const model = new nn.Sequential(new nn.Embedding(10, 6), new nn.LayerNorm(6), new nn.Linear(6, 3), new nn.Sigmoid());
+  const model = new nn.Sequential(new nn.Embedding(10, 6), new nn.PositionalEncoding(6, { batchFirst: true }), new nn.LayerNorm(6), new nn.Linear(6, 3), new nn.Sigmoid());
   await roundTrip(model, ds.tensor([[1, 2, 3], [4, 5, 6]], { dtype: "int32" }), ds.tensor([[9, 0, 1], [2, 2, 2], [7, 8, 3]], { dtype: "int32" }));
 });
 

@@ -22,7 +22,7 @@ import { Dropout, Embedding, Flatten } from "../layers/misc.js";
 import { RNN, LSTM, GRU } from "../layers/recurrent.js";
 import { ConvTranspose2d, Upsample } from "../layers/upsampling.js";
 import { Unflatten } from "../layers/reshape.js";
-import { TransformerEncoderLayer } from "../layers/transformer.js";
+import { TransformerEncoderLayer, PositionalEncoding, sinusoidalPositionalEncoding } from "../layers/transformer.js";
 
 /** The ONNX opset io.saveOnnx writes. */
 export const EXPORT_OPSET = 17;
@@ -240,6 +240,13 @@ function emit(m: AnyModule, e: Emit): string[] | undefined {
   if (r instanceof Embedding) return [one(e, "Gather", [param(e, "weight", r.weight), e.x], { axis: 0 })];
   if (r instanceof RNN || r instanceof LSTM || r instanceof GRU) return recurrent(e, r);
   if (r instanceof TransformerEncoderLayer) return [encoderLayer(e, r)];
+  if (r instanceof PositionalEncoding) {
+    // The table's first S rows as a constant: only the batch dim of the file is dynamic.
+    const seqDim = e.shape.length === 3 && r.batchFirst ? 1 : 0, S = e.shape[seqDim];
+    const pe = noGrad(() => sinusoidalPositionalEncoding(S, r.dModel));
+    const shape = e.shape.length === 3 ? (seqDim === 0 ? [S, 1, r.dModel] : [1, S, r.dModel]) : [S, r.dModel];
+    return [one(e, "Add", [e.x, e.g.float(`${e.path || "pe"}.table`, shape, data(pe))])];
+  }
   return undefined;
 }
 
@@ -336,18 +343,20 @@ export function encodeOnnx(model: AnyModule, example: Tensor): Uint8Array {
   return g.encode([input], outputs, EXPORT_OPSET, version);
 }
 
-const isSequenceLayer = (m: AnyModule) => [RNN, LSTM, GRU, TransformerEncoderLayer].some((k) => (m as unknown) instanceof k);
+const isSequenceLayer = (m: AnyModule) => [RNN, LSTM, GRU, TransformerEncoderLayer, PositionalEncoding].some((k) => (m as unknown) instanceof k);
 
 function sequenceFirst(m: AnyModule): boolean {
   const r = m as unknown;
   if (r instanceof RNN || r instanceof LSTM || r instanceof GRU) return !r.batchFirst;
   if (r instanceof TransformerEncoderLayer) return !r.opts.batchFirst;
+  if (r instanceof PositionalEncoding) return !r.batchFirst;
   return false;
 }
 
 const KNOWN = [
   Linear, Conv1d, Conv2d, ConvTranspose2d, Upsample, Unflatten, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, BatchNorm1d, BatchNorm2d, LayerNorm, ReLU, Tanh, Sigmoid,
   LeakyReLU, ELU, GELU, Softplus, Softmax, LogSoftmax, Dropout, Identity, Flatten, Embedding, RNN, LSTM, GRU, TransformerEncoderLayer,
+  PositionalEncoding,
 ] as const;
 
 /** Whether saveOnnx writes `m` as ONNX nodes (emit handles it). */
@@ -359,7 +368,7 @@ function isKnown(m: AnyModule): boolean {
  * Writes `model` as an ONNX file (opset 17) traced on `exampleInput`, with a dynamic batch
  * dimension: Linear, Conv1d/2d, ConvTranspose2d, Upsample, pooling, batch and layer norm,
  * activations, Dropout (as Identity), Flatten, Unflatten, Embedding, RNN/LSTM/GRU and
- * TransformerEncoderLayer, in Sequential
+ * TransformerEncoderLayer, PositionalEncoding, in Sequential
  * containers or custom modules that pass tensors from layer to layer. The graph is the model in
  * eval mode. Returns the path; without one, the file's bytes as a Blob (as io.save).
  * @example io.saveOnnx(model, ds.zeros([1, 784]), "mnist.onnx");
