@@ -17,6 +17,8 @@ export interface OnnxTensor {
   dtype: DType;
   shape: number[];
   data: Float32Array | Float64Array | Int32Array | Uint8Array;
+  /** The ONNX element type in the file (what io.saveOnnx writes back). */
+  elemType: number;
 }
 
 /** A decoded node attribute. */
@@ -179,7 +181,7 @@ function readTensor(ctx: Ctx, t: PbTensor, what: string): OnnxTensor {
   if (info.dtype === "int32") for (let i = 0; i < n; i++) data[i] = clampI32(get(i));
   else if (info.dtype === "bool") for (let i = 0; i < n; i++) data[i] = get(i) ? 1 : 0;
   else for (let i = 0; i < n; i++) data[i] = get(i);
-  return { name, dtype: info.dtype, shape, data };
+  return { name, dtype: info.dtype, shape, data, elemType: t.dataType };
 }
 
 // protobufjs leaves an unset bytes field as an empty array, not a Uint8Array.

@@ -10,6 +10,8 @@ import { ArgumentError } from "../../core/errors.js";
 import { writeAtomic } from "../../core/atomic.js";
 import { version } from "../../core/version.js";
 import { GraphBuilder, type AttrValue } from "../../io/onnx/write.js";
+import type { OnnxAttr } from "../../io/onnx/read.js";
+import { OnnxModule } from "./module.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { noGrad } from "../../autograd/mode.js";
 import { Module } from "../module.js";
@@ -268,10 +270,37 @@ function paths(model: AnyModule): Map<AnyModule, string> {
   return out;
 }
 
+function attrValue(a: OnnxAttr): AttrValue {
+  switch (a.kind) {
+    case "float": return { float: a.value };
+    case "floats": return { floats: a.value };
+    case "strings": return { strings: a.value };
+    case "tensor": return { tensor: { elemType: a.value.elemType, shape: a.value.shape, data: a.value.data } };
+    case "other": throw new ArgumentError(OP, "an attribute of a kind deepscript does not read");
+    default: return a.value;
+  }
+}
+
+/**
+ * A model read by io.loadOnnx, written back with its current weights (after fine-tuning): the
+ * same graph, opset, inputs and outputs, initializers in their element types.
+ */
+function encodeLoaded(model: OnnxModule): Uint8Array {
+  const g = new GraphBuilder();
+  const graph = model.exportGraph();
+  g.reserve([...graph.inputs.map((v) => v.name), ...graph.nodes.flatMap((n) => n.outputs)]);
+  for (const s of graph.state) g.raw(s.name, { elemType: s.elemType, shape: s.tensor.shape, data: data(s.tensor) });
+  for (const n of graph.nodes) {
+    g.copyNode(n.opType, n.inputs, n.outputs, Object.fromEntries([...n.attrs].map(([k, v]) => [k, attrValue(v)])), n.name);
+  }
+  return g.encode(graph.inputs, graph.outputs, graph.opset, version);
+}
+
 /** The ONNX file of `model` traced on `example`. */
 export function encodeOnnx(model: AnyModule, example: Tensor): Uint8Array {
   if (!(model instanceof Module)) throw new ArgumentError(OP, `expected an nn.Module, got ${typeof model}`);
   if (!(example instanceof Tensor)) throw new ArgumentError(OP, `expected an example input Tensor, got ${typeof example}`);
+  if ((model as unknown) instanceof OnnxModule) return encodeLoaded(model as unknown as OnnxModule);
   if (example.ndim < 1) throw new ArgumentError(OP, "the example input needs a batch dimension");
   const g = new GraphBuilder();
   const names = new Map<Tensor, string>([[example, g.fresh("input")]]);
@@ -370,7 +399,9 @@ function isKnown(m: AnyModule): boolean {
  * activations, Dropout (as Identity), Flatten, Unflatten, Embedding, RNN/LSTM/GRU and
  * TransformerEncoderLayer, PositionalEncoding, in Sequential
  * containers or custom modules that pass tensors from layer to layer. The graph is the model in
- * eval mode. Returns the path; without one, the file's bytes as a Blob (as io.save).
+ * eval mode. A model read by io.loadOnnx is written back as its graph (same opset) with its
+ * current weights, so a fine-tuned ONNX model deploys again. Returns the path; without one, the
+ * file's bytes as a Blob (as io.save).
  * @example io.saveOnnx(model, ds.zeros([1, 784]), "mnist.onnx");
  */
 export function saveOnnx(model: AnyModule, exampleInput: Tensor, path: string): string;

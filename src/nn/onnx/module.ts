@@ -46,6 +46,9 @@ export class OnnxModule extends Module<Tensor[], Tensor> {
   /** The producer named in the file ("pytorch 1.13.0"). */
   readonly producer: string;
   readonly #inputs: OnnxValueInfo[];
+  readonly #outputs: OnnxValueInfo[];
+  // Each initializer's element type in the file (what io.saveOnnx writes back).
+  readonly #elemTypes: Map<string, number>;
   readonly #steps: Step[];
   #params = new Map<string, Parameter>();
   // What FLOAT graph inputs must be: float32, or float64 after to("float64").
@@ -60,6 +63,8 @@ export class OnnxModule extends Module<Tensor[], Tensor> {
     this.opset = file.opset;
     this.producer = file.producer;
     this.#inputs = file.inputs;
+    this.#outputs = file.outputs;
+    this.#elemTypes = new Map(file.initializers.map((t) => [t.name, t.elemType]));
     this.inputNames = file.inputs.map((v) => v.name);
     this.outputNames = file.outputs.map((v) => v.name);
     this.#steps = steps;
@@ -125,6 +130,15 @@ export class OnnxModule extends Module<Tensor[], Tensor> {
       });
     }
     return Object.fromEntries(this.outputNames.map((n) => [n, values.get(n)!]));
+  }
+
+  /** @internal The graph with the current weights, for io.saveOnnx. */
+  exportGraph(): { opset: number; inputs: OnnxValueInfo[]; outputs: OnnxValueInfo[]; nodes: OnnxNode[]; state: { name: string; elemType: number; tensor: Tensor }[] } {
+    const sd = this.stateDict();
+    return {
+      opset: this.opset, inputs: this.#inputs, outputs: this.#outputs, nodes: this.#steps.map((s) => s.node),
+      state: this.#order.map((name) => ({ name, elemType: this.#elemTypes.get(name)!, tensor: sd[name] })),
+    };
   }
 
   override namedParameters(prefix = ""): [string, Parameter][] {
