@@ -2,32 +2,24 @@
 // An expanding window is a rolling window as long as the Series (window.ts's kernels).
 import { ArgumentError } from "../core/errors.js";
 import { checkOptions } from "../core/options.js";
-import { type RollingAgg, rollingStat } from "./window.js";
+import { type RollingAgg, WindowStats, rollingStat } from "./window.js";
 import { Series } from "./series.js";
 
 /** `series.expanding({ minPeriods })`: statistics of every value so far (NaN until minPeriods values were seen). */
-export class SeriesExpanding {
+export class SeriesExpanding extends WindowStats<Series> {
   private readonly minPeriods: number;
   constructor(private readonly s: Series, opts: { minPeriods?: number } = {}) {
+    super();
     checkOptions("expanding", opts, ["minPeriods"]);
     const m = opts.minPeriods ?? 1;
     if (!Number.isInteger(m) || m < 0) throw new ArgumentError("expanding", `minPeriods must be a non-negative integer, got ${m}`);
     this.minPeriods = m;
   }
-  private run(agg: RollingAgg | ((v: number[]) => number)): Series {
+  stat(agg: RollingAgg | ((v: number[]) => number)): Series {
     const x = this.s.numbers(), n = x.length;
     if (n === 0) return new Series(new Float64Array(0), this.s.name);
     return new Series(rollingStat(x, n, agg, { minPeriods: Math.min(this.minPeriods, n) }), this.s.name);
   }
-  mean(): Series { return this.run("mean"); }
-  sum(): Series { return this.run("sum"); }
-  min(): Series { return this.run("min"); }
-  max(): Series { return this.run("max"); }
-  std(): Series { return this.run("std"); }
-  var(): Series { return this.run("var"); }
-  median(): Series { return this.run("median"); }
-  count(): Series { return this.run("count"); }
-  apply(fn: (values: number[]) => number): Series { return this.run(fn); }
 }
 
 /** How ewm's decay is given: exactly one of com, span, halflife, alpha (as pandas). */

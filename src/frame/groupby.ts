@@ -7,7 +7,7 @@ import { DataFrame, type Row } from "./frame.js";
 import { concat } from "./reshape.js";
 import { Series } from "./series.js";
 import type { RankOptions } from "./sequential.js";
-import type { RollingOptions } from "./window.js";
+import { type RollingAgg, type RollingOptions, WindowStats } from "./window.js";
 import type { EwmOptions } from "./ewm.js";
 
 /** pandas' NamedAgg: an output column computed from `column` with `aggfunc`. */
@@ -215,11 +215,11 @@ export class SeriesGroupBy {
   rank(opts: RankOptions = {}): Series { return this.perGroup((s) => s.rank(opts)); }
   /** Rolling windows inside each group: `df.groupBy("k").col("y").rolling(3).mean()`. */
   rolling(window: number, opts: RollingOptions = {}): GroupWindow {
-    return new GroupWindow((stat) => this.perGroup((s) => (s.rolling(window, opts) as unknown as Record<string, () => Series>)[stat]()));
+    return new GroupWindow((agg) => this.perGroup((s) => s.rolling(window, opts).stat(agg)));
   }
   /** Expanding windows inside each group. */
   expanding(opts: { minPeriods?: number } = {}): GroupWindow {
-    return new GroupWindow((stat) => this.perGroup((s) => (s.expanding(opts) as unknown as Record<string, () => Series>)[stat]()));
+    return new GroupWindow((agg) => this.perGroup((s) => s.expanding(opts).stat(agg)));
   }
   /** Exponentially weighted mean inside each group. */
   ewm(opts: EwmOptions): { mean(): Series } {
@@ -228,14 +228,11 @@ export class SeriesGroupBy {
 }
 
 /** A window statistic per group (rolling or expanding). */
-export class GroupWindow {
-  constructor(private readonly run: (stat: "mean" | "sum" | "min" | "max" | "std" | "var" | "median" | "count") => Series) {}
-  mean(): Series { return this.run("mean"); }
-  sum(): Series { return this.run("sum"); }
-  min(): Series { return this.run("min"); }
-  max(): Series { return this.run("max"); }
-  std(): Series { return this.run("std"); }
-  var(): Series { return this.run("var"); }
-  median(): Series { return this.run("median"); }
-  count(): Series { return this.run("count"); }
+export class GroupWindow extends WindowStats<Series> {
+  constructor(private readonly run: (agg: RollingAgg | ((values: number[]) => number)) => Series) {
+    super();
+  }
+  stat(agg: RollingAgg | ((values: number[]) => number)): Series {
+    return this.run(agg);
+  }
 }

@@ -1,14 +1,15 @@
 // df.rolling(window): rolling-window statistics of a frame's numeric columns (the kernels are window.ts').
 import { type Column, asNumbers, dtypeOf, isNumericDType } from "./column.js";
-import { type RollingAgg, type RollingOptions, checkWindow, rollingStat } from "./window.js";
+import { type RollingAgg, type RollingOptions, WindowStats, checkWindow, rollingStat } from "./window.js";
 import { DataFrame } from "./frame.js";
 
 /** `df.rolling(window)`: each statistic gives a frame of the numeric columns (and the `on` column, kept as is). */
-export class FrameRolling {
+export class FrameRolling extends WindowStats<DataFrame> {
   constructor(private readonly df: DataFrame, private readonly window: number, private readonly opts: RollingOptions & { on?: string }) {
+    super();
     checkWindow(window, opts);
   }
-  private run(agg: RollingAgg | ((v: number[]) => number)): DataFrame {
+  stat(agg: RollingAgg | ((v: number[]) => number)): DataFrame {
     const names: string[] = [], cols: Column[] = [];
     for (const n of this.df.columns) {
       const c = this.df._column(n);
@@ -20,14 +21,4 @@ export class FrameRolling {
     }
     return DataFrame._of(names, cols);
   }
-  mean(): DataFrame { return this.run("mean"); }
-  sum(): DataFrame { return this.run("sum"); }
-  min(): DataFrame { return this.run("min"); }
-  max(): DataFrame { return this.run("max"); }
-  std(): DataFrame { return this.run("std"); }
-  var(): DataFrame { return this.run("var"); }
-  median(): DataFrame { return this.run("median"); }
-  count(): DataFrame { return this.run("count"); }
-  /** Any function of a window's non-missing values. */
-  apply(fn: (values: number[]) => number): DataFrame { return this.run(fn); }
 }

@@ -6,7 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../core/dtype.js";
 import { type Column, type FrameDType, asNumbers, dtypeOf, isMissing, isNumericArray, toColumn } from "./column.js";
 import { compareCells, neumaierSum, quantileSorted } from "./aggregate.js";
-import { type RollingAgg, type RollingOptions, checkWindow, rollingStat } from "./window.js";
+import { type RollingAgg, type RollingOptions, WindowStats, checkWindow, rollingStat } from "./window.js";
 import { formatColumn } from "./print.js";
 import { type ArithOp, type CompareOp, type Operand, arith, compare, mapNumbers, roundHalfEven } from "./elementwise.js";
 import { type RankOptions, RANK_OPTIONS, cumulative, diff, fillDirection, interpolateLinear, kendall, pctChange, pearson, rank, shift } from "./sequential.js";
@@ -385,21 +385,12 @@ export class Series {
 }
 
 /** `series.rolling(window)`: each statistic returns a Series of the same length (NaN until the window fills). */
-export class SeriesRolling {
+export class SeriesRolling extends WindowStats<Series> {
   constructor(private readonly s: Series, private readonly window: number, private readonly opts: RollingOptions) {
+    super();
     checkWindow(window, opts);
   }
-  private run(agg: RollingAgg | ((v: number[]) => number)): Series {
+  stat(agg: RollingAgg | ((v: number[]) => number)): Series {
     return new Series(rollingStat(this.s.numbers(), this.window, agg, this.opts), this.s.name);
   }
-  mean(): Series { return this.run("mean"); }
-  sum(): Series { return this.run("sum"); }
-  min(): Series { return this.run("min"); }
-  max(): Series { return this.run("max"); }
-  std(): Series { return this.run("std"); }
-  var(): Series { return this.run("var"); }
-  median(): Series { return this.run("median"); }
-  count(): Series { return this.run("count"); }
-  /** Any function of a window's non-missing values. */
-  apply(fn: (values: number[]) => number): Series { return this.run(fn); }
 }

@@ -13,6 +13,25 @@ export interface RollingOptions {
 /** A rolling statistic's name. */
 export type RollingAgg = "sum" | "mean" | "count" | "min" | "max" | "std" | "var" | "median";
 
+/**
+ * The statistics every window offers (rolling, expanding, per group; of a Series or a frame), each
+ * one call of `stat` — so the list lives in one place.
+ */
+export abstract class WindowStats<R> {
+  /** The statistic `agg` (or any function of a window's non-missing values) over every window. */
+  abstract stat(agg: RollingAgg | ((values: number[]) => number)): R;
+  mean(): R { return this.stat("mean"); }
+  sum(): R { return this.stat("sum"); }
+  min(): R { return this.stat("min"); }
+  max(): R { return this.stat("max"); }
+  std(): R { return this.stat("std"); }
+  var(): R { return this.stat("var"); }
+  median(): R { return this.stat("median"); }
+  count(): R { return this.stat("count"); }
+  /** Any function of a window's non-missing values. */
+  apply(fn: (values: number[]) => number): R { return this.stat(fn); }
+}
+
 /** Validates a window and its options; returns minPeriods. */
 export function checkWindow(window: number, opts: RollingOptions): number {
   if (!Number.isInteger(window) || window < 1) throw new ArgumentError("rolling", `window must be a positive integer, got ${window}`);
