@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 import pandas as pd
+from pandas_cells import cell
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "frame", "verbs.json")
@@ -32,21 +33,6 @@ FRAME = {
 def frame():
     return pd.DataFrame({"k": pd.Series(FRAME["k"], dtype=object), "g": FRAME["g"], "x": FRAME["x"], "y": FRAME["y"], "z": FRAME["z"]})
 
-
-def cell(v):
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return "inf" if v == math.inf else "-inf" if v == -math.inf else float(v)
-    if isinstance(v, pd.Interval):
-        return str(v)
-    if isinstance(v, (list, tuple)):
-        return [cell(x) for x in v]
-    return v
 
 
 def res(x):

@@ -13,6 +13,7 @@ import os
 
 import numpy as np
 import pandas as pd
+from pandas_cells import cell
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "frame", "series.json")
@@ -37,21 +38,6 @@ def series(name):
         return pd.Series(v, dtype=object)
     return pd.Series(v)
 
-
-def cell(v):
-    if v is None or v is pd.NA:
-        return None
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        if math.isnan(v):
-            return None
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return float(v)
-    return v
 
 
 def res(x):

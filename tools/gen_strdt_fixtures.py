@@ -15,6 +15,7 @@ import os
 
 import numpy as np
 import pandas as pd
+from pandas_cells import cell
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 OUT = os.path.join(ROOT, "test", "fixtures", "frame", "strdt.json")
@@ -37,25 +38,6 @@ def text(name):
 def dates(name):
     return pd.to_datetime(pd.Series(DATES[name]))
 
-
-def cell(v):
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%dT%H:%M:%S.") + f"{v.microsecond // 1000:03d}"
-    if isinstance(v, pd.Timedelta):
-        return {"ms": v.value / 1e6}
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        if math.isnan(v):
-            return None
-        return float(v)
-    if isinstance(v, list):
-        return [cell(x) for x in v]
-    return v
 
 
 def res(x):
