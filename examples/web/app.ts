@@ -4,7 +4,8 @@
 import * as ds from "../../src/index.js";
 import { LineChart } from "./chart.js";
 import { DrawingPad } from "./pad.js";
-import { makeModel, predictDigit, takesImages, trainDigits, type ModelKind } from "./digits.js";
+import { makeModel, predictDigit, takesImages, trainDigits, type EpochResult, type ModelKind, type TrainProgress } from "./digits.js";
+import type { TrainRequest, WorkerRuntime } from "./worker.js";
 import { ESTIMATORS, fitTable, readTable, summarize, taskOf } from "./tabular.js";
 
 const { io, data } = ds;
@@ -22,13 +23,14 @@ let model: ds.nn.Module | null = null;
 let modelName = "";
 
 /** What the test (test/browser/playground.test.ts) reads back; also handy in the console. */
-const state = { trained: false, busy: false, lastPixels: null as number[] | null, epochs: [] as { epoch: number; loss: number; accuracy: number; valAccuracy: number }[], lastPrediction: null as null | { label: number; probs: number[] }, fit: null as null | ReturnType<typeof fitTable> };
-(globalThis as unknown as { playground: object }).playground = { state, ds };
+const state = { trained: false, busy: false, lastPixels: null as number[] | null, runtime: null as WorkerRuntime | null, modelDigest: "", epochs: [] as { epoch: number; loss: number; accuracy: number; valAccuracy: number }[], lastPrediction: null as null | { label: number; probs: number[] }, fit: null as null | ReturnType<typeof fitTable> };
+(globalThis as unknown as { playground: object }).playground = { state, ds, lossPoints: () => lossChart.series[0]?.points.length ?? 0 };
 
 // ---- environment line ----
 function showEnv(): void {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  $("env").textContent = `backend ${ds.getBackend()} · ${isolated ? "cross-origin isolated" : "not isolated"} · ${navigator.hardwareConcurrency} cores`;
+  // Threads need shared memory, which a page has only when cross-origin isolated.
+  $("env").textContent = `wasm · ${isolated ? `cross-origin isolated: up to ${ds.getThreads()} threads` : "not isolated: 1 thread"} · ${navigator.hardwareConcurrency} cores`;
 }
 
 // ---- 1. training ----
@@ -59,47 +61,56 @@ async function trainClicked(): Promise<void> {
   accChart.opts.yMin = 0;
   lossChart.draw();
   accChart.draw();
+  const where = $<HTMLSelectElement>("where").value;
+  const t0 = performance.now();
+  let smooth = NaN, lastPaint = 0;
+  state.epochs = [];
+  state.trained = false;
+  state.runtime = null;
+  const onBatch = (p: TrainProgress) => {
+    smooth = Number.isNaN(smooth) ? p.loss : 0.9 * smooth + 0.1 * p.loss;
+    loss.push([p.epoch + p.batch / p.batches, smooth]);
+    // Repaint about 30 times a second.
+    if (performance.now() - lastPaint < 33 && p.batch < p.batches) return false;
+    lastPaint = performance.now();
+    bar.style.width = `${((100 * (p.epoch + p.batch / p.batches)) / epochs).toFixed(1)}%`;
+    status.innerHTML = `Epoch <b>${p.epoch + 1}</b> of ${epochs} · batch ${p.batch} of ${p.batches} · loss <b>${smooth.toFixed(3)}</b> · accuracy <b>${(100 * p.epochAccuracy).toFixed(1)}%</b>`;
+    lossChart.draw();
+    return true;
+  };
+  const onEpoch = (r: EpochResult) => {
+    state.epochs.push({ epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, valAccuracy: r.valAccuracy });
+    train.push([r.epoch, r.accuracy]);
+    test.push([r.epoch, r.valAccuracy]);
+    testLoss.push([r.epoch, r.valLoss]);
+    // The accuracy axis starts low enough for every value, at a bound that gives round ticks.
+    const low = Math.min(...train.map((p) => p[1]), ...test.map((p) => p[1]));
+    accChart.opts.yMin = [0.8, 0.6, 0.2, 0].find((b) => b <= low) ?? 0;
+    lossChart.draw();
+    accChart.draw();
+  };
   try {
-    status.textContent = "Fetching the digits…";
-    await data.datasets.preload("digits");
-    ds.seed(0);
-    const m = makeModel(kind);
-    status.innerHTML = `Training the ${kind.toUpperCase()} (<b>${count(m)}</b> parameters)…`;
-    const t0 = performance.now();
-    let lastYield = performance.now(), smooth = NaN;
-    state.epochs = [];
-    await trainDigits(m, {
-      epochs,
-      onBatch: async (p) => {
-        smooth = Number.isNaN(smooth) ? p.loss : 0.9 * smooth + 0.1 * p.loss;
-        loss.push([p.epoch + p.batch / p.batches, smooth]);
-        const done = (p.epoch + p.batch / p.batches) / epochs;
-        // Paint about 30 times a second: redraw, then give the browser a task to paint in.
-        if (performance.now() - lastYield > 33) {
-          bar.style.width = `${(100 * done).toFixed(1)}%`;
-          status.innerHTML = `Epoch <b>${p.epoch + 1}</b> of ${epochs} · batch ${p.batch} of ${p.batches} · loss <b>${smooth.toFixed(3)}</b> · accuracy <b>${(100 * p.epochAccuracy).toFixed(1)}%</b>`;
-          lossChart.draw();
-          await nextTask();
-          lastYield = performance.now();
-        }
-      },
-      onEpoch: (r) => {
-        state.epochs.push({ epoch: r.epoch, loss: r.loss, accuracy: r.accuracy, valAccuracy: r.valAccuracy });
-        train.push([r.epoch, r.accuracy]);
-        test.push([r.epoch, r.valAccuracy]);
-        // The accuracy axis starts low enough for every value, at a bound that gives round ticks.
-        const low = Math.min(...train.map((p) => p[1]), ...test.map((p) => p[1]));
-        accChart.opts.yMin = [0.8, 0.6, 0.2, 0].find((b) => b <= low) ?? 0;
-        testLoss.push([r.epoch, r.valLoss]);
-        lossChart.draw();
-        accChart.draw();
-      },
-    });
+    let m: ds.nn.Module;
+    if (where === "worker") {
+      status.textContent = "Starting a worker…";
+      m = await trainInWorker(kind, epochs, onBatch, onEpoch);
+    } else {
+      status.textContent = "Fetching the digits…";
+      await data.datasets.preload("digits");
+      ds.seed(0);
+      m = makeModel(kind);
+      // In the page, training shares the thread with the UI: after each repaint, give the browser
+      // a task to paint in.
+      await trainDigits(m, { epochs, onBatch: async (p) => { if (onBatch(p)) await nextTask(); }, onEpoch });
+    }
     const last = state.epochs[state.epochs.length - 1];
     bar.style.width = "100%";
-    status.innerHTML = `Done in ${((performance.now() - t0) / 1000).toFixed(1)} s · test accuracy <b>${(100 * last.valAccuracy).toFixed(1)}%</b>`;
-    state.trained = true;
+    const rt = state.runtime as WorkerRuntime | null; // set by trainInWorker
+    const threads = rt ? ` · ${rt.poolWorkers + 1} thread${rt.poolWorkers ? "s" : ""} in a worker` : " · in the page";
+    status.innerHTML = `Done in ${((performance.now() - t0) / 1000).toFixed(1)} s${threads} · test accuracy <b>${(100 * last.valAccuracy).toFixed(1)}%</b>`;
     setModel(m, `digits-${kind}`);
+    state.modelDigest = await digest(io.save(m));
+    state.trained = true;
   } catch (e) {
     status.textContent = `Training failed: ${(e as Error).message}`;
     throw e;
@@ -107,6 +118,36 @@ async function trainClicked(): Promise<void> {
     state.busy = false;
     button.disabled = false;
   }
+}
+
+/** Trains in examples/web/worker.ts: progress arrives as messages, the model as io.save's Blob. */
+function trainInWorker(kind: ModelKind, epochs: number, onBatch: (p: TrainProgress) => unknown, onEpoch: (r: EpochResult) => void): Promise<ds.nn.Module> {
+  const worker = new Worker("/build/web/worker.js", { type: "module" });
+  return new Promise<ds.nn.Module>((resolve, reject) => {
+    worker.onmessage = async (e: MessageEvent) => {
+      const msg = e.data as { type: string; model?: Blob; runtime?: WorkerRuntime; message?: string };
+      if (msg.type === "batch") onBatch(msg as unknown as TrainProgress);
+      else if (msg.type === "epoch") onEpoch(msg as unknown as EpochResult);
+      else if (msg.type === "done") {
+        state.runtime = msg.runtime!;
+        worker.terminate();
+        resolve(await io.load(msg.model!));
+      } else if (msg.type === "error") {
+        worker.terminate();
+        reject(new Error(msg.message));
+      }
+    };
+    worker.onerror = (e) => { worker.terminate(); reject(new Error(e.message || "the worker failed to start")); };
+    // ?threads=N in the page's URL caps the worker's threads (default: all cores, see ds.setThreads).
+    const threads = Number(new URLSearchParams(location.search).get("threads")) || undefined;
+    worker.postMessage({ type: "train", kind, epochs, threads } satisfies TrainRequest);
+  });
+}
+
+/** SHA-256 of a Blob, hex: the test compares trained models by it. */
+async function digest(blob: Blob): Promise<string> {
+  const h = new Uint8Array(await crypto.subtle.digest("SHA-256", await blob.arrayBuffer()));
+  return Array.from(h, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 // ---- save and load ----

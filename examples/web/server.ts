@@ -25,7 +25,7 @@ export interface PlaygroundServer { server: Server; url: string; close(): Promis
 /** The page's scripts, bundled: the app and the training worker (examples/web/worker.ts), by URL path. */
 export async function bundlePlayground(): Promise<Map<string, Uint8Array>> {
   const r = await build({
-    entryPoints: { app: join(HERE, "app.ts") }, bundle: true, format: "esm", platform: "browser",
+    entryPoints: { app: join(HERE, "app.ts"), worker: join(HERE, "worker.ts") }, bundle: true, format: "esm", platform: "browser",
     target: "es2022", outdir: "/build/web", write: false, logLevel: "warning", sourcemap: "linked", minify: false,
   });
   return new Map(r.outputFiles.map((f) => [f.path, f.contents]));

@@ -1,5 +1,5 @@
 // The playground (examples/web/, `npm run web`) clicked through in real Chromium, as a user would:
-// train the MLP, draw a 7 with the mouse, read the probabilities, save the model (a download),
+// train the MLP (in the page's Web Worker), draw a 7 with the mouse, read the probabilities, save the model (a download),
 // load it back through the file input, drop a CSV and fit an estimator. What the page shows is
 // checked against the same computation in Node: the downloaded file loaded here gives the
 // page's probabilities for the page's pixels, and the dropped CSV fitted here gives its score.
@@ -45,7 +45,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test("train: the MLP trains in the page with live curves and a progress bar", { timeout: 300_000 }, async (t) => {
+test("train: the MLP trains (in a Web Worker, the default) with live curves and a progress bar", { timeout: 300_000 }, async (t) => {
   assert.equal(await page.locator("#save").isDisabled(), true, "nothing to save before training");
   await page.selectOption("#model-kind", "mlp");
   await page.fill("#epochs", "2");
