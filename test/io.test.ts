@@ -102,7 +102,7 @@ test("a PyTorch state dict (tools/gen_io_fixtures.py) loads into the same archit
   assert.throws(() => io.load(join(FIX, "torch_mlp.safetensors")), /weights only.*io\.load\(path, \{ model \}\)/);
 });
 
-test("PyTorch's dtypes load: I64/U8/I8/I16 as int32, F16/BF16 as float32 exactly as PyTorch converts them", () => {
+test("PyTorch's dtypes load: I64/I8/I16 as int32, U8 as uint8, F16 as float16, BF16 as float32 exactly as PyTorch converts them", () => {
   const { tensors: t, metadata } = io.readSafetensors(join(FIX, "dtypes.safetensors"));
   assert.deepEqual(metadata, { made_by: "tools/gen_io_fixtures.py" });
   assert.deepEqual(t.i64.toArray(), [[0, -1], [2147483647, -2147483648]]);
@@ -111,9 +111,10 @@ test("PyTorch's dtypes load: I64/U8/I8/I16 as int32, F16/BF16 as float32 exactly
   assert.deepEqual(t.i16.toArray(), [-32768, -1, 0, 32767]);
   assert.deepEqual(t.i32.toArray(), [0, -1, 2147483647, -2147483648]);
   assert.deepEqual(t.bool.toArray(), [true, false, true]);
-  for (const k of ["i64", "u8", "i8", "i16"]) assert.equal(t[k].dtype, "int32");
+  for (const k of ["i64", "i8", "i16"]) assert.equal(t[k].dtype, "int32");
+  assert.equal(t.u8.dtype, "uint8");
   for (const k of ["f16", "bf16"]) {
-    assert.equal(t[k].dtype, "float32");
+    assert.equal(t[k].dtype, k === "f16" ? "float16" : "float32");
     assert.deepEqual(Array.from(t[k].dataSync()), Array.from(t[`${k}_as_f32`].dataSync()), k);
   }
   assert.ok(Object.is(t.f16.dataSync()[1], -0), "negative zero survives");

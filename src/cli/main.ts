@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `deepscript` command: train, evaluate, predict, plot, pretrain, explain, info, demo.
+// The `deepscript` command: train, evaluate, predict, plot, pretrain, explain, export, info, demo.
 import { Command, InvalidArgumentError } from "commander";
 import { info } from "./info.js";
 import { demo } from "./demo.js";
@@ -8,6 +8,7 @@ import { evaluateCommand, predictCommand } from "./evaluate.js";
 import { plotCommand } from "./plot.js";
 import { pretrainCommand } from "./pretrain.js";
 import { explainCommand } from "./explain.js";
+import { exportCommand } from "./export.js";
 import { version } from "../core/version.js";
 import { defaultBackend } from "../backend/registry.js";
 
@@ -108,6 +109,16 @@ program
   .option("--out <dir>", "folder for the PNGs", "out/explain")
   .action(async (model: string, input: string, opts) => {
     await explainCommand(model, input, opts);
+  });
+
+program
+  .command("export")
+  .description("write a saved model as an ONNX file (opset 17, dynamic batch) for ONNX Runtime")
+  .argument("<model>", "a model file written by `deepscript train` or io.save")
+  .argument("<out>", "the .onnx file to write")
+  .option("--shape <dims>", "example input shape, comma-separated (default: from the first layer; 28×28 images for convolutions)")
+  .action((model: string, out: string, opts: { shape?: string }) => {
+    console.log(exportCommand(model, out, opts));
   });
 
 program

@@ -105,7 +105,7 @@ export function runResultShape(n: Extract<Node, { op: "run" }>): number[] {
 
 // ---- text --------------------------------------------------------------------------------------
 
-const DT: Record<DType, string> = { float32: "f32", float64: "f64", int32: "i32", bool: "bool" };
+const DT: Record<DType, string> = { float32: "f32", float64: "f64", float16: "f16", int32: "i32", uint8: "u8", bool: "bool" };
 
 /** An expression as text, input i as x{i}. */
 export function exprText(e: Expr): string {

@@ -3,6 +3,7 @@
 // the same stream for the same seed. Also: its state as plain JSON (for resumable training), the
 // process-wide generator, and which generator random ops draw from while a module runs.
 import { ArgumentError } from "./errors.js";
+import type { BitGenerator } from "./pcg64.js";
 
 /**
  * A generator's complete state as plain JSON: PCG32's 64-bit state and increment as 16 hex digits
@@ -27,7 +28,7 @@ const hex32 = (n: number): string => n.toString(16).padStart(8, "0");
  * const g = new ds.Generator(0);
  * const saved = g.getState(); ds.rand([3], { generator: g }); g.setState(saved); // the same 3 numbers again
  */
-export class PCG32 {
+export class PCG32 implements BitGenerator {
   // State and increment as 32-bit halves (high, low).
   private hi = 0;
   private lo = 0;
@@ -114,6 +115,17 @@ export class PCG32 {
     return ((xorshifted >>> rot) | (xorshifted << ((32 - rot) & 31))) >>> 0;
   }
 
+  /** 32 random bits (the BitGenerator interface ds.random.Generator draws from). */
+  nextUint32(): number {
+    return this.nextU32();
+  }
+
+  /** 64 random bits into out = [low32, high32]: two draws, the first the high half (NumPy's convention for 32-bit generators). */
+  next64(out: Uint32Array): void {
+    out[1] = this.nextU32();
+    out[0] = this.nextU32();
+  }
+
   /** A double in [0, 1) with 53 random bits. */
   nextDouble(): number {
     const a = this.nextU32() >>> 5, b = this.nextU32() >>> 6;
@@ -154,7 +166,7 @@ export class PCG32 {
 }
 
 /** The high 32 bits of the 64-bit product of two unsigned 32-bit integers. */
-function mulHi32(a: number, b: number): number {
+export function mulHi32(a: number, b: number): number {
   const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);

@@ -171,3 +171,6 @@ export function aggregate(c: Column, g: Groups, fn: AggFn, name: string): Column
       throw new ArgumentError("agg", `unknown aggregation "${String(fn)}"; expected one of ${AGG_NAMES.join(", ")} or a function`);
   }
 }
+
+/** Aggregations that apply only to numeric (and bool) columns when asked for every column, as pandas' numeric_only. */
+export const NUMERIC_ONLY: ReadonlySet<AggFn> = new Set<AggFn>(["mean", "sum", "prod", "std", "var", "median"]);

@@ -1,5 +1,6 @@
 // Columns of a DataFrame: the array types that hold them, their dtypes, and what "missing" means.
 import { ArgumentError } from "../core/errors.js";
+import { Timedelta } from "./timedelta.js";
 
 /**
  * A column's storage. Numbers live in typed arrays (NaN = missing in Float64Array; an Int32Array
@@ -9,7 +10,7 @@ import { ArgumentError } from "../core/errors.js";
 export type Column = Float64Array | Float32Array | Int32Array | unknown[];
 
 /** A column's kind, named as pandas names them where they agree. */
-export type FrameDType = "float64" | "float32" | "int32" | "bool" | "string" | "datetime" | "object";
+export type FrameDType = "float64" | "float32" | "int32" | "bool" | "string" | "datetime" | "timedelta" | "object";
 
 /** A single cell value as the frame hands it out. */
 export type Cell = number | string | boolean | Date | null | undefined | unknown;
@@ -32,7 +33,7 @@ export function dtypeOf(c: Column): FrameDType {
   let kind: FrameDType | null = null;
   for (const v of c) {
     if (isMissing(v)) continue;
-    const k: FrameDType = typeof v === "number" ? "float64" : typeof v === "string" ? "string" : typeof v === "boolean" ? "bool" : v instanceof Date ? "datetime" : "object";
+    const k: FrameDType = typeof v === "number" ? "float64" : typeof v === "string" ? "string" : typeof v === "boolean" ? "bool" : v instanceof Date ? "datetime" : v instanceof Timedelta ? "timedelta" : "object";
     if (kind === null) kind = k;
     else if (kind !== k) return "object";
   }
@@ -96,7 +97,7 @@ export function constant(value: unknown, n: number): Column {
   return new Array<unknown>(n).fill(isMissing(value) ? null : value);
 }
 
-/** The column's values as numbers (bool → 0/1, dates → ms since 1970, missing → NaN); other kinds are an error. */
+/** The column's values as numbers (bool → 0/1, dates → ms since 1970, timedeltas → ms, missing → NaN); other kinds are an error. */
 export function asNumbers(op: string, name: string, c: Column): Float64Array {
   if (c instanceof Float64Array) return c;
   if (isNumericArray(c)) return Float64Array.from(c);
@@ -107,6 +108,7 @@ export function asNumbers(op: string, name: string, c: Column): Float64Array {
     else if (typeof v === "number") out[i] = v;
     else if (typeof v === "boolean") out[i] = v ? 1 : 0;
     else if (v instanceof Date) out[i] = v.getTime();
+    else if (v instanceof Timedelta) out[i] = v.ms;
     else throw new ArgumentError(op, `column "${name}" holds ${typeof v === "string" ? `text ("${v.slice(0, 20)}" in row ${i})` : typeof v}; expected numbers`);
   }
   return out;

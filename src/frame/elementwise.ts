@@ -4,6 +4,7 @@
 import { ArgumentError, ShapeError } from "../core/errors.js";
 import { type Column, asNumbers, dtypeOf, isMissing, isNumericArray } from "./column.js";
 import { compareCells } from "./aggregate.js";
+import { Timedelta } from "./timedelta.js";
 
 export type ArithOp = "add" | "sub" | "mul" | "div" | "pow" | "mod";
 export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
@@ -59,6 +60,8 @@ export function narrowInt(out: Float64Array): Column {
 export function arith(op: ArithOp, name: string, a: Column, b: Operand): Column {
   checkLength(op, a, b);
   const n = a.length;
+  const time = timeArith(op, name, a, b);
+  if (time !== null) return time;
   const bText = "column" in b ? dtypeOf(b.column) === "string" : typeof b.scalar === "string";
   if (op === "add" && (dtypeOf(a) === "string" || bText) && (n === 0 || !isNumericArray(a))) {
     const out = new Array<unknown>(n);
@@ -89,6 +92,43 @@ export function arith(op: ArithOp, name: string, a: Column, b: Operand): Column 
     for (let i = 0; i < n; i++) out[i] = f(x[i], y);
   }
   return bothInt && op !== "div" ? narrowInt(out) : out;
+}
+
+type TimeKind = "datetime" | "timedelta" | null;
+const timeKindOf = (v: unknown): TimeKind => (v instanceof Date ? "datetime" : v instanceof Timedelta ? "timedelta" : null);
+function timeKind(c: Column): TimeKind {
+  if (isNumericArray(c)) return null;
+  for (const v of c) if (!isMissing(v)) return timeKindOf(v);
+  return null;
+}
+
+/**
+ * Date and timedelta arithmetic, as pandas': date ± timedelta → date, date − date → timedelta,
+ * timedelta ± timedelta → timedelta, timedelta × or ÷ a number → timedelta, timedelta ÷ timedelta
+ * → a number. Null when neither side holds dates or timedeltas (plain arithmetic applies).
+ */
+function timeArith(op: ArithOp, name: string, a: Column, b: Operand): Column | null {
+  const ka = timeKind(a), kb = "column" in b ? timeKind(b.column) : timeKindOf(b.scalar);
+  if (ka === null && kb === null) return null;
+  const n = a.length, out = new Array<unknown>(n);
+  const other = (i: number): unknown => ("column" in b ? b.column[i] : b.scalar);
+  const fail = (x: unknown, y: unknown): never => {
+    const what = (v: unknown) => (v instanceof Date ? "a date" : v instanceof Timedelta ? "a timedelta" : typeof v === "string" ? "text" : typeof v);
+    throw new ArgumentError(op, `cannot ${op} ${what(y)} ${op === "sub" ? "from" : "and"} ${what(x)} in "${name}"; dates take add/sub of a frame.Timedelta, or sub of dates`);
+  };
+  for (let i = 0; i < n; i++) {
+    const x = a[i], y = other(i);
+    if (isMissing(x) || isMissing(y)) { out[i] = null; continue; }
+    if (x instanceof Date && y instanceof Timedelta && (op === "add" || op === "sub")) out[i] = new Date(x.getTime() + (op === "add" ? y.ms : -y.ms));
+    else if (x instanceof Date && y instanceof Date && op === "sub") out[i] = Timedelta.fromMs(x.getTime() - y.getTime());
+    else if (x instanceof Timedelta && y instanceof Timedelta && (op === "add" || op === "sub")) out[i] = Timedelta.fromMs(op === "add" ? x.ms + y.ms : x.ms - y.ms);
+    else if (x instanceof Timedelta && y instanceof Date && op === "add") out[i] = new Date(y.getTime() + x.ms);
+    else if (x instanceof Timedelta && typeof y === "number" && (op === "mul" || op === "div")) out[i] = Timedelta.fromMs(op === "mul" ? x.ms * y : x.ms / y);
+    else if (typeof x === "number" && y instanceof Timedelta && op === "mul") out[i] = Timedelta.fromMs(x * y.ms);
+    else if (x instanceof Timedelta && y instanceof Timedelta && op === "div") out[i] = x.ms / y.ms;
+    else fail(x, y);
+  }
+  return out.every((v) => typeof v === "number" || v === null) && out.some((v) => typeof v === "number") ? Float64Array.from(out, (v) => (v === null ? NaN : (v as number))) : out;
 }
 
 /** a ⋚ b elementwise → booleans. Missing on either side is false (ne: true), as pandas. */

@@ -9,46 +9,36 @@ import type { DType } from "../core/dtype.js";
 import * as ds from "../tensor/index.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type Cell, type Column, type FrameDType, asNumbers, constant, dtypeOf, isMissing, isNumericArray, isNumericDType, take, toColumn } from "./column.js";
-import { type AggFn, type AggName, type Groups, aggregate, compareCells, quantileSorted } from "./aggregate.js";
-import { type RollingAgg, type RollingOptions, checkWindow, parseRule, resampleBins, rollingStat } from "./window.js";
+import { type AggFn, type AggName, compareCells, quantileSorted } from "./aggregate.js";
+import type { RollingOptions } from "./window.js";
 import { type ToCsvOptions, csvCell, hasTimeOfDay } from "./csv.js";
-import { formatFrame } from "./print.js";
+import { formatFrame, formatInfo } from "./print.js";
 import { Series } from "./series.js";
+import { keyOf, list } from "./labels.js";
+import { type MergeOptions, merge } from "./merge.js";
+import { explode, getDummies, melt, pivot, pivotTable } from "./reshape.js";
+import { checkOptions } from "../core/options.js";
+import { PCG32, globalRng } from "../core/rng.js";
+import { GroupBy } from "./groupby.js";
+import { FrameRolling } from "./rolling.js";
+import { Resampler } from "./resample.js";
 
 /** One row as an object: column name → value. */
 export type Row = Record<string, Cell>;
 /** What a column may be built from. */
 export type ColumnInput = ArrayLike<unknown> | Series;
 
-/** How a merge keeps rows: as pandas' `how`. */
-export type MergeHow = "inner" | "left" | "right" | "outer";
-
-export interface MergeOptions {
-  /** Key column(s) present in both frames (default: the columns they share). */
-  on?: string | string[];
-  leftOn?: string | string[];
-  rightOn?: string | string[];
-  how?: MergeHow;
-  /** Added to clashing non-key column names (default ["_x", "_y"]). */
-  suffixes?: [string, string];
-}
-
-const list = (x: string | readonly string[]): string[] => (typeof x === "string" ? [x] : [...x]);
-
-/** A value as a column name: booleans as pandas writes them, dates in ISO form. */
-function label(v: unknown): string {
-  return typeof v === "boolean" ? (v ? "True" : "False") : v instanceof Date ? v.toISOString() : String(v);
-}
-
-function keyOf(v: unknown): unknown {
-  return v instanceof Date ? v.getTime() : isMissing(v) ? null : v;
-}
+const fmtLabel = (v: unknown): string => (typeof v === "string" ? `"${v}"` : v instanceof Date ? v.toISOString() : String(v));
 
 /** A table of named, equally long columns: pandas' DataFrame for TypeScript. */
 export class DataFrame {
   private readonly data: Map<string, Column>;
   /** Number of rows. */
   readonly length: number;
+  /** Row labels set by setIndex (null: the rows are labelled by position, pandas' RangeIndex). */
+  private rowIndex: Column | null = null;
+  private indexName: string | null = null;
+  private labelRows: Map<unknown, number[]> | null = null;
 
   /**
    * From columns (`{ name: values }`) or from records (`[{ a: 1, b: "x" }, …]`), as pd.DataFrame.
@@ -75,11 +65,16 @@ export class DataFrame {
   }
 
   /** @internal a frame over existing columns, no copies. */
-  static _of(names: readonly string[], cols: readonly Column[]): DataFrame {
+  static _of(names: readonly string[], cols: readonly Column[], index: { values: Column; name: string | null } | null = null): DataFrame {
     const df = new DataFrame();
     names.forEach((n, i) => df.data.set(n, cols[i]));
-    (df as { length: number }).length = cols.length ? cols[0].length : 0;
+    (df as { length: number }).length = cols.length ? cols[0].length : index ? index.values.length : 0;
+    if (index) { df.rowIndex = index.values; df.indexName = index.name; }
     return df;
+  }
+  /** A frame of the same rows (so the same row labels) with these columns. */
+  private same(names: readonly string[], cols: readonly Column[]): DataFrame {
+    return DataFrame._of(names, cols, this.rowIndex ? { values: this.rowIndex, name: this.indexName } : null);
   }
 
   /** Column names, in order. */
@@ -133,17 +128,150 @@ export class DataFrame {
     return this.toRecords();
   }
 
+  // ---- the row index ----
+
+  /** The row labels (setIndex's column, else the positions 0 … n-1, pandas' RangeIndex). */
+  get index(): Series {
+    return new Series(this.rowIndex ?? Int32Array.from({ length: this.length }, (_, i) => i), this.indexName ?? "");
+  }
+  /**
+   * Labels the rows by a column's values (pd.DataFrame.set_index), dropped from the columns unless
+   * `drop: false`. Labels need not be unique; `loc` returns every row with a label.
+   * @example df.setIndex("date").loc(new Date("2024-03-01"))
+   */
+  setIndex(column: string, opts: { drop?: boolean } = {}): DataFrame {
+    checkOptions("setIndex", opts, ["drop"]);
+    const values = this._column(column, "setIndex");
+    const names = opts.drop === false ? this.columns : this.columns.filter((c) => c !== column);
+    return DataFrame._of(names, names.map((n) => this.data.get(n)!), { values, name: column });
+  }
+  /**
+   * The row labels back as the first column (named after the index, else "index"), and rows
+   * labelled by position again; `drop: true` discards the labels (pd.DataFrame.reset_index).
+   */
+  resetIndex(opts: { drop?: boolean } = {}): DataFrame {
+    checkOptions("resetIndex", opts, ["drop"]);
+    if (opts.drop) return DataFrame._of(this.columns, [...this.data.values()]);
+    const name = this.indexName ?? (this.has("index") ? "level_0" : "index");
+    if (this.has(name)) throw new ArgumentError("resetIndex", `cannot insert "${name}": a column has that name; rename it or pass { drop: true }`);
+    return DataFrame._of([name, ...this.columns], [this.index.values, ...this.data.values()]);
+  }
+  /** Rows sorted by their labels (stable; missing labels last), as pd.DataFrame.sort_index. */
+  sortIndex(opts: { ascending?: boolean } = {}): DataFrame {
+    checkOptions("sortIndex", opts, ["ascending"]);
+    if (!this.rowIndex) return opts.ascending === false ? this.take(Array.from({ length: this.length }, (_, i) => this.length - 1 - i)) : this;
+    const ix = this.rowIndex, dir = opts.ascending === false ? -1 : 1;
+    const order = Array.from({ length: this.length }, (_, i) => i).sort((a, b) => {
+      const p = ix[a], q = ix[b], mp = isMissing(p), mq = isMissing(q);
+      if (mp || mq) return mp === mq ? 0 : mp ? 1 : -1;
+      return dir * compareCells(p, q);
+    });
+    return this.take(order);
+  }
+  /** Row positions with this label (several when labels repeat); an unknown label is an error. */
+  private rowsOf(label: unknown): number[] {
+    if (!this.rowIndex) {
+      const i = typeof label === "number" && Number.isInteger(label) && label >= 0 && label < this.length ? label : -1;
+      if (i < 0) throw new ArgumentError("loc", `no row labelled ${fmtLabel(label)}; rows are labelled 0 … ${this.length - 1} (setIndex sets labels)`);
+      return [i];
+    }
+    if (!this.labelRows) {
+      const m = new Map<unknown, number[]>();
+      for (let i = 0; i < this.rowIndex.length; i++) {
+        const k = keyOf(this.rowIndex[i]);
+        const e = m.get(k);
+        if (e) e.push(i); else m.set(k, [i]);
+      }
+      this.labelRows = m;
+    }
+    const rows = this.labelRows.get(keyOf(label));
+    if (!rows) throw new ArgumentError("loc", `no row labelled ${fmtLabel(label)} in the index "${this.indexName ?? ""}"`);
+    return rows;
+  }
+  /** Rows chosen by a mask (bool Series or array) or by a list of labels, in the order asked. */
+  private pick(op: string, rows: readonly unknown[] | Series | ArrayLike<boolean>, byLabel: boolean): number[] {
+    const vals = rows instanceof Series ? rows.values : rows;
+    const mask = vals.length > 0 && Array.prototype.every.call(vals, (v: unknown) => typeof v === "boolean");
+    if (mask || (rows instanceof Series && rows.dtype === "bool")) {
+      if (vals.length !== this.length) throw new ShapeError(op, `mask has ${vals.length} entries for ${this.length} rows`);
+      const out: number[] = [];
+      for (let i = 0; i < vals.length; i++) if (vals[i]) out.push(i);
+      return out;
+    }
+    const out: number[] = [];
+    for (let j = 0; j < vals.length; j++) {
+      if (byLabel) out.push(...this.rowsOf(vals[j]));
+      else out.push(this.position(op, vals[j]));
+    }
+    return out;
+  }
+  private position(op: string, i: unknown): number {
+    const k = typeof i === "number" && Number.isInteger(i) ? (i < 0 ? this.length + i : i) : NaN;
+    if (!(k >= 0 && k < this.length)) throw new ArgumentError(op, `position ${String(i)} is out of range for ${this.length} rows`);
+    return k;
+  }
+  /** The selected rows (and columns) as pandas' loc/iloc return them. */
+  private located(op: string, rows: number[], columns: string | readonly string[] | undefined, single: boolean): unknown {
+    if (single && typeof columns === "string") return this._column(columns, op)[rows[0]];
+    if (single) return this.row(rows[0]);
+    const sub = this.take(rows);
+    if (typeof columns === "string") return new Series(sub._column(columns, op), columns);
+    return columns === undefined ? sub : sub.select([...columns]);
+  }
+  /**
+   * Rows by label (pandas' `df.loc`): one label gives the row as an object (an error if the label
+   * repeats — use a list), a label and a column the cell; a list of labels or a bool mask gives a
+   * DataFrame (with one column name, a Series). Without setIndex, labels are positions.
+   * @example df.setIndex("name").loc("bob", "age"); df.loc(df.col("age").gt(30), ["name"])
+   */
+  loc(label: string | number | Date | boolean, column: string): unknown;
+  loc(label: string | number | Date | boolean): Row;
+  loc(labels: readonly unknown[] | Series | ArrayLike<boolean>, column: string): Series;
+  loc(labels: readonly unknown[] | Series | ArrayLike<boolean>, columns?: readonly string[]): DataFrame;
+  loc(sel: unknown, columns?: string | readonly string[]): unknown {
+    if (sel instanceof Series || Array.isArray(sel) || ArrayBuffer.isView(sel)) return this.located("loc", this.pick("loc", sel as readonly unknown[], true), columns, false);
+    const rows = this.rowsOf(sel);
+    if (rows.length > 1) throw new ArgumentError("loc", `the label ${fmtLabel(sel)} labels ${rows.length} rows; pass [label] to get them as a DataFrame`);
+    return this.located("loc", rows, columns, true);
+  }
+  /** Rows from label `start` through label `stop`, both included (pandas' `df.loc[start:stop]`). */
+  locRange(start: unknown, stop: unknown, columns?: readonly string[]): DataFrame {
+    const ix = this.rowIndex;
+    const sorted = ix !== null && Array.prototype.every.call(ix, (v: unknown, i: number) => i === 0 || compareCells(ix[i - 1], v) <= 0);
+    const ends = [start, stop].map((l, side) => {
+      const r = this.rowsOf(l);
+      // A repeated label bounds a range only in a sorted index (its first or last occurrence), as in pandas.
+      if (r.length > 1 && !sorted) throw new ArgumentError("locRange", `the label ${fmtLabel(l)} labels ${r.length} rows of an unsorted index, so it cannot bound a range; sortIndex() first or use loc([labels])`);
+      return side === 0 ? r[0] : r[r.length - 1];
+    });
+    const [a, b] = ends;
+    const rows = b >= a ? Array.from({ length: b - a + 1 }, (_, k) => a + k) : [];
+    return this.located("locRange", rows, columns, false) as DataFrame;
+  }
+  /**
+   * Rows by position (pandas' `df.iloc`; negative from the end): one position gives the row, with a
+   * column the cell; a list of positions or a bool mask a DataFrame (with one column, a Series).
+   */
+  iloc(position: number, column: string): unknown;
+  iloc(position: number): Row;
+  iloc(positions: readonly number[] | ArrayLike<boolean>, column: string): Series;
+  iloc(positions: readonly number[] | ArrayLike<boolean>, columns?: readonly string[]): DataFrame;
+  iloc(sel: unknown, columns?: string | readonly string[]): unknown {
+    if (typeof sel === "number") return this.located("iloc", [this.position("iloc", sel)], columns, true);
+    return this.located("iloc", this.pick("iloc", sel as readonly unknown[], false), columns, false);
+  }
+
   // ---- rows ----
 
   /** The rows at these positions, in this order (pandas' `iloc[rows]`). */
   take(rows: ArrayLike<number>): DataFrame {
-    return DataFrame._of(this.columns, [...this.data.values()].map((c) => take(c, rows)));
+    return DataFrame._of(this.columns, [...this.data.values()].map((c) => take(c, rows)), this.rowIndex ? { values: take(this.rowIndex, rows), name: this.indexName } : null);
   }
   /** Rows start ≤ i < end (negative counts from the end). */
   slice(start = 0, end = this.length): DataFrame {
     const n = this.length;
     const s = Math.max(0, Math.min(n, start < 0 ? n + start : start)), e = Math.max(s, Math.min(n, end < 0 ? n + end : end));
-    return DataFrame._of(this.columns, [...this.data.values()].map((c) => c.slice(s, e)));
+    return DataFrame._of(this.columns, [...this.data.values()].map((c) => c.slice(s, e)), this.rowIndex ? { values: this.rowIndex.slice(s, e), name: this.indexName } : null);
   }
   /** The first n rows. */
   head(n = 5): DataFrame {
@@ -226,7 +354,7 @@ export class DataFrame {
   /** These columns, in this order (pandas' `df[["a", "b"]]`). */
   select(names: string | string[]): DataFrame {
     const ns = list(names);
-    return DataFrame._of(ns, ns.map((n) => this._column(n, "select")));
+    return this.same(ns, ns.map((n) => this._column(n, "select")));
   }
   /** All but these columns. */
   drop(names: string | string[]): DataFrame {
@@ -239,7 +367,7 @@ export class DataFrame {
   rename(mapping: Record<string, string>): DataFrame {
     for (const n of Object.keys(mapping)) this._column(n, "rename");
     const names = this.columns.map((c) => mapping[c] ?? c);
-    return DataFrame._of(names, [...this.data.values()]);
+    return this.same(names, [...this.data.values()]);
   }
   /**
    * New or replaced columns: arrays, Series, a constant, or a function of the row (derived by Arquero).
@@ -261,7 +389,7 @@ export class DataFrame {
       if (j >= 0) cols[j] = col;
       else { names.push(name); cols.push(col); }
     }
-    return DataFrame._of(names, cols);
+    return this.same(names, cols);
   }
   /** Missing values replaced: one value for all columns, or { column: value }. */
   fillna(value: unknown | Record<string, unknown>): DataFrame {
@@ -272,7 +400,7 @@ export class DataFrame {
       if (v === undefined || !Array.from(c as ArrayLike<unknown>).some(isMissing)) return c;
       return toColumn(Array.from(c as ArrayLike<unknown>, (x) => (isMissing(x) ? v : x)));
     });
-    return DataFrame._of(this.columns, cols);
+    return this.same(this.columns, cols);
   }
   /** Missing values replaced by the last value before them (pandas' ffill). */
   ffill(): DataFrame {
@@ -293,18 +421,18 @@ export class DataFrame {
       }
       return toColumn(out);
     });
-    return DataFrame._of(this.columns, cols);
+    return this.same(this.columns, cols);
   }
 
   // ---- summaries ----
 
   /** A bool frame: true where a value is missing (`df.isna().sum()` counts them per column). */
   isna(): DataFrame {
-    return DataFrame._of(this.columns, this.columns.map((n) => this.col(n).isna().values));
+    return this.same(this.columns, this.columns.map((n) => this.col(n).isna().values));
   }
   /** A bool frame: true where a value is present. */
   notna(): DataFrame {
-    return DataFrame._of(this.columns, this.columns.map((n) => this.col(n).notna().values));
+    return this.same(this.columns, this.columns.map((n) => this.col(n).notna().values));
   }
   /**
    * The sum of each numeric column (bool counts as 0/1, missing values skipped), as
@@ -315,6 +443,97 @@ export class DataFrame {
     return Object.fromEntries(this.columns.filter((n) => isNumericDType(dtypeOf(this.data.get(n)!))).map((n) => [n, this.col(n).sum()]));
   }
 
+  /**
+   * Pairwise correlation of the numeric (and bool) columns (pd.DataFrame.corr), over the rows
+   * where both values are present: a square frame with one column per numeric column and its
+   * rows in the same order.
+   */
+  corr(method: "pearson" | "spearman" | "kendall" = "pearson"): DataFrame {
+    if (!["pearson", "spearman", "kendall"].includes(method)) throw new ArgumentError("corr", `method must be pearson, spearman or kendall, got "${String(method)}"`);
+    const names = this.columns.filter((n) => isNumericDType(dtypeOf(this.data.get(n)!)));
+    const series = names.map((n) => this.col(n));
+    const m = names.map(() => new Float64Array(names.length));
+    for (let a = 0; a < names.length; a++) {
+      for (let b = a; b < names.length; b++) {
+        const r = a === b ? (series[a].count() > 1 ? 1 : NaN) : series[a].corr(series[b], method);
+        m[a][b] = m[b][a] = r;
+      }
+    }
+    return DataFrame._of(names, m);
+  }
+  /**
+   * The `n` rows with the largest values of `columns` (pd.DataFrame.nlargest), in descending
+   * order; missing values are never chosen. `keep`: which of tied rows win — "first" (default),
+   * "last", or "all" (every row tied with the n-th, so possibly more than n).
+   */
+  nlargest(n: number, columns: string | string[], opts: { keep?: "first" | "last" | "all" } = {}): DataFrame {
+    return this.nExtreme("nlargest", n, columns, opts.keep ?? "first", false);
+  }
+  /** The `n` rows with the smallest values of `columns`, in ascending order (pd.DataFrame.nsmallest). */
+  nsmallest(n: number, columns: string | string[], opts: { keep?: "first" | "last" | "all" } = {}): DataFrame {
+    return this.nExtreme("nsmallest", n, columns, opts.keep ?? "first", true);
+  }
+  private nExtreme(op: string, n: number, columns: string | string[], keep: string, ascending: boolean): DataFrame {
+    if (!Number.isInteger(n) || n < 0) throw new ArgumentError(op, `n must be a non-negative integer, got ${n}`);
+    if (!["first", "last", "all"].includes(keep)) throw new ArgumentError(op, `keep must be "first", "last" or "all", got "${keep}"`);
+    const keys = list(columns).map((c) => {
+      const col = this._column(c, op);
+      if (!isNumericDType(dtypeOf(col))) throw new ArgumentError(op, `column "${c}" holds ${dtypeOf(col)}; ${op} needs numbers`);
+      return asNumbers(op, c, col);
+    });
+    const dir = ascending ? 1 : -1;
+    const rows = Array.from({ length: this.length }, (_, i) => i).filter((i) => keys[0][i] === keys[0][i]);
+    const cmp = (a: number, b: number) => {
+      for (const k of keys) {
+        const p = k[a], q = k[b];
+        if (p !== q) return p !== p ? 1 : q !== q ? -1 : dir * (p - q);
+      }
+      return keep === "last" ? b - a : a - b;
+    };
+    rows.sort(cmp);
+    let end = Math.min(n, rows.length);
+    if (keep === "all" && end > 0) {
+      const last = rows[end - 1];
+      while (end < rows.length && keys.every((k) => k[rows[end]] === k[last])) end++;
+    }
+    return this.take(rows.slice(0, end));
+  }
+  /**
+   * Random rows (pd.DataFrame.sample): `n` of them or a fraction `frac`, without replacement
+   * unless `replace`; `seed` makes the draw repeatable (else the global generator, ds.seed).
+   */
+  sample(opts: { n?: number; frac?: number; replace?: boolean; seed?: number } = {}): DataFrame {
+    checkOptions("sample", opts, ["n", "frac", "replace", "seed"]);
+    const { replace = false } = opts;
+    if (opts.n !== undefined && opts.frac !== undefined) throw new ArgumentError("sample", "pass n or frac, not both");
+    const n = opts.frac !== undefined ? Math.round(opts.frac * this.length) : opts.n ?? 1;
+    if (!Number.isInteger(n) || n < 0) throw new ArgumentError("sample", `the number of rows must be a non-negative integer, got ${n}`);
+    if (!replace && n > this.length) throw new ArgumentError("sample", `cannot take ${n} rows from ${this.length} without replacement; pass replace: true`);
+    const rng = opts.seed !== undefined ? new PCG32(opts.seed) : globalRng;
+    let rows: number[];
+    if (replace) rows = Array.from({ length: n }, () => rng.nextInt(0, this.length));
+    else {
+      // A partial Fisher–Yates shuffle: the first n positions of a random permutation.
+      const perm = Array.from({ length: this.length }, (_, i) => i);
+      for (let i = 0; i < n; i++) {
+        const j = rng.nextInt(i, this.length);
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+      }
+      rows = perm.slice(0, n);
+    }
+    return this.take(rows);
+  }
+  /** One row per element of each list in `column` (pd.DataFrame.explode). */
+  explode(column: string): DataFrame {
+    return explode(this, column);
+  }
+  /**
+   * A summary as pandas' `df.info()` prints it: rows, each column's non-missing count and dtype,
+   * the dtype counts and the memory the columns hold. Returns the text (print it with console.log).
+   */
+  info(): string {
+    return formatInfo(this.columns, this.columns.map((n) => this.data.get(n)!), this.length);
+  }
   /**
    * count, mean, std, min, quartiles and max of each numeric column (pandas' describe), as a frame
    * whose first column "stat" names the rows.
@@ -363,124 +582,26 @@ export class DataFrame {
    * @example orders.merge(customers, { on: "customerId", how: "left" })
    */
   merge(right: DataFrame, opts: MergeOptions = {}): DataFrame {
-    const how = opts.how ?? "inner";
-    if (!["inner", "left", "right", "outer"].includes(how)) throw new ArgumentError("merge", `how must be inner, left, right or outer, got "${how}"`);
-    let lk: string[], rk: string[];
-    if (opts.on !== undefined) lk = rk = list(opts.on);
-    else if (opts.leftOn !== undefined || opts.rightOn !== undefined) {
-      if (opts.leftOn === undefined || opts.rightOn === undefined) throw new ArgumentError("merge", "leftOn and rightOn go together");
-      lk = list(opts.leftOn);
-      rk = list(opts.rightOn);
-      if (lk.length !== rk.length) throw new ArgumentError("merge", `leftOn has ${lk.length} columns, rightOn ${rk.length}`);
-    } else {
-      lk = rk = this.columns.filter((c) => right.has(c));
-      if (!lk.length) throw new ArgumentError("merge", "the frames share no column to join on; pass on, or leftOn and rightOn");
-    }
-    const L = lk.map((k) => this._column(k, "merge")), R = rk.map((k) => right._column(k, "merge"));
-    const key = (cols: Column[], i: number) => (cols.length === 1 ? keyOf(cols[0][i]) : JSON.stringify(cols.map((c) => keyOf(c[i]))));
-    const index = new Map<unknown, number[]>();
-    for (let j = 0; j < right.length; j++) {
-      const k = key(R, j);
-      const e = index.get(k);
-      if (e) e.push(j);
-      else index.set(k, [j]);
-    }
-    const li: number[] = [], ri: number[] = [];
-    if (how === "right") {
-      const lindex = new Map<unknown, number[]>();
-      for (let i = 0; i < this.length; i++) {
-        const k = key(L, i);
-        const e = lindex.get(k);
-        if (e) e.push(i);
-        else lindex.set(k, [i]);
-      }
-      for (let j = 0; j < right.length; j++) {
-        const m = lindex.get(key(R, j));
-        if (m) for (const i of m) { li.push(i); ri.push(j); }
-        else { li.push(-1); ri.push(j); }
-      }
-    } else {
-      const matched = new Uint8Array(right.length);
-      for (let i = 0; i < this.length; i++) {
-        const m = index.get(key(L, i));
-        if (m) for (const j of m) { li.push(i); ri.push(j); matched[j] = 1; }
-        else if (how !== "inner") { li.push(i); ri.push(-1); }
-      }
-      if (how === "outer") for (let j = 0; j < right.length; j++) if (!matched[j]) { li.push(-1); ri.push(j); }
-    }
-    // Output: left columns, then right non-key columns (right keys too when named differently).
-    const sameKeys = lk.every((k, i) => k === rk[i]);
-    const rightCols = right.columns.filter((c) => !(sameKeys && rk.includes(c)));
-    const leftNames = this.columns;
-    const clash = new Set(leftNames.filter((c) => rightCols.includes(c) && !(sameKeys && lk.includes(c))));
-    const [sx, sy] = opts.suffixes ?? ["_x", "_y"];
-    const names: string[] = [], cols: Column[] = [];
-    for (const c of leftNames) {
-      names.push(clash.has(c) ? c + sx : c);
-      let col = take(this.data.get(c)!, li);
-      const kpos = lk.indexOf(c);
-      if (sameKeys && kpos >= 0 && how !== "inner" && how !== "left") {
-        // key columns take the right side's value where the left row is missing
-        const rcol = take(R[kpos], ri);
-        col = toColumn(Array.from(col as ArrayLike<unknown>, (v, r) => (li[r] < 0 ? rcol[r] : v)));
-      }
-      cols.push(col);
-    }
-    for (const c of rightCols) {
-      names.push(clash.has(c) ? c + sy : c);
-      cols.push(take(right.data.get(c)!, ri));
-    }
-    let out = DataFrame._of(names, cols);
-    if (how === "outer") out = out.sortValues(lk);
-    return out;
+    return merge(this, right, opts);
   }
   /**
    * Reshapes long to wide (pd.pivot): one row per `index` value, one column per `columns` value,
    * cells from `values`. Duplicate (index, columns) pairs are an error: use pivotTable.
    */
   pivot(opts: { index: string; columns: string; values: string }): DataFrame {
-    return this.pivotTable({ ...opts, aggfunc: (v) => {
-      if (v.length > 1) throw new ArgumentError("pivot", `index "${opts.index}" and columns "${opts.columns}" have duplicate entries; use pivotTable with an aggfunc`);
-      return v[0];
-    } });
+    return pivot(this, opts);
   }
   /** pd.pivot_table: like pivot, aggregating duplicates with `aggfunc` (default "mean"); empty cells get `fillValue`. */
   pivotTable(opts: { index: string; columns: string; values: string; aggfunc?: AggFn; fillValue?: unknown }): DataFrame {
-    const g = new GroupBy(this, [opts.index, opts.columns], true, true);
-    const agg = g.agg({ [opts.values]: opts.aggfunc ?? "mean" });
-    const idx = agg._column(opts.index), colv = agg._column(opts.columns), val = agg._column(opts.values);
-    const rowKeys = new Series(idx).dropna().unique().sort(compareCells), colKeys = new Series(colv).dropna().unique().sort(compareCells);
-    const rpos = new Map(rowKeys.map((k, i) => [keyOf(k), i])), cpos = new Map(colKeys.map((k, i) => [keyOf(k), i]));
-    const grid = colKeys.map(() => new Array<unknown>(rowKeys.length).fill(opts.fillValue ?? null));
-    for (let i = 0; i < agg.length; i++) grid[cpos.get(keyOf(colv[i]))!][rpos.get(keyOf(idx[i]))!] = val[i];
-    const colNames = colKeys.map(label);
-    return DataFrame._of([opts.index, ...colNames], [toColumn(rowKeys), ...grid.map(toColumn)]);
+    return pivotTable(this, opts);
   }
   /** Wide to long (pd.melt): `idVars` kept, every other column becomes (variable, value) rows. */
   melt(opts: { idVars?: string[]; valueVars?: string[]; varName?: string; valueName?: string } = {}): DataFrame {
-    const ids = opts.idVars ?? [];
-    const vars = opts.valueVars ?? this.columns.filter((c) => !ids.includes(c));
-    const rows = Array.from({ length: vars.length * this.length }, (_, k) => k % this.length);
-    const out: Record<string, ColumnInput> = {};
-    for (const id of ids) out[id] = take(this._column(id, "melt"), rows);
-    out[opts.varName ?? "variable"] = vars.flatMap((v) => new Array<string>(this.length).fill(v));
-    out[opts.valueName ?? "value"] = vars.flatMap((v) => Array.from(this._column(v, "melt") as ArrayLike<unknown>));
-    return new DataFrame(out);
+    return melt(this, opts);
   }
   /** One 0/1 column per category of each text column (pd.get_dummies), named `column_value`. */
   getDummies(columns?: string[]): DataFrame {
-    const targets = columns ?? this.columns.filter((c) => ["string", "object"].includes(dtypeOf(this.data.get(c)!)));
-    const names: string[] = [], cols: Column[] = [];
-    for (const c of this.columns) {
-      const col = this.data.get(c)!;
-      if (!targets.includes(c)) { names.push(c); cols.push(col); continue; }
-      for (const v of new Series(col).dropna().unique().sort(compareCells)) {
-        names.push(`${c}_${label(v)}`);
-        const k = keyOf(v);
-        cols.push(Int32Array.from(col as ArrayLike<unknown>, (x) => (keyOf(x) === k ? 1 : 0)));
-      }
-    }
-    return DataFrame._of(names, cols);
+    return getDummies(this, columns);
   }
 
   // ---- time series ----
@@ -559,6 +680,8 @@ export class DataFrame {
    * (atomically, creating its folder: see writeAtomic in core/atomic.ts).
    */
   toCsv(path?: string, opts: ToCsvOptions = {}): string {
+    // Row labels set by setIndex are written as the first column, as pandas writes its index.
+    if (this.rowIndex) return DataFrame._of([this.indexName ?? "", ...this.columns], [this.rowIndex, ...this.data.values()]).toCsv(path, opts);
     const d = opts.delimiter ?? ",", na = opts.naRep ?? "", eol = opts.lineTerminator ?? "\n";
     const cols = [...this.data.values()];
     const times = cols.map((c) => !isNumericArray(c) && hasTimeOfDay(c));
@@ -573,180 +696,29 @@ export class DataFrame {
     if (path !== undefined) writeAtomic("toCsv", path, text, { mkdirs: true });
     return text;
   }
+  /** The frame as an Arrow table (numeric columns share memory when nothing is missing). */
+  toArrow(): Promise<import("apache-arrow").Table> {
+    return import("./columnar.js").then((m) => m.toArrow(this));
+  }
+  /** The frame as a Parquet file's bytes (snappy), written atomically to `path` if given (pandas' to_parquet). */
+  toParquet(path?: string): Promise<Uint8Array> {
+    return import("./columnar.js").then((m) => m.toParquet(this, path));
+  }
+  /** The frame as Arrow IPC bytes ("file" or "stream" format), written atomically to `path` if given (pandas' to_feather). */
+  toArrowIPC(path?: string, opts: { format?: "file" | "stream" } = {}): Promise<Uint8Array> {
+    return import("./columnar.js").then((m) => m.toArrowIPC(this, path, opts));
+  }
   /** pandas-style text; long frames show their first and last five rows. */
   toString(opts: { maxRows?: number } = {}): string {
-    return formatFrame(this.columns, [...this.data.values()], this.length, opts);
+    return formatFrame(this.columns, [...this.data.values()], this.length, { ...opts, index: this.rowIndex ? { values: this.rowIndex, name: this.indexName ?? "" } : undefined });
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
 }
 
-/** Rows stacked (pd.concat): columns are the union, missing cells where a frame lacks one. */
-export function concat(frames: readonly DataFrame[]): DataFrame {
-  const names = [...new Set(frames.flatMap((f) => f.columns))];
-  const cols = names.map((n) => toColumn(frames.flatMap((f) => (f.has(n) ? Array.from(f._column(n) as ArrayLike<unknown>) : new Array<unknown>(f.length).fill(null)))));
-  return DataFrame._of(names, cols);
-}
-
-const NUMERIC_ONLY = new Set<AggFn>(["mean", "sum", "prod", "std", "var", "median"]);
-
-/** Group number per row for one key column (a Map is quicker than Arquero's general hashing here). */
-function hashOne(c: Column): { keys: Uint32Array; rows: number[]; size: number } {
-  const ids = new Map<unknown, number>(), keys = new Uint32Array(c.length), rows: number[] = [];
-  for (let i = 0; i < c.length; i++) {
-    const v = c[i];
-    const k = v instanceof Date ? v.getTime() : v !== v ? null : v;
-    let id = ids.get(k);
-    if (id === undefined) { id = rows.length; ids.set(k, id); rows.push(i); }
-    keys[i] = id;
-  }
-  return { keys, rows, size: rows.length };
-}
-
-/** `df.groupBy(keys)`: aggregations per group; keys come back as the first columns. */
-export class GroupBy {
-  private groups: (Groups & { keyCols: Column[] }) | null = null;
-  constructor(private readonly df: DataFrame, readonly keys: string[], private readonly dropna: boolean, private readonly sorted: boolean) {
-    for (const k of keys) df._column(k, "groupBy");
-  }
-
-  /** Group id per row (Arquero hashes several keys), renumbered in key order. */
-  private compute(): Groups & { keyCols: Column[] } {
-    if (this.groups) return this.groups;
-    const keyCols = this.keys.map((k) => this.df._column(k));
-    const g = keyCols.length === 1 ? hashOne(keyCols[0]) : this.df.length
-      ? aq.table(Object.fromEntries(this.keys.map((k, i) => [k, keyCols[i]])) as Record<string, unknown[]>).groupby(this.keys).groups()
-      : { keys: new Uint32Array(0), rows: [] as number[], size: 0 };
-    const reps = Array.from(g.rows as ArrayLike<number>);
-    let order = reps.map((_, i) => i).filter((i) => !this.dropna || keyCols.every((c) => !isMissing(c[reps[i]])));
-    if (this.sorted) {
-      order.sort((a, b) => {
-        for (const c of keyCols) {
-          const r = compareCells(c[reps[a]], c[reps[b]]);
-          if (r) return r;
-        }
-        return 0;
-      });
-    } else order = order.sort((a, b) => reps[a] - reps[b]);
-    const renum = new Int32Array(g.size).fill(-1);
-    order.forEach((old, i) => (renum[old] = i));
-    const gk = g.keys as Uint32Array, ids = new Int32Array(gk.length);
-    for (let i = 0; i < gk.length; i++) ids[i] = renum[gk[i]];
-    const first = order.map((o) => reps[o]);
-    this.groups = { ids, count: order.length, keyCols: keyCols.map((c) => take(c, first)) };
-    return this.groups;
-  }
-  /** Number of groups. */
-  get ngroups(): number {
-    return this.compute().count;
-  }
-  /** Group id (0-based, in result order) of each row; -1 for rows with a missing key. */
-  groupIds(): Int32Array {
-    return this.compute().ids;
-  }
-
-  /**
-   * Aggregations by column: `{ x: "mean", y: ["min", "max"] }` (several give columns y_min,
-   * y_max), or one aggregation for every non-key column.
-   */
-  agg(spec: AggFn | Record<string, AggFn | AggFn[]>): DataFrame {
-    const g = this.compute();
-    const names = [...this.keys], cols: Column[] = [...g.keyCols];
-    const entries: [string, AggFn[], boolean][] = typeof spec === "object"
-      ? Object.entries(spec).map(([c, f]) => [c, Array.isArray(f) ? f : [f], Array.isArray(f)])
-      : this.df.columns.filter((c) => !this.keys.includes(c)).filter((c) => !NUMERIC_ONLY.has(spec) || isNumericDType(dtypeOf(this.df._column(c)))).map((c) => [c, [spec], false]);
-    for (const [c, fns, many] of entries) {
-      const col = this.df._column(c, "agg");
-      for (const f of fns) {
-        names.push(many ? `${c}_${typeof f === "string" ? f : f.name || "fn"}` : c);
-        cols.push(aggregate(col, g, f, c));
-      }
-    }
-    return DataFrame._of(names, cols);
-  }
-  mean(): DataFrame { return this.agg("mean"); }
-  sum(): DataFrame { return this.agg("sum"); }
-  min(): DataFrame { return this.agg("min"); }
-  max(): DataFrame { return this.agg("max"); }
-  std(): DataFrame { return this.agg("std"); }
-  var(): DataFrame { return this.agg("var"); }
-  median(): DataFrame { return this.agg("median"); }
-  count(): DataFrame { return this.agg("count"); }
-  first(): DataFrame { return this.agg("first"); }
-  last(): DataFrame { return this.agg("last"); }
-  nunique(): DataFrame { return this.agg("nunique"); }
-  /** Rows per group, as column "size". */
-  size(): DataFrame {
-    const g = this.compute();
-    return DataFrame._of([...this.keys, "size"], [...g.keyCols, aggregate(new Int32Array(this.df.length), g, "size", "size")]);
-  }
-}
-
-/** `df.rolling(window)`: each statistic gives a frame of the numeric columns (and the `on` column, kept as is). */
-export class FrameRolling {
-  constructor(private readonly df: DataFrame, private readonly window: number, private readonly opts: RollingOptions & { on?: string }) {
-    checkWindow(window, opts);
-  }
-  private run(agg: RollingAgg | ((v: number[]) => number)): DataFrame {
-    const names: string[] = [], cols: Column[] = [];
-    for (const n of this.df.columns) {
-      const c = this.df._column(n);
-      if (n === this.opts.on) { names.push(n); cols.push(c); continue; }
-      const d = dtypeOf(c);
-      if (!isNumericDType(d)) continue;
-      names.push(n);
-      cols.push(rollingStat(asNumbers("rolling", n, c), this.window, agg, this.opts));
-    }
-    return DataFrame._of(names, cols);
-  }
-  mean(): DataFrame { return this.run("mean"); }
-  sum(): DataFrame { return this.run("sum"); }
-  min(): DataFrame { return this.run("min"); }
-  max(): DataFrame { return this.run("max"); }
-  std(): DataFrame { return this.run("std"); }
-  var(): DataFrame { return this.run("var"); }
-  median(): DataFrame { return this.run("median"); }
-  count(): DataFrame { return this.run("count"); }
-  /** Any function of a window's non-missing values. */
-  apply(fn: (values: number[]) => number): DataFrame { return this.run(fn); }
-}
-
-/** `df.resample(rule, { on })`: aggregations per time bin; the bin labels form the `on` column. */
-export class Resampler {
-  constructor(private readonly df: DataFrame, private readonly on: string, private readonly rule: string) {
-    if (dtypeOf(df._column(on, "resample")) !== "datetime") throw new ArgumentError("resample", `column "${on}" holds ${dtypeOf(df._column(on))}, not dates`);
-    parseRule(rule);
-  }
-  /** One aggregation for every other column, or { column: aggregation }. */
-  agg(spec: AggFn | Record<string, AggFn>): DataFrame {
-    const times = asNumbers("resample", this.on, this.df._column(this.on));
-    const { ids, labels } = resampleBins(times, this.rule);
-    const g: Groups = { ids, count: labels.length };
-    const names = [this.on], cols: Column[] = [labels];
-    const entries: [string, AggFn][] = typeof spec === "object"
-      ? Object.entries(spec)
-      : this.df.columns.filter((c) => c !== this.on && (!NUMERIC_ONLY.has(spec) || isNumericDType(dtypeOf(this.df._column(c))))).map((c) => [c, spec]);
-    for (const [c, f] of entries) {
-      names.push(c);
-      cols.push(aggregate(this.df._column(c, "resample"), g, f, c));
-    }
-    return DataFrame._of(names, cols);
-  }
-  mean(): DataFrame { return this.agg("mean"); }
-  sum(): DataFrame { return this.agg("sum"); }
-  min(): DataFrame { return this.agg("min"); }
-  max(): DataFrame { return this.agg("max"); }
-  median(): DataFrame { return this.agg("median"); }
-  std(): DataFrame { return this.agg("std"); }
-  count(): DataFrame { return this.agg("count"); }
-  first(): DataFrame { return this.agg("first"); }
-  last(): DataFrame { return this.agg("last"); }
-  /** Rows per bin, as column "size". */
-  size(): DataFrame {
-    const { ids, labels } = resampleBins(asNumbers("resample", this.on, this.df._column(this.on)), this.rule);
-    return DataFrame._of([this.on, "size"], [labels, aggregate(new Int32Array(ids.length), { ids, count: labels.length }, "size", "size")]);
-  }
-}
 
 export type { AggFn, AggName };
+export { GroupBy, FrameRolling, Resampler };
+export type { MergeOptions, MergeHow } from "./merge.js";
+export { concat } from "./reshape.js";

@@ -11,6 +11,10 @@ import { formatColumn } from "./print.js";
 import { type ArithOp, type CompareOp, type Operand, arith, compare, mapNumbers, roundHalfEven } from "./elementwise.js";
 import { type RankOptions, RANK_OPTIONS, cumulative, diff, fillDirection, interpolateLinear, kendall, pctChange, pearson, rank, shift } from "./sequential.js";
 import { type AstypeTarget, astype } from "./convert.js";
+import { StringMethods } from "./strings.js";
+import { type EwmOptions, SeriesEwm, SeriesExpanding } from "./ewm.js";
+import { DatetimeMethods } from "./dates.js";
+import type { Timedelta } from "./timedelta.js";
 
 /** The key a missing value has in sets (NaN, null and undefined are all one "missing"). */
 const MISSING = Symbol("missing");
@@ -43,6 +47,14 @@ export class Series {
   /** The values as a plain array (missing numbers stay NaN, other missing values are null). */
   toArray(): unknown[] {
     return Array.from(this.values as ArrayLike<unknown>);
+  }
+  /** pandas' vectorized string methods: `s.str.lower()`, `s.str.contains("a", { case: false })`. */
+  get str(): StringMethods {
+    return new StringMethods(this);
+  }
+  /** pandas' datetime fields and rounding (`s.dt.year`, `s.dt.floor("H")`), or a timedelta Series' parts (`s.dt.days`). */
+  get dt(): DatetimeMethods {
+    return new DatetimeMethods(this);
   }
   /** A 1-D tensor of the values (bool → 0/1, dates → milliseconds). @example s.toTensor("int32") */
   toTensor(dtype: DType = "float32"): Tensor {
@@ -188,15 +200,16 @@ export class Series {
   private operand(other: unknown): Operand {
     return other instanceof Series ? { column: other.values } : { scalar: other };
   }
-  private arith(op: ArithOp, other: Series | number | boolean | string | null): Series {
+  private arith(op: ArithOp, other: Series | number | boolean | string | Date | Timedelta | null): Series {
     return new Series(arith(op, this.name, this.values, this.operand(other)), this.name);
   }
-  /** s + other (numbers; two text columns concatenate). */
-  add(other: Series | number | string | boolean | null): Series { return this.arith("add", other); }
-  sub(other: Series | number | boolean | null): Series { return this.arith("sub", other); }
+  /** s + other (numbers; two text columns concatenate; dates + a frame.Timedelta move the dates). */
+  add(other: Series | number | string | boolean | Timedelta | null): Series { return this.arith("add", other); }
+  /** s − other (dates − dates gives a timedelta Series; dates − a frame.Timedelta moves them back). */
+  sub(other: Series | number | boolean | Date | Timedelta | null): Series { return this.arith("sub", other); }
   mul(other: Series | number | boolean | null): Series { return this.arith("mul", other); }
   /** True division: always float64; x / 0 is ±Infinity, 0 / 0 NaN. */
-  div(other: Series | number | boolean | null): Series { return this.arith("div", other); }
+  div(other: Series | number | boolean | Timedelta | null): Series { return this.arith("div", other); }
   pow(other: Series | number | boolean | null): Series { return this.arith("pow", other); }
   /** Python's modulo: the result has the divisor's sign; x % 0 is NaN. */
   mod(other: Series | number | boolean | null): Series { return this.arith("mod", other); }
@@ -249,7 +262,11 @@ export class Series {
   /** Values moved down `periods` rows (up when negative); the vacated rows get `fillValue` (missing by default). */
   shift(periods = 1, fillValue: unknown = null): Series { return new Series(shift(this.values, periods, fillValue), this.name); }
   /** s[i] - s[i - periods] (float64). */
-  diff(periods = 1): Series { return new Series(diff(this.name, this.values, periods), this.name); }
+  diff(periods = 1): Series {
+    // Dates differ by timedeltas, as in pandas; everything else by numbers.
+    if (this.dtype === "datetime" || this.dtype === "timedelta") return this.sub(this.shift(periods));
+    return new Series(diff(this.name, this.values, periods), this.name);
+  }
   /** s[i] / s[i - periods] - 1 after forward-filling missing values (pandas 1.5's default fillMethod "pad"; null: no fill). */
   pctChange(periods = 1, opts: { fillMethod?: "pad" | "ffill" | "bfill" | null } = {}): Series {
     checkOptions("pctChange", opts, ["fillMethod"]);
@@ -347,6 +364,15 @@ export class Series {
   rolling(window: number, opts: RollingOptions = {}): SeriesRolling {
     return new SeriesRolling(this, window, opts);
   }
+  /** Statistics of every value so far (pandas' expanding()). @example s.expanding().max() */
+  expanding(opts: { minPeriods?: number } = {}): SeriesExpanding {
+    return new SeriesExpanding(this, opts);
+  }
+  /** Exponentially weighted statistics (pandas' ewm()). @example s.ewm({ span: 10 }).mean() */
+  ewm(opts: EwmOptions): SeriesEwm {
+    return new SeriesEwm(this, opts);
+  }
+
   toString(): string {
     const rows = [...Array(this.length).keys()];
     const cells = formatColumn(this.values, rows);

@@ -4,6 +4,7 @@
 import { ArgumentError, FileError } from "../core/errors.js";
 import { brief } from "../core/describe.js";
 import type { DType, TypedArray } from "../core/dtype.js";
+import { halfBits, halfFromBits } from "../core/half.js";
 import { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../ops/creation.js";
 import { reshape } from "../ops/shape.js";
@@ -14,7 +15,17 @@ export const MAX_HEADER_BYTES = 100_000_000;
 /** Element sizes of the safetensors dtypes we read. */
 const SIZES: Record<string, number> = { BOOL: 1, U8: 1, I8: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, I64: 8, U64: 8, F64: 8 };
 const UNSUPPORTED = new Set(["F8_E4M3", "F8_E5M2", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2", "C64"]);
-const WRITE_DTYPE: Record<DType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
+const WRITE_DTYPE: Record<DType, string> = { float32: "F32", float64: "F64", float16: "F16", int32: "I32", uint8: "U8", bool: "BOOL" };
+const WRITE_SIZE: Record<DType, number> = { float32: 4, float64: 8, float16: 2, int32: 4, uint8: 1, bool: 1 };
+
+// A tensor's bytes as the file stores them (float16, held as float32 in memory, as 16-bit halves).
+function fileBytes(t: Tensor): Uint8Array {
+  const data = t.dataSync();
+  if (t.dtype !== "float16") return bytesOf(data);
+  const h = new Uint16Array(data.length);
+  for (let i = 0; i < data.length; i++) h[i] = halfBits(data[i]);
+  return new Uint8Array(h.buffer);
+}
 
 export interface SafetensorsContents {
   tensors: Record<string, Tensor>;
@@ -36,8 +47,8 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata?: Re
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) if (typeof v !== "string") throw new ArgumentError(op, `metadata value "${k}" must be a string, got ${typeof v}`);
   }
-  const datas = new Map(entries.map(([name, t]) => [name, bytesOf(t.dataSync())]));
-  const layout = entries.map(([name, t]) => ({ name, t, size: t.dtype === "float64" ? 8 : t.dtype === "bool" ? 1 : 4 }));
+  const datas = new Map(entries.map(([name, t]) => [name, fileBytes(t)]));
+  const layout = entries.map(([name, t]) => ({ name, t, size: WRITE_SIZE[t.dtype] }));
   layout.sort((a, b) => b.size - a.size); // stable: keeps state-dict order within a size
   const offsets = new Map<string, [number, number]>();
   let at = 0;
@@ -92,8 +103,8 @@ export function loadedKind(dtype: string): "float" | "int32" | "bool" {
 /**
  * Decodes safetensors bytes. Everything is validated before any tensor is made: the header
  * length and JSON, each entry's dtype, shape and offsets, and that the offsets tile the data
- * exactly. F32/F64/I32/BOOL load as such; I64/U64/U32 load as int32 when every value fits (else
- * an error), U8/I8/I16/U16 as int32, F16/BF16 as float32. `path` names the source in errors.
+ * exactly. F32/F64/F16/I32/U8/BOOL load as float32/float64/float16/int32/uint8/bool; I64/U64/U32
+ * load as int32 when every value fits (else an error), I8/I16/U16 as int32, BF16 as float32. `path` names the source in errors.
  * @example const { tensors, metadata } = io.decodeSafetensors(bytes, "weights.safetensors");
  */
 export function decodeSafetensors(bytes: Uint8Array, path = "(bytes)", limits: SafetensorsLimits = {}): SafetensorsContents {
@@ -221,7 +232,7 @@ function decodeValues(bytes: Uint8Array, at: number, len: number, dtype: string,
       if (bad >= 0) throw fail(`BOOL element ${bad} has byte value ${src[bad]}, expected 0 or 1`);
       return { data: src, dtype: "bool" };
     }
-    case "U8": return { data: widen(new Uint8Array(buf, start, count)), dtype: "int32" };
+    case "U8": return { data: new Uint8Array(buf, start, count), dtype: "uint8" };
     case "I8": return { data: widen(new Int8Array(buf, start, count)), dtype: "int32" };
     case "I16": return { data: widen(new Int16Array(buf, start, count)), dtype: "int32" };
     case "U16": return { data: widen(new Uint16Array(buf, start, count)), dtype: "int32" };
@@ -250,7 +261,7 @@ function decodeValues(bytes: Uint8Array, at: number, len: number, dtype: string,
       const src = new Uint16Array(buf, start, count);
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = halfToFloat(src[i]);
-      return { data: out, dtype: "float32" };
+      return { data: out, dtype: "float16" };
     }
     default: { // BF16: the high half of a float32
       const src = new Uint16Array(buf, start, count);
@@ -268,10 +279,4 @@ function widen(src: Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Ar
 }
 
 /** IEEE 754 half precision bits → number (subnormals, infinities and NaN included). */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
+export const halfToFloat = halfFromBits;

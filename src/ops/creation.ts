@@ -28,7 +28,8 @@ function fromValues(op: string, values: ArrayLike<number>, shape: readonly numbe
 /**
  * A tensor from nested arrays, a typed array, a number or a boolean. JavaScript numbers have no
  * integer type, so numbers give float32 unless `dtype` says otherwise; booleans give bool;
- * typed arrays keep their type (Int32Array → int32, Float64Array → float64).
+ * typed arrays keep their type (Int32Array → int32, Float64Array → float64, Uint8Array and
+ * Uint8ClampedArray → uint8). `dtype: "float16"` rounds each value to half precision.
  * @example ds.tensor([[1, 2], [3, 4]]); ds.tensor([0, 2, 1], { dtype: "int32" })
  */
 export function tensor(data: NestedInput | Tensor, opts: CreateOptions = {}): Tensor {
@@ -46,6 +47,10 @@ export function tensor(data: NestedInput | Tensor, opts: CreateOptions = {}): Te
   const dtype = opts.dtype ?? (allBool ? "bool" : "float32");
   if (dtype === "int32" && values.some((v) => !Number.isInteger(v))) {
     throw new ArgumentError("tensor", "int32 data must be whole numbers; round first or use a float dtype");
+  }
+  if (dtype === "uint8") {
+    const bad = values.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v <= 255));
+    if (bad >= 0) throw new ArgumentError("tensor", `uint8 data must be whole numbers in [0, 255], got ${values[bad]} at flat index ${bad}; ds.tensor(data).to("uint8") truncates and wraps instead`);
   }
   return fromValues("tensor", values, shape, dtype, opts);
   });

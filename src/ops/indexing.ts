@@ -1,6 +1,6 @@
 // Indexing users call: NumPy-style index(), gather/scatter, indexSelect, maskedFill, oneHot.
 import { ArgumentError, DTypeError, IndexError, ShapeError, fmtShape } from "../core/errors.js";
-import { normDim, resolveRange } from "../core/shape.js";
+import { broadcastShapes, contiguousStrides, normDim, resolveRange, sizeOf } from "../core/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import * as mv from "../prims/movement.js";
 import { gather as gatherP, scatter as scatterP } from "../prims/indexing.js";
@@ -35,7 +35,16 @@ function parseSlice(s: string): Slice {
   return { start: num(parts[0]), stop: num(parts[1]), step: num(parts[2]) ?? 1 };
 }
 
-/** NumPy-style indexing; supports at most one tensor index per call. */
+/**
+ * NumPy-style indexing: numbers, slices ("a:b:c", Slice objects), "...", null (new axis), int32
+ * index tensors and bool masks, any number of each. Basic indices give a view; index tensors
+ * (advanced indices) broadcast together to one shape B and pick elements (a gather; its gradient
+ * is a scatter-add), as NumPy: when the advanced indices (numbers count as advanced beside a tensor)
+ * stand next to each other, B replaces their dims in place; when a slice, "..." or null separates
+ * them, B comes first (x.index(0, ":", idx) has shape [...B, x.shape[1]], as NumPy and PyTorch).
+ * A bool mask stands for the int32 coordinates of its true entries (NumPy's mask.nonzero()).
+ * @example x.index(ds.tensor([0, 2], { dtype: "int32" }), ds.tensor([1, 0], { dtype: "int32" })) // [x[0,1], x[2,0]]
+ */
 export function index(x: Tensor, ...spec: IndexSpec[]): Tensor {
   return frame(() => {
   const consuming = (s: IndexSpec) => !(s === null || s === "...") ;
@@ -45,6 +54,12 @@ export function index(x: Tensor, ...spec: IndexSpec[]): Tensor {
   if (ellipses > 1) throw new ArgumentError("index", `at most one "..." is allowed`);
   const used = spec.reduce<number>((a, s) => a + dimsUsed(s), 0);
   if (used > x.ndim) throw new IndexError("index", `too many indices (${used}) for a tensor of ${x.ndim} dims`);
+  // Expression positions of the advanced indices (tensors and, beside a tensor, numbers), with
+  // "..." counted as one entry: it separates advanced indices even when it stands for no dim.
+  const advancedAt: number[] = [];
+  const hasTensor = spec.some((s) => s instanceof Tensor);
+  spec.forEach((s, i) => { if (s instanceof Tensor || (hasTensor && typeof s === "number")) advancedAt.push(i); });
+  const adjacent = advancedAt.every((p, k) => k === 0 || p === advancedAt[k - 1] + 1);
   const full: IndexSpec[] = [];
   for (const s of spec) {
     if (s === "...") for (let i = 0; i < x.ndim - used; i++) full.push(":");
@@ -83,30 +98,92 @@ export function index(x: Tensor, ...spec: IndexSpec[]): Tensor {
     outShape.push(Math.ceil((b - a) / step));
     d++;
   }
-  let y = mv.reshape(mv.sliceView(x, starts, stops, steps), outShape);
-  if (tensors.length > 1) throw new ArgumentError("index", "only one tensor index per call is supported; index in steps");
-  if (tensors.length === 1) {
+  const y = mv.reshape(mv.sliceView(x, starts, stops, steps), outShape);
+  if (tensors.length === 0) return y;
+  for (const { t } of tensors) if (t.dtype !== "bool" && t.dtype !== "int32") throw new DTypeError("index", `tensor indices must be int32 or bool, got ${t.dtype}`);
+  if (tensors.length === 1 && tensors[0].t.dtype === "bool" && tensors[0].t.ndim === 0) {
+    // A 0-d mask alone: a new dim of size 1 (true) or 0 (false), as NumPy.
     const { pos, t } = tensors[0];
+    return indexSelect(mv.reshape(y, [...y.shape.slice(0, pos), 1, ...y.shape.slice(pos)]), pos, nonzeroFlat(t));
+  }
+  return advancedIndex(y, tensors, adjacent);
+  });
+}
+
+/**
+ * The advanced part of index(): `y` has every tensor-indexed dim in full at `pos`; each index
+ * (a bool mask: one coordinate array per dim it covers) is range-checked, all broadcast to B, and
+ * combined into one row-major position over the indexed dims, which a single indexSelect picks.
+ */
+function advancedIndex(y: Tensor, tensors: readonly { pos: number; t: Tensor }[], adjacent: boolean): Tensor {
+  const dims: number[] = [], arrays: Tensor[] = [];
+  for (const { pos, t } of tensors) {
     if (t.dtype === "bool") {
-      const k = t.ndim;
-      const covered = y.shape.slice(pos, pos + k);
-      if (t.ndim > 0 && fmtShape(t.shape) !== fmtShape(covered)) {
-        throw new ShapeError("index", `bool mask of shape ${fmtShape(t.shape)} does not match the indexed dims ${fmtShape(covered)}`);
-      }
-      const merged = mv.reshape(y, [...y.shape.slice(0, pos), covered.reduce((a, b) => a * b, 1), ...y.shape.slice(pos + k)]);
-      y = indexSelect(merged, pos, nonzeroFlat(t));
-    } else if (t.dtype === "int32") {
-      const n = y.shape[pos];
-      const flat = mv.reshape(t, [t.size]);
-      const idx = where(binary("lt", flat, 0), binary("add", flat, n), flat);
-      const picked = indexSelect(y, pos, idx);
-      y = mv.reshape(picked, [...y.shape.slice(0, pos), ...t.shape, ...y.shape.slice(pos + 1)]);
+      if (t.ndim === 0) throw new ArgumentError("index", "a 0-d bool index cannot be combined with other tensor indices");
+      const covered = y.shape.slice(pos, pos + t.ndim);
+      if (fmtShape(t.shape) !== fmtShape(covered)) throw new ShapeError("index", `bool mask of shape ${fmtShape(t.shape)} does not match the indexed dims ${fmtShape(covered)}`);
+      nonzeroCoords(t).forEach((c, k) => { dims.push(pos + k); arrays.push(c); });
     } else {
-      throw new DTypeError("index", `tensor indices must be int32 or bool, got ${t.dtype}`);
+      const n = y.shape[pos];
+      checkRange(t, n, pos);
+      dims.push(pos);
+      arrays.push(where(binary("lt", t, 0), binary("add", t, n), t));
     }
   }
-  return y;
-  });
+  let B: number[];
+  try {
+    B = broadcastShapes("index", ...arrays.map((a) => a.shape));
+  } catch {
+    throw new ShapeError("index", `index tensors could not be broadcast together: shapes ${arrays.map((a) => fmtShape(a.shape)).join(", ")}`);
+  }
+  const sizes = dims.map((dd) => y.shape[dd]);
+  const total = sizes.reduce((a, b) => a * b, 1);
+  if (total > 2147483647) throw new IndexError("index", `the indexed dims hold ${total} elements, more than int32 positions reach`);
+  // Row-major position over the indexed dims: sum of index_k times the sizes after dim k.
+  let flat: Tensor | null = null;
+  let stride = 1;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    const term = stride === 1 ? arrays[k] : binary("mul", arrays[k], stride);
+    flat = flat ? binary("add", flat, term) : term;
+    stride *= sizes[k];
+  }
+  const rest = y.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const front = mv.reshape(mv.permute(y, [...dims, ...rest]), [total, ...rest.map((i) => y.shape[i])]);
+  const bcast = mv.expand(mv.reshape(flat!, [...Array(B.length - flat!.ndim).fill(1), ...flat!.shape]), B);
+  const picked = indexSelect(front, 0, mv.reshape(bcast, [sizeOf(B)]));
+  const out = mv.reshape(picked, [...B, ...rest.map((i) => y.shape[i])]);
+  // Adjacent advanced indices put B where they stood: after the rest-dims that came before them.
+  const first = dims.length ? Math.min(...dims) : 0;
+  const before = rest.filter((i) => i < first).length;
+  if (!adjacent || before === 0) return out;
+  const nb = B.length, order: number[] = [];
+  for (let i = 0; i < before; i++) order.push(nb + i);
+  for (let i = 0; i < nb; i++) order.push(i);
+  for (let i = nb + before; i < out.ndim; i++) order.push(i);
+  return mv.permute(out, order);
+}
+
+// An int32 index must lie in [-n, n): checked here, since positions combined over several dims
+// would turn an out-of-range index into a valid but wrong position.
+function checkRange(t: Tensor, n: number, dim: number): void {
+  const v = t.dataSync();
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] < -n || v[i] >= n) throw new IndexError("index", `index ${v[i]} is out of range for dim ${dim} of size ${n}`);
+  }
+}
+
+// The coordinates of a bool mask's true entries, one int32 [count] tensor per dim (NumPy's nonzero()).
+function nonzeroCoords(mask: Tensor): Tensor[] {
+  const data = mask.dataSync();
+  const strides = contiguousStrides(mask.shape);
+  const coords = mask.shape.map(() => [] as number[]);
+  for (let i = 0; i < data.length; i++) {
+    if (!data[i]) continue;
+    let r = i;
+    for (let k = 0; k < strides.length; k++) { coords[k].push(Math.floor(r / strides[k])); r %= strides[k]; }
+  }
+  const be = backendOf("index", [mask]);
+  return coords.map((c) => wrap(be, be.fromArray("int32", c), [c.length]));
 }
 
 // Positions of true entries of a bool tensor, flattened, as int32.

@@ -1,6 +1,7 @@
 // Elementwise primitives — unary, binary, where, cast — with their vjps beside them.
 import { type DType, isFloat, promote, promoteScalar, checkDType } from "../core/dtype.js";
 import { DTypeError, ArgumentError } from "../core/errors.js";
+import { roundHalf } from "../core/half.js";
 import { broadcastShapes } from "../core/shape.js";
 import * as ir from "../ir/expr.js";
 import type { BinaryOp, UnaryOp, Expr } from "../ir/expr.js";
@@ -118,8 +119,11 @@ function checkScalar(op: string, v: unknown): void {
 }
 
 function scalarExpr(v: Scalar, dtype?: DType): Expr {
-  // A number meeting a float32 computation is a float32 value, as in PyTorch (x.eq(0.1) on float32 x).
-  return ir.constant(typeof v === "boolean" ? (v ? 1 : 0) : dtype === "float32" ? Math.fround(v) : v);
+  // A number meeting a float32 computation is a float32 value, as in PyTorch (x.eq(0.1) on float32
+  // x); meeting a float16 one, a float16 value (PyTorch casts the wrapped scalar to half: h * 0.1
+  // multiplies by 0.0999755859375).
+  if (typeof v === "boolean") return ir.constant(v ? 1 : 0);
+  return ir.constant(dtype === "float32" ? Math.fround(v) : dtype === "float16" ? roundHalf(v) : v);
 }
 
 /**
@@ -131,8 +135,10 @@ function promoteOperands(a: Tensor, b: Tensor): DType {
   return promote(a.dtype, b.dtype);
 }
 
-// Input i, narrowed to float32 when the computation is float32 (a float64 0-d operand).
-const operandExpr = (t: Tensor, i: number, common: DType): Expr => (t.dtype === "float64" && common === "float32" ? ir.cast("float32", ir.input(i)) : ir.input(i));
+// Input i, narrowed to the computation's float dtype when it is wider (a float64 or float32 0-d
+// operand of a float32 or float16 computation), as PyTorch casts operands to the common dtype.
+const operandExpr = (t: Tensor, i: number, common: DType): Expr =>
+  (t.dtype !== common && isFloat(t.dtype) && isFloat(common) && promote(t.dtype, common) === t.dtype ? ir.cast(common, ir.input(i)) : ir.input(i));
 
 /** Applies a binary primitive with NumPy broadcasting and PyTorch type promotion. */
 export function binary(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {

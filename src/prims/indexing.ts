@@ -5,6 +5,7 @@ import { isFloat } from "../core/dtype.js";
 import { record } from "../autograd/node.js";
 import { Tensor } from "../tensor/tensor.js";
 import { backendOf, filled, viewOf, wrap } from "./kernel.js";
+import { frame } from "../tensor/memory.js";
 import { cast } from "./elementwise.js";
 import { expand, flip, pad, reshape } from "./movement.js";
 
@@ -33,6 +34,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor, mode: "set" | "add"): Tensor {
   const op = mode === "add" ? "scatterAdd" : "scatter";
   const d = checkIndex(op, x, dim, index, src);
+  // float16 adds in float32 and rounds once at the end (PyTorch's opmath for half).
+  if (mode === "add" && x.dtype === "float16") return frame(() => cast(scatter(cast(x, "float32"), dim, index, cast(src, "float32"), "add"), "float16"));
   if (src.dtype !== x.dtype) src = cast(src, x.dtype);
   const be = backendOf(op, [x, index, src]);
   const y = wrap(be, be.scatter(viewOf(x), d, viewOf(index), viewOf(src), mode), x.shape);
@@ -49,9 +52,11 @@ function srcGrad(picked: Tensor, srcShape: readonly number[]): Tensor {
   return pad(picked, srcShape.flatMap((_, i) => [0, srcShape[srcShape.length - 1 - i] - picked.shape[srcShape.length - 1 - i]]));
 }
 
-/** Inclusive cumulative sum along dim (bool/int → int32). */
+/** Inclusive cumulative sum along dim (bool/uint8/int32 → int32). */
 export function cumsum(x: Tensor, dim: number): Tensor {
   const d = x.ndim === 0 ? 0 : normDim("cumsum", dim, x.ndim);
+  // float16 accumulates in float32, each sum rounded to half (PyTorch's acc_type for half).
+  if (x.dtype === "float16") return frame(() => cast(cumsum(cast(x, "float32"), d), "float16"));
   const dtype = isFloat(x.dtype) ? x.dtype : "int32";
   const be = backendOf("cumsum", [x]);
   const y = wrap(be, be.cumsum(viewOf(x), d, dtype), x.shape);

@@ -1,5 +1,6 @@
 // The batched matrix-product primitive on [B,M,K] @ [B,K,N] and its vjp.
 import { promote } from "../core/dtype.js";
+import { frame } from "../tensor/memory.js";
 import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import { record } from "../autograd/node.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -17,7 +18,13 @@ export function bmm(a: Tensor, b: Tensor, bias?: Tensor): Tensor {
     throw new ShapeError("matmul", `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} do not align`);
   }
   if (a.dtype === "bool" || b.dtype === "bool") throw new DTypeError("matmul", `bool tensors cannot be multiplied; cast with .float()`);
+  if (a.dtype === "uint8" || b.dtype === "uint8") throw new DTypeError("matmul", `uint8 is a storage dtype here (images, files): cast with .float() or .int() before matmul, got ${a.dtype} @ ${b.dtype}`);
   const dtype = promote(a.dtype, b.dtype);
+  // float16 multiplies in float32 and rounds the result once (PyTorch's half matmul accumulates in float32).
+  if (dtype === "float16") {
+    const [ha, hb] = [a, b];
+    return frame(() => cast(bmm(cast(ha, "float32"), cast(hb, "float32"), bias ? cast(bias, "float32") : undefined), "float16"));
+  }
   if (a.dtype !== dtype) a = cast(a, dtype);
   if (b.dtype !== dtype) b = cast(b, dtype);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== b.shape[2] || bias.dtype !== dtype)) {

@@ -14,7 +14,8 @@ export type Dims = number | readonly number[] | null | undefined;
 
 function reduceDType(op: ReduceOp, d: DType): DType {
   if (op === "argmax" || op === "argmin") return "int32";
-  if (op === "sum" || op === "prod") return d === "bool" ? "int32" : d;
+  // bool and uint8 sums widen to int32 (PyTorch: int64; deepscript's widest integer is int32).
+  if (op === "sum" || op === "prod") return d === "bool" || d === "uint8" ? "int32" : d;
   return d;
 }
 

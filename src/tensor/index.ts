@@ -12,6 +12,7 @@ export * from "../ops/shape.js";
 export { index, gather, scatter, scatterAdd, indexSelect, maskedFill, oneHot, type IndexSpec, type Slice } from "../ops/indexing.js";
 export { matmul, dot, outer } from "../ops/linalg.js";
 export * as linalg from "../ops/linalg/index.js";
+export * as random from "../ops/random-namespace.js";
 export { tril, triu, diagonal, diag, diagEmbed, trace } from "../ops/diagonal.js";
 export { sort, argsort, topk, unique, searchsorted, nonzero, argwhere, type SortOptions, type TopkOptions, type UniqueOptions } from "../ops/sorting.js";
 export { cumprod, diff, type DiffOptions } from "../ops/cumulative.js";

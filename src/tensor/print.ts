@@ -6,7 +6,7 @@ const EDGE = 3;
 
 function formatter(values: number[], dtype: string): (v: number) => string {
   if (dtype === "bool") return (v) => (v ? "True" : "False");
-  if (dtype === "int32") return (v) => String(v);
+  if (dtype === "int32" || dtype === "uint8") return (v) => String(v);
   const finite = values.filter((v) => Number.isFinite(v));
   const abs = finite.map(Math.abs).filter((v) => v > 0);
   const maxA = abs.length ? Math.max(...abs) : 0, minA = abs.length ? Math.min(...abs) : 0;

@@ -184,6 +184,10 @@ export class Tensor implements Tracked {
   double(): Tensor { return m.to(this, "float64"); }
   int(): Tensor { return m.to(this, "int32"); }
   bool(): Tensor { return m.to(this, "bool"); }
+  /** float16 (PyTorch's .half()): values rounded to half precision, ties to even. */
+  half(): Tensor { return m.to(this, "float16"); }
+  /** uint8 (PyTorch's .byte()): floats truncate toward zero and wrap mod 256, NaN/±Inf → 0. */
+  byte(): Tensor { return m.to(this, "uint8"); }
   clone(): Tensor { return s.clone(this); }
   contiguous(): Tensor { return s.contiguous(this); }
   /** Writes `src` (broadcast, cast) into this tensor's elements in place; returns this. */

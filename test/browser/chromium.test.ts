@@ -108,6 +108,17 @@ for (const backend of ["js", "wasm"]) {
   });
 }
 
+for (const backend of ["js", "wasm"]) {
+  test(`the six memory loops of test/memory-loops.test.ts run flat in Chromium [${backend}]`, { timeout: 600_000 }, async (t) => {
+    const results = await call<SuiteResult[]>("memoryLoops", backend);
+    assert.equal(results.length, 1, `one memory-loop suite for ${backend}, got ${results.map((r) => r.suite)}`);
+    const [r] = results;
+    assert.deepEqual(r.failures, [], `${r.failures.length} of ${r.passed + r.failures.length} loops failed`);
+    assert.equal(r.passed, 6);
+    t.diagnostic(`${r.passed} loops flat`);
+  });
+}
+
 test("plot: a figure renders to SVG and, through a canvas, to PNG in Chromium", async () => {
   const r = await call<{ svgStart: string; svgHasTitle: boolean; pngMagic: number[]; width: number; height: number }>("plot");
   assert.equal(r.svgStart, "<svg");

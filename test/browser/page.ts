@@ -4,6 +4,7 @@
 import * as ds from "../../src/index.js";
 import { runSuites } from "./shims/node-test.js";
 import "../fixtures.test.js"; // registers its suites (one per backend) with the node:test shim
+import { memoryLoops } from "./memory-page.js";
 
 const { nn, optim, data, train } = ds;
 
@@ -18,7 +19,7 @@ const nextTask = () => new Promise<void>((resolve) => {
 
 /** The op fixture suite (PyTorch values and gradients) on one backend. */
 async function fixtures(backend: string) {
-  const results = await runSuites((title) => title.endsWith(`[${backend}]`));
+  const results = await runSuites((title) => title.startsWith("fixtures") && title.endsWith(`[${backend}]`));
   return { backends: ds.backends(), results };
 }
 
@@ -72,5 +73,5 @@ async function plot() {
   return { svgStart: svg.slice(0, 4), svgHasTitle: svg.includes(">loss<"), pngMagic: Array.from(png.subarray(1, 4)), width: be.getUint32(16), height: be.getUint32(20) };
 }
 
-(globalThis as unknown as { dsTests: object }).dsTests = { fixtures, digits, memory, plot };
+(globalThis as unknown as { dsTests: object }).dsTests = { fixtures, digits, memory, memoryLoops, plot };
 document.title = "deepscript tests: ready";

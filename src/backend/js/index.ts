@@ -2,7 +2,9 @@
 // everywhere; every faster backend is tested against it.
 import type { Backend, Storage, View, Target } from "../backend.js";
 import type { Kernel } from "../../ir/expr.js";
-import { arrayFor, type DType, type TypedArray } from "../../core/dtype.js";
+import { arrayFor, storeValues, type DType, type TypedArray } from "../../core/dtype.js";
+import { roundHalf } from "../../core/half.js";
+import * as ir from "../../ir/expr.js";
 import { contiguousStrides, sizeOf } from "../../core/shape.js";
 import { IndexError, MemoryError } from "../../core/errors.js";
 import { KernelCache } from "./kernels.js";
@@ -15,6 +17,10 @@ export class JsStorage implements Storage {
   get length(): number {
     return this.data ? this.data.length : 0;
   }
+}
+
+function roundAll(a: TypedArray): void {
+  for (let i = 0; i < a.length; i++) a[i] = roundHalf(a[i]);
 }
 
 function dataOf(s: Storage): TypedArray {
@@ -39,8 +45,7 @@ export class JsBackend implements Backend {
 
   fromArray(dtype: DType, data: ArrayLike<number>): Storage {
     const arr = arrayFor(dtype, data.length);
-    if (dtype === "bool") for (let i = 0; i < data.length; i++) arr[i] = data[i] ? 1 : 0;
-    else arr.set(data as ArrayLike<number>);
+    storeValues(dtype, arr, data);
     return new JsStorage(dtype, arr);
   }
 
@@ -74,13 +79,17 @@ export class JsBackend implements Backend {
       const K = sizeOf(keptShape), R0 = sizeOf(outerShape);
       const result = new JsStorage(kernel.dtype, arrayFor(kernel.dtype, K));
       this.kernels.getReduce(kernel, inputs.length)(result.data!, arrs, offs, kept, red, K, sizeOf(redShape) === 0 ? 0 : R0, Rn, rs);
+      if (kernel.dtype === "float16") roundAll(result.data!);
       if (!out) return result;
       const t = offsetTable(out.shape, out.strides, out.offset);
       const o = dataOf(out.storage);
-      for (let i = 0; i < t.length; i++) o[t[i]] = result.data![i];
+      const half = out.storage.dtype === "float16";
+      for (let i = 0; i < t.length; i++) o[t[i]] = half ? roundHalf(result.data![i]) : result.data![i];
       return out.storage;
     }
     const target = out ?? { storage: this.alloc(kernel.dtype, sizeOf(shape)), shape, strides: contiguousStrides(shape), offset: 0 };
+    // A Float32Array rounds to float32 on store; a float16 storage's store also rounds to half.
+    if (target.storage.dtype === "float16" && !(kernel.expr.kind === "cast" && kernel.expr.to === "float16")) kernel = { ...kernel, expr: ir.cast("float16", kernel.expr) };
     const c = collapseDims(shape, [target.strides, ...inputs.map((v) => v.strides)]);
     this.kernels.getElementwise(kernel, inputs.length)(dataOf(target.storage), target.offset, c.strides[0], c.shape, arrs, offs, c.strides.slice(1));
     return target.storage;
@@ -134,7 +143,8 @@ export class JsBackend implements Backend {
     const T = dataOf(target.storage), S = dataOf(src.storage);
     const tt = offsetTable(src.shape, target.strides, target.offset);
     const st = offsetTable(src.shape, src.strides, src.offset);
-    for (let i = 0; i < tt.length; i++) T[tt[i]] += S[st[i]];
+    if (target.storage.dtype === "float16") for (let i = 0; i < tt.length; i++) T[tt[i]] = roundHalf(T[tt[i]] + S[st[i]]);
+    else for (let i = 0; i < tt.length; i++) T[tt[i]] += S[st[i]];
   }
 
   cumsum(x: View, dim: number, dtype: DType): Storage {

@@ -4,6 +4,7 @@ import { exprKey, type Kernel, type ReduceOp } from "../../ir/expr.js";
 import type { TypedArray } from "../../core/dtype.js";
 import { canGenerateCode, exprClosure, exprSource } from "./render.js";
 import { erf, rint } from "./math.js";
+import { roundHalf } from "../../core/half.js";
 import { offsetTable } from "./strided.js";
 
 /** (out, outOffset, outStrides, shape, inputs, inputOffsets, inputStrides) over collapsed dims. */
@@ -130,7 +131,7 @@ export class KernelCache {
     let fn = this.elementwise.get(key);
     if (!fn) {
       fn = this.codegen && canGenerateCode()
-        ? (new Function("rint", "erf", elementwiseSource(exprSource(kernel.expr), nIn))(rint, erf) as ElementwiseFn)
+        ? (new Function("rint", "erf", "f16", elementwiseSource(exprSource(kernel.expr), nIn))(rint, erf, roundHalf) as ElementwiseFn)
         : closureElementwise(kernel);
       this.elementwise.set(key, fn);
     }
@@ -143,7 +144,7 @@ export class KernelCache {
     let fn = this.reduction.get(key);
     if (!fn) {
       fn = this.codegen && canGenerateCode()
-        ? (new Function("rint", "erf", reduceSource(exprSource(kernel.expr), nIn, op))(rint, erf) as ReduceFn)
+        ? (new Function("rint", "erf", "f16", reduceSource(exprSource(kernel.expr), nIn, op))(rint, erf, roundHalf) as ReduceFn)
         : closureReduce(kernel);
       this.reduction.set(key, fn);
     }

@@ -3,6 +3,7 @@
 import type { Expr, UnaryOp, BinaryOp } from "../../ir/expr.js";
 import type { DType } from "../../core/dtype.js";
 import { erf, rint } from "./math.js";
+import { roundHalf } from "../../core/half.js";
 
 const UNARY_SRC: Record<UnaryOp, (a: string) => string> = {
   neg: (a) => `(-${a})`,
@@ -55,7 +56,10 @@ const BINARY_SRC: Record<BinaryOp, (a: string, b: string) => string> = {
 const CAST_SRC: Record<DType, (a: string) => string> = {
   float32: (a) => `Math.fround(${a})`,
   float64: (a) => a,
+  float16: (a) => `f16(${a})`,
   int32: (a) => `(${a} | 0)`,
+  // ToUint8: truncate toward zero, wrap mod 256, NaN and ±Infinity → 0 (PyTorch's float → uint8 on x86).
+  uint8: (a) => `((${a} | 0) & 255)`,
   bool: (a) => `(${a} !== 0 ? 1 : 0)`,
 };
 
@@ -92,7 +96,8 @@ const BINARY_FN: Record<BinaryOp, (a: number, b: number) => number> = {
 };
 
 const CAST_FN: Record<DType, (a: number) => number> = {
-  float32: Math.fround, float64: (a) => a, int32: (a) => a | 0, bool: (a) => (a !== 0 ? 1 : 0),
+  float32: Math.fround, float64: (a) => a, float16: roundHalf, int32: (a) => a | 0, uint8: (a) => (a | 0) & 255,
+  bool: (a) => (a !== 0 ? 1 : 0),
 };
 
 /** A closure that evaluates `e` given the input values of one element. */

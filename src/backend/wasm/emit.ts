@@ -4,6 +4,7 @@
 import type { DType } from "../../core/dtype.js";
 import type { Expr, UnaryOp, BinaryOp } from "../../ir/expr.js";
 import { erf } from "../js/math.js";
+import { roundHalf } from "../../core/half.js";
 import { F64, Fn, V128, op, simd, type ValType } from "./asm.js";
 
 /** The JS math every kernel module imports (same order everywhere, so the indices are fixed). */
@@ -18,6 +19,8 @@ const MATH: { name: string; fn: (...a: number[]) => number; arity: number }[] = 
   { name: "asin", fn: Math.asin, arity: 1 }, { name: "acos", fn: Math.acos, arity: 1 },
   { name: "sinh", fn: Math.sinh, arity: 1 }, { name: "cosh", fn: Math.cosh, arity: 1 },
   { name: "atan2", fn: Math.atan2, arity: 2 }, { name: "hypot", fn: Math.hypot, arity: 2 },
+  // Rounding to float16 (core/half.ts), for stores into float16 storage and casts to float16.
+  { name: "f16", fn: roundHalf, arity: 1 },
 ];
 const MATH_INDEX = new Map(MATH.map((m, i) => [m.name, i]));
 
@@ -42,10 +45,10 @@ function toInt32(f: Fn): void {
 export function loadScalar(f: Fn, dtype: DType, ptr: number, offset = 0): void {
   f.get(ptr);
   switch (dtype) {
-    case "float32": f.mem(op.f32Load, 2, offset).emit(op.f64PromoteF32); break;
+    case "float32": case "float16": f.mem(op.f32Load, 2, offset).emit(op.f64PromoteF32); break;
     case "float64": f.mem(op.f64Load, 3, offset); break;
     case "int32": f.mem(op.i32Load, 2, offset).emit(op.f64ConvertI32S); break;
-    case "bool": f.mem(op.i32Load8u, 0, offset).emit(op.f64ConvertI32U); break;
+    case "bool": case "uint8": f.mem(op.i32Load8u, 0, offset).emit(op.f64ConvertI32U); break;
   }
 }
 
@@ -54,9 +57,11 @@ export function storeScalar(f: Fn, dtype: DType, ptr: number, value: number): vo
   f.get(ptr).get(value);
   switch (dtype) {
     case "float32": f.emit(op.f32DemoteF64).mem(op.f32Store, 2); break;
+    case "float16": callMath(f, "f16"); f.emit(op.f32DemoteF64).mem(op.f32Store, 2); break;
     case "float64": f.mem(op.f64Store, 3); break;
     case "int32": toInt32(f); f.mem(op.i32Store, 2); break;
-    case "bool": toInt32(f); f.mem(op.i32Store8, 0); break;
+    // store8 keeps the low byte: ToUint8, as a Uint8Array store.
+    case "bool": case "uint8": toInt32(f); f.mem(op.i32Store8, 0); break;
   }
 }
 
@@ -162,7 +167,9 @@ export function emitScalar(f: Fn, e: Expr, ops: Operands): void {
     case "cast":
       emitScalar(f, e.a, ops);
       if (e.to === "float32") f.emit(op.f32DemoteF64, op.f64PromoteF32);
+      else if (e.to === "float16") callMath(f, "f16");
       else if (e.to === "int32") { toInt32(f); f.emit(op.f64ConvertI32S); }
+      else if (e.to === "uint8") { toInt32(f); f.i32(255).emit(op.i32And, op.f64ConvertI32U); }
       else if (e.to === "bool") { f.f64(0); cmp(f, op.f64Ne); }
       return;
   }

@@ -2,7 +2,7 @@
 // WebAssembly (SIMD128 where it pays: GEMM, float32 elementwise), checked against the js backend.
 import type { Backend, Storage, View, Target } from "../backend.js";
 import type { Kernel } from "../../ir/expr.js";
-import { bytesPer, type DType, type TypedArray } from "../../core/dtype.js";
+import { bytesPer, storeValues, type DType, type TypedArray } from "../../core/dtype.js";
 import { contiguousStrides, sizeOf } from "../../core/shape.js";
 import { runtimeFeatures } from "../features.js";
 import { IndexError } from "../../core/errors.js";
@@ -59,9 +59,7 @@ export class WasmBackend implements Backend {
 
   fromArray(dtype: DType, data: ArrayLike<number>): Storage {
     const s = this.alloc(dtype, data.length) as WasmStorage;
-    const arr = storageArray(this.heap, s);
-    if (dtype === "bool") for (let i = 0; i < data.length; i++) arr[i] = data[i] ? 1 : 0;
-    else arr.set(data);
+    storeValues(dtype, storageArray(this.heap, s), data);
     return s;
   }
 

@@ -273,7 +273,8 @@ function scatterFn(dtype: DType, mode: "set" | "add", D: number): Fn {
           case "float32": f.mem(op.f32Load, 2).get(q[2]).mem(op.f32Load, 2).emit(op.f32Add).mem(op.f32Store, 2); break;
           case "float64": f.mem(op.f64Load, 3).get(q[2]).mem(op.f64Load, 3).emit(op.f64Add).mem(op.f64Store, 3); break;
           case "int32": f.mem(op.i32Load, 2).get(q[2]).mem(op.i32Load, 2).emit(op.i32Add).mem(op.i32Store, 2); break;
-          case "bool": f.mem(op.i32Load8u, 0).get(q[2]).mem(op.i32Load8u, 0).emit(op.i32Add).mem(op.i32Store8, 0); break;
+          case "bool": case "uint8": f.mem(op.i32Load8u, 0).get(q[2]).mem(op.i32Load8u, 0).emit(op.i32Add).mem(op.i32Store8, 0); break;
+          case "float16": throw new Error("float16 scatter-add runs in float32 (prims/indexing.ts)");
         }
       }
       for (let k = 0; k < 3; k++) f.addTo(q[k], () => f.get(st[k]));

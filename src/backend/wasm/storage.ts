@@ -23,10 +23,10 @@ export function live(s: Storage, op = "wasm backend"): WasmStorage {
 /** The whole memory as an array of `dtype` (index = byte address / element size). */
 export function heapArray(heap: Heap, dtype: DType): TypedArray {
   switch (dtype) {
-    case "float32": return heap.f32;
+    case "float32": case "float16": return heap.f32;
     case "float64": return heap.f64;
     case "int32": return heap.i32;
-    case "bool": return heap.u8;
+    case "bool": case "uint8": return heap.u8;
   }
 }
 
