@@ -13,6 +13,8 @@ Files (all made by torch.save's default zip format, pickle protocol 2, unless sa
                   after a 4th Adam step on the batch stored there
   dtypes.pt       one tensor per storage type: float32 float64 float16 bfloat16 int64 int32 int16
                   int8 uint8 bool, a 0-d tensor and an empty one
+  dtypes_big.pt   dtypes.pt as a big-endian machine writes it (torch >= 2.1: a byteorder member
+                  saying "big", every storage's elements byte-swapped)
   views.pt        a non-contiguous view (transpose), a strided slice with a storage offset, two
                   tensors sharing one storage, an expanded (stride 0) tensor, an nn.Parameter
   proto4.pt       the mlp state_dict saved with pickle_protocol=4 (FRAME, MEMOIZE, SHORT_BINUNICODE ...)
@@ -122,6 +124,33 @@ dtypes = {
 torch.save(dtypes, path("dtypes.pt"))
 expected["dtypes"] = describe_sd(dtypes)
 torch.save({"too_big": torch.tensor([2 ** 31], dtype=torch.int64)}, path("int64_overflow.pt"))
+
+
+
+def big_endian(src, dst):
+    """src with every storage's elements byte-swapped and byteorder "big", as a big-endian torch writes it."""
+    import pickle
+    z = zipfile.ZipFile(path(src))
+    prefix = [n for n in z.namelist() if n.endswith("/data.pkl")][0][:-len("data.pkl")]
+    sizes = {}
+
+    class Rec(pickle.Unpickler):  # our own file: the real classes may be looked up
+        def persistent_load(self, pid):
+            sizes[pid[2]] = pid[1](0).element_size()
+            return pid[1](pid[4])
+    Rec(io.BytesIO(z.read(prefix + "data.pkl"))).load()
+    with zipfile.ZipFile(path(dst), "w", zipfile.ZIP_STORED) as out:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            key = info.filename[len(prefix + "data/"):] if info.filename.startswith(prefix + "data/") else None
+            if key is not None:
+                n = sizes[key]
+                data = b"".join(data[i:i + n][::-1] for i in range(0, len(data), n))
+            out.writestr(info.filename, data)
+        out.writestr(prefix + "byteorder", "big")
+
+
+big_endian("dtypes.pt", "dtypes_big.pt")
 
 # --- views and shared storage -----------------------------------------------------------------------
 m = torch.arange(24, dtype=torch.float32).reshape(4, 6)

@@ -282,11 +282,12 @@ function plan(storage: unknown, offset: unknown, size: unknown, stride: unknown,
 function decodeStorage(bytes: Uint8Array, s: Storage, bigEndian: boolean, fail: (r: string) => FileError): TypedArray {
   let raw = readZipEntry(bytes, s.entry, fail);
   const size = s.type.size, n = s.numel;
-  // A typed-array view needs an aligned offset, and big-endian bytes need swapping: copy then.
+  // A typed-array view needs an aligned offset, and big-endian bytes need swapping: copy then
+  // (with the constructor: slice() of a Node Buffer is a view of the same memory).
   if (bigEndian && size > 1) {
-    raw = raw.slice();
+    raw = new Uint8Array(raw);
     for (let i = 0; i < raw.length; i += size) raw.subarray(i, i + size).reverse();
-  } else if ((raw.byteOffset % size) !== 0) raw = raw.slice();
+  } else if ((raw.byteOffset % size) !== 0) raw = new Uint8Array(raw);
   const buf = raw.buffer, at = raw.byteOffset;
   const bad = (i: number, v: unknown, why: string) => fail(`storage ${s.key} (${s.type.dtype}) element ${i} = ${v} ${why}`);
   switch (s.type.dtype) {
