@@ -27,6 +27,7 @@ const EXPECTED = JSON.parse(readFileSync(fix("torch.json"), "utf8")) as {
   dtypes: Sd;
   views: Sd;
   evil: Record<string, string>;
+  optimizers: Record<string, { class: "SGD" | "AdamW" | "RMSprop" | "Adagrad"; next: Sd }>;
 };
 
 // The dtype each torch dtype loads as.
@@ -112,6 +113,23 @@ test("a checkpoint dict: plain values, the model, and PyTorch's Adam state resum
   for (const [k, d] of Object.entries(E.next)) assertClose(after[k], d.values, { rtol: 0, atol: 1e-6, msg: k });
   // And the step moved them: the comparison is not with the loaded values.
   assert.ok(Object.entries(E.model).some(([k, d]) => Math.abs(after[k].dataSync()[0] - d.values[0]) > 1e-5));
+});
+
+test("SGD (nesterov), AdamW (amsgrad), RMSprop (centered, momentum) and Adagrad state dicts from PyTorch resume to its next step", () => {
+  const E = EXPECTED.checkpoint;
+  for (const [name, { class: cls, next }] of Object.entries(EXPECTED.optimizers)) {
+    const ckpt = io.loadTorch<{ model: ds.nn.StateDict; optimizer: ds.optim.OptimizerStateDict }>(fix(`optim_${name}.pt`));
+    const net = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3));
+    // Hyperparameters other than the class's defaults come from the file.
+    const opt = new optim[cls](net.parameters(), {});
+    net.loadStateDict(ckpt.model);
+    opt.loadStateDict(ckpt.optimizer);
+    opt.zeroGrad();
+    nn.functional.mse(net.call(tensorOf(E.x)), tensorOf(E.t)).backward();
+    opt.step();
+    const after = net.stateDict();
+    for (const [k, d] of Object.entries(next)) assertClose(after[k], d.values, { rtol: 0, atol: 1e-6, msg: `${name} ${k}` });
+  }
 });
 
 test("every storage dtype: float16/bfloat16 → float32 exactly, int64 and small ints → int32, uint8 → int32, bool", () => {

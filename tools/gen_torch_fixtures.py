@@ -11,9 +11,15 @@ Files (all made by torch.save's default zip format, pickle protocol 2, unless sa
                   "note": "adam run", "losses": [3 floats], "flags": (True, None), "big": 2**40,
                   "ratio": -0.125, "blob": b"\\x00\\xffbytes"} ; "next" in torch.json: the parameters
                   after a 4th Adam step on the batch stored there
+  optim_<name>.pt {"model", "optimizer"} after 3 steps of SGD (nesterov, weight decay), AdamW (amsgrad),
+                  RMSprop (centered, momentum), Adagrad (lr_decay, initial accumulator), on the same
+                  batch; torch.json has each one's parameters after a 4th step
   dtypes.pt       one tensor per storage type: float32 float64 float16 bfloat16 int64 int32 int16
                   int8 uint8 bool, a 0-d tensor and an empty one
-  dtypes_big.pt   dtypes.pt as a big-endian machine writes it (torch >= 2.1: a byteorder member
+  dtypes_big.pt   optim_<name>.pt {"model", "optimizer"} after 3 steps of SGD (nesterov, weight decay), AdamW (amsgrad),
+                  RMSprop (centered, momentum), Adagrad (lr_decay, initial accumulator), on the same
+                  batch; torch.json has each one's parameters after a 4th step
+  dtypes.pt as a big-endian machine writes it (torch >= 2.1: a byteorder member
                   saying "big", every storage's elements byte-swapped)
   views.pt        a non-contiguous view (transpose), a strided slice with a storage offset, two
                   tensors sharing one storage, an expanded (stride 0) tensor, an nn.Parameter
@@ -105,6 +111,28 @@ opt.zero_grad()
 nn.functional.mse_loss(net(xs), ts).backward()
 opt.step()
 expected["checkpoint"]["next"] = describe_sd(net.state_dict())
+
+# --- the other optimizers: 3 steps saved, the 4th step's parameters expected ---------------------
+OPTIMIZERS = {
+    "sgd": lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
+    "adamw_amsgrad": lambda ps: torch.optim.AdamW(ps, lr=0.01, weight_decay=0.05, amsgrad=True),
+    "rmsprop": lambda ps: torch.optim.RMSprop(ps, lr=0.01, momentum=0.5, centered=True),
+    "adagrad": lambda ps: torch.optim.Adagrad(ps, lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1),
+}
+expected["optimizers"] = {}
+for name, make in OPTIMIZERS.items():
+    torch.manual_seed(1)
+    net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    o = make(net.parameters())
+    for _ in range(3):
+        o.zero_grad()
+        nn.functional.mse_loss(net(xs), ts).backward()
+        o.step()
+    torch.save({"model": net.state_dict(), "optimizer": o.state_dict()}, path(f"optim_{name}.pt"))
+    o.zero_grad()
+    nn.functional.mse_loss(net(xs), ts).backward()
+    o.step()
+    expected["optimizers"][name] = {"class": type(o).__name__, "next": describe_sd(net.state_dict())}
 
 # --- every storage dtype --------------------------------------------------------------------------
 base = torch.tensor([0.0, 1.5, -2.25, 3.0e-3, 65504.0, -1.0e-5, 7.0, 0.1])

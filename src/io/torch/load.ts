@@ -93,7 +93,7 @@ class TensorPlan {
  * (loadStateDict, an optimizer's loadStateDict) checks what it gets. Without one: {@link TorchValue}.
  * @example
  * model.loadStateDict(await io.loadTorch("mlp.pt"));
- * const ckpt = await io.loadTorch<{ model: nn.StateDict; optimizer: optim.OptimizerStateDict; epoch: number }>("checkpoint.pt");
+ * const ckpt = await io.loadTorch<{ model: nn.StateDict; optimizer: optim.OptimizerStateDict; epoch: number }>("ckpt.pt");
  * model.loadStateDict(ckpt.model); opt.loadStateDict(ckpt.optimizer);
  */
 export function loadTorch<T = TorchValue>(src: SyncSource): T;
