@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { zipSync } from "fflate";
+import { inflateSync, zipSync } from "fflate";
 import * as ds from "../src/index.js";
 import { assertClose } from "./helpers/assert.js";
 
@@ -219,6 +219,11 @@ const floats = (...v: number[]) => new Uint8Array(Float32Array.from(v).buffer);
 test("hand-made archives: a deflated member reads the same; a big-endian archive is byte-swapped", () => {
   const ok = archive("ok.pt", { "archive/data.pkl": tensorPkl("0", 4, 1, [3], [1]), "archive/data/0": floats(1, 2, 3, 4), "archive/version": new TextEncoder().encode("3\n") }, 6);
   assert.deepEqual(io.loadTorch<Record<string, ds.Tensor>>(ok).w.toArray(), [2, 3, 4]);
+  // Node's zlib inflates by default; outside Node the asynchronous form brings fflate's; with none, a FileError.
+  const bytes = new Uint8Array(readFileSync(ok));
+  const fflate = (raw: Uint8Array, size: number) => inflateSync(raw, { out: new Uint8Array(size) });
+  assert.deepEqual((io.decodeTorch(bytes, "ok.pt", "loadTorch", fflate) as Record<string, ds.Tensor>).w.toArray(), [2, 3, 4]);
+  assert.throws(() => io.decodeTorch(bytes, "ok.pt", "loadTorch", null), /ok\.pt: member "archive\/(data\.pkl|version)" is deflate-compressed, which only the asynchronous form can read here/);
 
   // torch >= 2.1 writes byteorder; a big-endian machine's storages are big-endian (made by
   // tools/gen_torch_fixtures.py from dtypes.pt, swapping each storage's elements).

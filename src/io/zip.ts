@@ -2,9 +2,19 @@
 // is trusted only after every entry is checked against the file (its local header, its data
 // range, no two entries overlapping), and a member's bytes are checked against the declared size
 // and CRC-32 when read. Stored members are views into the archive (no copy); deflated ones are
-// inflated (fflate) into a buffer of exactly the declared size. Multi-disk and encrypted
-// archives and other compression methods are refused.
-import { inflateSync } from "fflate";
+// inflated by the caller's Inflate, or by Node's zlib (looked up on use, never imported, so the
+// module loads in a page and bundles carry no inflater). Multi-disk and encrypted archives and
+// other compression methods are refused.
+import { nodeBuiltin } from "../core/source.js";
+
+/** Raw deflate data → at most `size` bytes (more is an error or is cut; the CRC check follows). */
+export type Inflate = (raw: Uint8Array, size: number) => Uint8Array;
+
+/** Node's zlib as an Inflate (stopping at the declared size), or undefined outside Node. */
+export function nodeInflate(): Inflate | undefined {
+  const z = nodeBuiltin<typeof import("node:zlib")>("node:zlib");
+  return z && ((raw, size) => z.inflateRawSync(raw, { maxOutputLength: Math.max(1, size) }));
+}
 
 /** One member of an archive, as its central directory declares it (checked against its local header). */
 export interface ZipEntry {
@@ -147,16 +157,20 @@ export function readZipDirectory(bytes: Uint8Array, fail: (reason: string) => Er
   return entries;
 }
 
-/** A member's bytes, checked against its declared size and CRC-32 (a view into `bytes` when stored). */
-export function readZipEntry(bytes: Uint8Array, e: ZipEntry, fail: (reason: string) => Error): Uint8Array {
+/**
+ * A member's bytes, checked against its declared size and CRC-32 (a view into `bytes` when
+ * stored). A deflated member needs `inflate` (default: Node's zlib; null, or none, is an error).
+ */
+export function readZipEntry(bytes: Uint8Array, e: ZipEntry, fail: (reason: string) => Error, inflate: Inflate | null = nodeInflate() ?? null): Uint8Array {
   const raw = bytes.subarray(e.dataStart, e.dataStart + e.compressedSize);
   let out: Uint8Array;
   if (e.method === 0) out = raw;
   else {
+    if (!inflate) throw fail(`member ${JSON.stringify(e.name)} is deflate-compressed, which only the asynchronous form can read here (pass a URL, Response, Blob or File and await the result)`);
     try {
-      out = inflateSync(raw, { out: new Uint8Array(e.size) });
+      out = inflate(raw, e.size);
     } catch (err) {
-      throw fail(`member ${JSON.stringify(e.name)} is not valid deflate data (${(err as Error)?.message ?? err})`);
+      throw fail(`member ${JSON.stringify(e.name)} does not inflate to its declared ${e.size} bytes (${(err as Error)?.message ?? err})`);
     }
     if (out.length !== e.size) throw fail(`member ${JSON.stringify(e.name)} inflates to ${out.length} bytes, but declares ${e.size}`);
   }

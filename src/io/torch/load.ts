@@ -7,12 +7,12 @@
 // against its storage) and decoded only once the whole file has been read and checked.
 import { ArgumentError, DeepScriptError, FileError } from "../../core/errors.js";
 import type { DType, TypedArray } from "../../core/dtype.js";
-import { withSource, type AsyncSource, type FileSource, type SyncSource } from "../../core/source.js";
+import { checkSource, isSyncSource, readSource, readSourceSync, sourceName, type AsyncSource, type FileSource, type SyncSource } from "../../core/source.js";
 import { Tensor } from "../../tensor/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { reshape } from "../../ops/shape.js";
 import { halfToFloat } from "../safetensors.js";
-import { readZipDirectory, readZipEntry, type ZipEntry } from "../zip.js";
+import { nodeInflate, readZipDirectory, readZipEntry, type Inflate, type ZipEntry } from "../zip.js";
 import { PickleGlobal, isTuple, kind, unpickle } from "./pickle.js";
 
 /** A value of a torch.save file as loadTorch returns it. */
@@ -100,15 +100,26 @@ export function loadTorch<T = TorchValue>(src: SyncSource): T;
 export function loadTorch<T = TorchValue>(src: AsyncSource): Promise<T>;
 export function loadTorch<T = TorchValue>(src: FileSource): T | Promise<T>;
 export function loadTorch<T = TorchValue>(src: FileSource, ...rest: unknown[]): T | Promise<T> {
-  if (rest.length) throw new ArgumentError("loadTorch", `takes one argument (the file), got ${rest.length + 1}`);
-  return withSource("loadTorch", src, (bytes, name) => decodeTorch(bytes, name) as T);
+  const op = "loadTorch";
+  if (rest.length) throw new ArgumentError(op, `takes one argument (the file), got ${rest.length + 1}`);
+  checkSource(op, src);
+  if (isSyncSource(src)) return decodeTorch(readSourceSync(op, src), sourceName(src), op) as T;
+  // torch.save stores members uncompressed; a re-zipped file may deflate them. Outside Node
+  // that needs fflate, imported only here (its own chunk in a bundle).
+  return readSource(op, src).then(async (bytes) => {
+    const inflate: Inflate = nodeInflate() ?? (await import("fflate").then((f) => (raw: Uint8Array, size: number) => f.inflateSync(raw, { out: new Uint8Array(size) })));
+    return decodeTorch(bytes, sourceName(src), op, inflate) as T;
+  });
 }
 
-/** decodeTorch for the bytes of a torch.save file; `name` names it in errors. */
-export function decodeTorch(bytes: Uint8Array, name = "<bytes>", op = "loadTorch"): TorchValue {
+/**
+ * loadTorch on the bytes of a torch.save file; `name` names it in errors. Deflated members (not
+ * torch.save's own) need `inflate` (default: Node's zlib; null: none, so they are refused).
+ */
+export function decodeTorch(bytes: Uint8Array, name = "<bytes>", op = "loadTorch", inflate: Inflate | null = nodeInflate() ?? null): TorchValue {
   const fail = (reason: string) => new FileError(op, name, reason);
   try {
-    return decode(bytes, fail);
+    return decode(bytes, fail, inflate);
   } catch (e) {
     if (e instanceof DeepScriptError) throw e;
     // Nothing else should escape; if it does, it still names the file.
@@ -116,7 +127,7 @@ export function decodeTorch(bytes: Uint8Array, name = "<bytes>", op = "loadTorch
   }
 }
 
-function decode(bytes: Uint8Array, fail: (reason: string) => FileError): TorchValue {
+function decode(bytes: Uint8Array, fail: (reason: string) => FileError, inflate: Inflate | null): TorchValue {
   if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) {
     throw fail("is in the legacy torch.save format (PyTorch < 1.6, or _use_new_zipfile_serialization=False), which is not read: re-save it with a current PyTorch (torch.save(torch.load(f), f)), or as safetensors");
   }
@@ -132,7 +143,7 @@ function decode(bytes: Uint8Array, fail: (reason: string) => FileError): TorchVa
   const prefix = pkls[0].slice(0, -"data.pkl".length);
   const member = (n: string) => {
     const e = entries.get(prefix + n);
-    return e ? readZipEntry(bytes, e, fail) : undefined;
+    return e ? readZipEntry(bytes, e, fail, inflate) : undefined;
   };
   const ascii = (b: Uint8Array) => String.fromCharCode(...b.subarray(0, 64)).trim();
   const version = member("version");
@@ -168,7 +179,7 @@ function decode(bytes: Uint8Array, fail: (reason: string) => FileError): TorchVa
   if (total > TORCH_LIMITS.expansion * stored + 2 ** 20) {
     throw fail(`its tensors hold ${total} elements from ${stored} stored ones: more than ${TORCH_LIMITS.expansion}× (expanded views repeat storage elements; deepscript copies them)`);
   }
-  for (const s of storages.values()) s.values = decodeStorage(bytes, s, bigEndian, fail);
+  for (const s of storages.values()) s.values = decodeStorage(readZipEntry(bytes, s.entry, fail, inflate), s, bigEndian, fail);
   return finish(value, fail);
 }
 
@@ -279,8 +290,8 @@ function plan(storage: unknown, offset: unknown, size: unknown, stride: unknown,
 }
 
 // The storage's bytes as the typed array of its loaded dtype (checked: bool bytes, int64 range).
-function decodeStorage(bytes: Uint8Array, s: Storage, bigEndian: boolean, fail: (r: string) => FileError): TypedArray {
-  let raw = readZipEntry(bytes, s.entry, fail);
+function decodeStorage(member: Uint8Array, s: Storage, bigEndian: boolean, fail: (r: string) => FileError): TypedArray {
+  let raw = member;
   const size = s.type.size, n = s.numel;
   // A typed-array view needs an aligned offset, and big-endian bytes need swapping: copy then
   // (with the constructor: slice() of a Node Buffer is a view of the same memory).
