@@ -291,6 +291,8 @@ test("hostile pickles: cycles, depth, memo misuse, refused opcodes, bad keys, ex
     ["nn.Module", pkl(GLOBAL("torch.nn.modules.linear", "Linear")), /refused global torch\.nn\.modules\.linear\.Linear/],
     ["expand bomb", tensorPkl("0", 4, 0, [255, 255, 255], [0, 0, 0]), /more than 16×/],
     ["bad pid", pkl(MARK, str("storage"), TUPLE, BINPERSID), /persistent id is a tuple of 1/],
+    ["long4", pkl(0x8b, u32(5000), new Uint8Array(5000)), /LONG4 integer of 5000 bytes/],
+    ["huge string", pkl(0x58, u32(0xfffffff0)), /truncated pickle: a string at byte 7 needs 4294967280 bytes, 1 remain/],
   ];
   for (const [what, p, reason] of cases) {
     const file = archive(`pkl_${what.replace(/ /g, "_")}.pt`, { "archive/data.pkl": p, ...storage });

@@ -153,7 +153,7 @@ function decode(bytes: Uint8Array, fail: (reason: string) => FileError, inflate:
   if (order && !bigEndian && ascii(order) !== "little") throw fail(`its ${prefix}byteorder is ${JSON.stringify(ascii(order))}, expected "little" or "big"`);
 
   const storages = new Map<string, Storage>();
-  const plans: TensorPlan[] = [];
+  const plans = new Set<TensorPlan>();
   const value = unpickle(member("data.pkl")!, {
     allowGlobal: (module, n) => {
       if (module === "torch" && UNSUPPORTED_STORAGES.has(n)) throw fail(`holds a torch.${n}, a storage type deepscript has no dtype for`);
@@ -162,7 +162,7 @@ function decode(bytes: Uint8Array, fail: (reason: string) => FileError, inflate:
     persistentLoad: (pid) => storageFor(pid, storages, entries, prefix, fail),
     reduce: (fn, args) => {
       const p = reduce(fn, args, fail);
-      if (p instanceof TensorPlan) plans.push(p);
+      if (p instanceof TensorPlan) plans.add(p); // a Set: _rebuild_parameter returns its tensor's plan again
       return p;
     },
     build: (obj, state) => {

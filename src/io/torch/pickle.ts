@@ -184,6 +184,8 @@ export function unpickle(data: Uint8Array, hooks: PickleHooks, fail: (reason: st
       case 0x8b: { // LONG4
         const n = i32();
         if (n < 0) throw fail("corrupt pickle: LONG4 with a negative length");
+        // Converting n bytes costs O(n²); no number in a checkpoint needs more than a few.
+        if (n > 1024) throw fail(`a LONG4 integer of ${n} bytes (at most 1024 are read)`);
         stack.push(long(bytesOf(n)));
         break;
       }
