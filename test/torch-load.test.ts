@@ -161,8 +161,20 @@ test("malicious pickles (os.system, builtins.eval, a custom class' __reduce__) a
   }
 });
 
-test("the legacy (pre-1.6) format and non-torch files are refused with a reason", () => {
-  throwsFile(() => io.loadTorch(fix("legacy.pt")), fix("legacy.pt"), /legacy torch\.save format.*re-save/);
+test("the legacy (pre-1.6, non-zip) format loads the same state dict; damaged legacy files and non-torch files are refused", () => {
+  assertStateDict(io.loadTorch(fix("legacy.pt")), EXPECTED.mlp.state);
+  const legacy = new Uint8Array(readFileSync(fix("legacy.pt")));
+  const damaged: [string, Uint8Array, RegExp][] = [
+    ["truncated", legacy.subarray(0, legacy.length - 10), /truncated: storage \d+ needs \d+ bytes/],
+    ["trailing", new Uint8Array([...legacy, 0]), /1 bytes after the last storage/],
+    ["header only", legacy.subarray(0, 15), /truncated pickle: it ends without STOP/],
+    ["other pickle", Uint8Array.from([0x80, 2, 0x4b, 7, 0x2e]), /a pickle, but not a torch\.save file/],
+  ];
+  for (const [what, b, reason] of damaged) {
+    const p = join(dir, `legacy-${what.replace(/ /g, "_")}.pt`);
+    writeFileSync(p, b);
+    throwsFile(() => io.loadTorch(p), p, reason);
+  }
   throwsFile(() => io.loadTorch(fix("torch.json")), fix("torch.json"), /not a torch\.save file/);
   const p = join(dir, "other.zip");
   writeFileSync(p, zipSync({ "a/b.txt": new Uint8Array([1]) }));

@@ -24,7 +24,7 @@ Files (all made by torch.save's default zip format, pickle protocol 2, unless sa
   views.pt        a non-contiguous view (transpose), a strided slice with a storage offset, two
                   tensors sharing one storage, an expanded (stride 0) tensor, an nn.Parameter
   proto4.pt       the mlp state_dict saved with pickle_protocol=4 (FRAME, MEMOIZE, SHORT_BINUNICODE ...)
-  legacy.pt       the mlp state_dict in the pre-1.6 format (_use_new_zipfile_serialization=False): refused
+  legacy.pt       the mlp state_dict in the pre-1.6 format (_use_new_zipfile_serialization=False)
   evil_*.pt       zip checkpoints whose pickle calls os.system / builtins.eval / a custom class'
                   __reduce__ : must be refused without running anything (the command would create
                   a file named PWNED in the working directory)

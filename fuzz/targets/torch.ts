@@ -1,6 +1,6 @@
 // Fuzz target: PyTorch torch.save zip files through io.loadTorch (src/io/torch/, src/io/zip.ts).
-// The corpus is the files PyTorch 1.13 wrote for the tests (tools/gen_torch_fixtures.py) plus one
-// re-zipped with deflate. Members carry CRC-32s, so blind byte edits mostly stop at the CRC check:
+// The corpus is the files PyTorch 1.13 wrote for the tests (tools/gen_torch_fixtures.py), a legacy
+// (non-zip) one among them, plus one re-zipped with deflate. Members carry CRC-32s, so blind byte edits mostly stop at the CRC check:
 // the structure-aware mutators edit a member (the pickle's opcodes and arguments, a storage's
 // bytes, the globals it names, version and byteorder) and re-zip it with fresh CRCs, so the
 // pickle machine and the tensor checks behind the zip are reached; others edit the zip's
@@ -12,7 +12,7 @@ import * as ds from "../../src/index.js";
 import type { FuzzTarget } from "../target.js";
 import { int, pick, type Rand } from "../mutators.js";
 
-const FILES = ["mlp", "cnn", "checkpoint", "dtypes", "dtypes_big", "views", "proto4", "optim_adamw_amsgrad"];
+const FILES = ["mlp", "cnn", "checkpoint", "dtypes", "dtypes_big", "views", "proto4", "optim_adamw_amsgrad", "legacy"];
 
 // The members of a zip, read with the library's own reader (src/io/zip.ts), or null when it refuses
 // the input. (Not fflate's unzipSync: on some corrupt archives it loops for minutes — a zip64
@@ -119,6 +119,8 @@ const MUTATORS: ((input: Uint8Array, rand: Rand) => Uint8Array)[] = [
   (b, r) => editMember(b, r, (n) => n.endsWith("/version") || n.endsWith("/byteorder") || isPkl(n), (_m, rand) => pick(rand, [latin1("big"), latin1("little"), latin1("9999999"), latin1(""), null])),
   (b, r) => editMember(b, r, () => true, () => null),
   zipField,
+  // A legacy file is pickles and storages in the open: edit its pickles' bytes directly.
+  (b, r) => (b[0] === 0x80 ? pick(r, [pickleInt, pickleBytes, swapGlobal])(b, r) : b),
 ];
 
 const target: FuzzTarget = {

@@ -1,10 +1,11 @@
-// io.loadTorch: PyTorch's torch.save files (the zip format of torch >= 1.6, .pt/.pth) read with
-// PyTorch's weights_only=True rules, without Python. The archive holds `<name>/data.pkl` (the
-// pickled object), `<name>/data/<key>` (one raw storage per key), `<name>/version` and, from
-// torch 2.1, `<name>/byteorder`. The pickle runs in a restricted unpickler (./pickle.ts) whose
-// only globals are the tensor rebuilders, OrderedDict, torch.Size, dtypes, devices and the
-// storage types; tensors are planned while unpickling (every size, stride and offset checked
-// against its storage) and decoded only once the whole file has been read and checked.
+// io.loadTorch: PyTorch's torch.save files (.pt/.pth) read with PyTorch's weights_only=True
+// rules, without Python. The zip format (torch >= 1.6) holds `<name>/data.pkl` (the pickled
+// object), `<name>/data/<key>` (one raw storage per key), `<name>/version` and, from torch 2.1,
+// `<name>/byteorder`; the legacy format (decodeLegacy) is pickles and storages one after another.
+// The pickle runs in a restricted unpickler (./pickle.ts) whose only globals are the tensor
+// rebuilders, OrderedDict, torch.Size, dtypes, devices and the storage types; tensors are planned
+// while unpickling (every size, stride and offset checked against its storage) and decoded only
+// once the whole file has been read and checked.
 import { ArgumentError, DeepScriptError, FileError } from "../../core/errors.js";
 import type { DType, TypedArray } from "../../core/dtype.js";
 import { checkSource, isSyncSource, readSource, readSourceSync, sourceName, type AsyncSource, type FileSource, type SyncSource } from "../../core/source.js";
@@ -12,8 +13,8 @@ import { Tensor } from "../../tensor/tensor.js";
 import { tensor } from "../../ops/creation.js";
 import { reshape } from "../../ops/shape.js";
 import { halfToFloat } from "../safetensors.js";
-import { nodeInflate, readZipDirectory, readZipEntry, type Inflate, type ZipEntry } from "../zip.js";
-import { PickleGlobal, isTuple, kind, unpickle } from "./pickle.js";
+import { nodeInflate, readZipDirectory, readZipEntry, type Inflate } from "../zip.js";
+import { PickleGlobal, isTuple, kind, unpickle, unpickleAt, type PickleHooks } from "./pickle.js";
 
 /** A value of a torch.save file as loadTorch returns it. */
 export type TorchValue = null | boolean | number | bigint | string | Uint8Array | Tensor | TorchValue[] | TorchDict;
@@ -65,7 +66,9 @@ const ALLOWED = new Set([
 /** One storage of the archive: `data/<key>`, its element type and count. */
 class Storage {
   values?: TypedArray;
-  constructor(readonly key: string, readonly type: StorageType, readonly numel: number, readonly entry: ZipEntry) {}
+  /** The storage's bytes (its zip member; in the legacy format, its range of the file). */
+  read?: () => Uint8Array;
+  constructor(readonly key: string, readonly type: StorageType, readonly numel: number) {}
 }
 
 /** A tensor to make once the whole file is checked: a strided view of a storage. */
@@ -78,7 +81,7 @@ class TensorPlan {
 }
 
 /**
- * Reads a `torch.save` file (`.pt`/`.pth`, the zip format of PyTorch >= 1.6) the way
+ * Reads a `torch.save` file (`.pt`/`.pth`: the zip format of PyTorch >= 1.6, and the legacy one) the way
  * `torch.load(f, weights_only=True)` does: tensors, numbers, strings, bytes, lists, tuples and
  * dicts; any other Python object (a global in the pickle such as `os.system` or a custom class) is
  * a FileError naming it, and nothing in the file is ever run. Dicts (state dicts, checkpoints)
@@ -128,9 +131,7 @@ export function decodeTorch(bytes: Uint8Array, name = "<bytes>", op = "loadTorch
 }
 
 function decode(bytes: Uint8Array, fail: (reason: string) => FileError, inflate: Inflate | null): TorchValue {
-  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) {
-    throw fail("is in the legacy torch.save format (PyTorch < 1.6, or _use_new_zipfile_serialization=False), which is not read: re-save it with a current PyTorch (torch.save(torch.load(f), f)), or as safetensors");
-  }
+  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5) return decodeLegacy(bytes, fail);
   if (bytes.length >= 262 && String.fromCharCode(...bytes.subarray(257, 262)) === "ustar") {
     throw fail("is in the tar torch.save format of PyTorch < 0.4, which is not read: re-save it with a current PyTorch");
   }
@@ -152,35 +153,128 @@ function decode(bytes: Uint8Array, fail: (reason: string) => FileError, inflate:
   const bigEndian = order !== undefined && ascii(order) === "big";
   if (order && !bigEndian && ascii(order) !== "little") throw fail(`its ${prefix}byteorder is ${JSON.stringify(ascii(order))}, expected "little" or "big"`);
 
-  const storages = new Map<string, Storage>();
-  const plans = new Set<TensorPlan>();
-  const value = unpickle(member("data.pkl")!, {
-    allowGlobal: (module, n) => {
-      if (module === "torch" && UNSUPPORTED_STORAGES.has(n)) throw fail(`holds a torch.${n}, a storage type deepscript has no dtype for`);
-      return ALLOWED.has(`${module}.${n}`) || (module === "torch" && (Object.hasOwn(STORAGES, n) || Object.hasOwn(DTYPE_NAMES, n)));
-    },
-    persistentLoad: (pid) => storageFor(pid, storages, entries, prefix, fail),
-    reduce: (fn, args) => {
-      const p = reduce(fn, args, fail);
-      if (p instanceof TensorPlan) plans.add(p); // a Set: _rebuild_parameter returns its tensor's plan again
-      return p;
-    },
-    build: (obj, state) => {
-      // An OrderedDict state dict carries `_metadata` (module versions) as its __dict__: not data.
-      if (isPlainDict(obj) && (state === null || isPlainDict(state))) return obj;
-      throw fail(`the pickle sets the state of ${kind(obj)} to ${kind(state)}, which weights-only loading refuses`);
-    },
-  }, fail, { maxDepth: TORCH_LIMITS.depth });
+  const run = new Run(fail);
+  const value = unpickle(member("data.pkl")!, run.hooks((pid) => {
+    // ('storage', torch.XStorage, key, location, numel): the storage at data/<key>.
+    const s = run.storage(pid, 5);
+    if (!s.read) {
+      const entry = entries.get(`${prefix}data/${s.key}`);
+      if (!entry) throw fail(`storage ${s.key} is not in the archive (no ${prefix}data/${s.key})`);
+      if (entry.size !== s.numel * s.type.size) throw fail(`storage ${s.key} holds ${entry.size} bytes, but ${s.numel} ${s.type.dtype} elements need ${s.numel * s.type.size}`);
+      s.read = () => readZipEntry(bytes, entry, fail, inflate);
+    }
+    return s;
+  }), fail, { maxDepth: TORCH_LIMITS.depth });
+  return run.finish(value, bigEndian);
+}
 
-  // Everything is read and checked: bound what the tensors will take, then make them.
-  let total = 0, stored = 0;
-  for (const p of plans) total += p.size;
-  for (const s of storages.values()) stored += s.numel;
-  if (total > TORCH_LIMITS.expansion * stored + 2 ** 20) {
-    throw fail(`its tensors hold ${total} elements from ${stored} stored ones: more than ${TORCH_LIMITS.expansion}× (expanded views repeat storage elements; deepscript copies them)`);
+// The legacy format (torch.save with _use_new_zipfile_serialization=False, and PyTorch < 1.6):
+// five pickles one after another — a magic number, the protocol version 1001, system info
+// ({ little_endian, … }), the object (storages as persistent ids with a sixth element, a view
+// that must be None), the sorted list of storage keys — then, for each key in that order, the
+// storage's element count (int64) and its bytes, both little-endian whatever the writer's machine.
+const LEGACY_MAGIC = BigInt("119547037146038801333356"); // 0x1950a86a20f9469cfc6c
+function decodeLegacy(bytes: Uint8Array, fail: (reason: string) => FileError): TorchValue {
+  const plain = {
+    allowGlobal: () => false,
+    reduce: () => { throw fail("the legacy header calls a function"); },
+    persistentLoad: () => { throw fail("the legacy header refers to a storage"); },
+    build: () => { throw fail("the legacy header sets an object's state"); },
+  };
+  const magic = unpickleAt(bytes, 0, plain, fail);
+  if (magic.value !== LEGACY_MAGIC) throw fail("is a pickle, but not a torch.save file (no torch magic number)");
+  const proto = unpickleAt(bytes, magic.end, plain, fail);
+  if (proto.value !== 1001) throw fail(`is a legacy torch.save file of protocol ${typeof proto.value === "number" ? proto.value : kind(proto.value)}, expected 1001`);
+  const info = unpickleAt(bytes, proto.end, plain, fail);
+  const little = isPlainDict(info.value) ? info.value.little_endian : undefined;
+  if (typeof little !== "boolean") throw fail("its legacy header has no little_endian flag");
+  const run = new Run(fail);
+  const main = unpickleAt(bytes, info.end, run.hooks((pid) => {
+    if (isTuple(pid) && (pid as unknown[]).length === 6 && (pid as unknown[])[5] !== null) throw fail("holds a storage view (a legacy torch.save feature), which is not read");
+    return run.storage(pid, 6);
+  }), fail, { maxDepth: TORCH_LIMITS.depth });
+  const keys = unpickleAt(bytes, main.end, plain, fail);
+  if (!Array.isArray(keys.value) || !keys.value.every((k) => typeof k === "string")) throw fail(`its storage key list is ${kind(keys.value)}, expected a list of strings`);
+  let at = keys.end;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const key of keys.value as string[]) {
+    const s = run.storages.get(key);
+    if (!s) throw fail(`its storage list names ${JSON.stringify(key.slice(0, 40))}, which the object does not use`);
+    if (s.read) throw fail(`its storage list names ${JSON.stringify(key.slice(0, 40))} twice`);
+    if (at + 8 > bytes.length) throw fail(`truncated: storage ${key}'s element count at byte ${at} is missing`);
+    const n = dv.getBigInt64(at, true);
+    if (n !== BigInt(s.numel)) throw fail(`storage ${key} holds ${n} elements, the object declares ${s.numel}`);
+    const start = at + 8, end = start + s.numel * s.type.size;
+    if (end > bytes.length) throw fail(`truncated: storage ${key} needs ${end - start} bytes at byte ${start}, the file has ${bytes.length - start}`);
+    s.read = () => bytes.subarray(start, end);
+    at = end;
   }
-  for (const s of storages.values()) s.values = decodeStorage(readZipEntry(bytes, s.entry, fail, inflate), s, bigEndian, fail);
-  return finish(value, fail);
+  for (const s of run.storages.values()) if (!s.read) throw fail(`storage ${s.key} is used but not in the file's storage list`);
+  if (at !== bytes.length) throw fail(`corrupt: ${bytes.length - at} bytes after the last storage`);
+  // Legacy storages are always written little-endian (THPStorage_writeFileRaw), so the flag only says what the writer was.
+  return run.finish(main.value, false);
+}
+
+/** One load's storages and tensor plans, the pickle hooks that make them, and the final decode. */
+class Run {
+  readonly storages = new Map<string, Storage>();
+  readonly plans = new Set<TensorPlan>();
+  constructor(private readonly fail: (reason: string) => FileError) {}
+
+  hooks(persistentLoad: (pid: unknown) => Storage): PickleHooks {
+    const fail = this.fail;
+    return {
+      allowGlobal: (module, n) => {
+        if (module === "torch" && UNSUPPORTED_STORAGES.has(n)) throw fail(`holds a torch.${n}, a storage type deepscript has no dtype for`);
+        return ALLOWED.has(`${module}.${n}`) || (module === "torch" && (Object.hasOwn(STORAGES, n) || Object.hasOwn(DTYPE_NAMES, n)));
+      },
+      persistentLoad,
+      reduce: (fn, args) => {
+        const p = reduce(fn, args, fail);
+        if (p instanceof TensorPlan) this.plans.add(p); // a Set: _rebuild_parameter returns its tensor's plan again
+        return p;
+      },
+      build: (obj, state) => {
+        // An OrderedDict state dict carries `_metadata` (module versions) as its __dict__: not data.
+        if (isPlainDict(obj) && (state === null || isPlainDict(state))) return obj;
+        throw fail(`the pickle sets the state of ${kind(obj)} to ${kind(state)}, which weights-only loading refuses`);
+      },
+    };
+  }
+
+  /** The storage a persistent id ('storage', torch.XStorage, key, location, numel[, view]) names, checked. */
+  storage(pid: unknown, length: number): Storage {
+    const fail = this.fail;
+    if (!isTuple(pid) || (pid as unknown[]).length !== length || (pid as unknown[])[0] !== "storage") {
+      throw fail(`a persistent id is ${kind(pid)}${Array.isArray(pid) ? ` of ${pid.length}` : ""}, expected ('storage', type, key, location, numel${length === 6 ? ", view" : ""})`);
+    }
+    const [, type, key, location, numel] = pid as unknown[];
+    if (!(type instanceof PickleGlobal) || type.module !== "torch" || !Object.hasOwn(STORAGES, type.name)) throw fail(`a storage has type ${kind(type)}, expected one of torch.${Object.keys(STORAGES).join(", torch.")}`);
+    if (typeof key !== "string" || typeof location !== "string") throw fail("a storage's key and location must be strings");
+    if (!isIndex(numel)) throw fail(`storage ${key} declares ${typeof numel === "number" ? numel : kind(numel)} elements`);
+    const st = STORAGES[type.name];
+    const known = this.storages.get(key);
+    if (known) {
+      if (known.type !== st || known.numel !== numel) throw fail(`storage ${key} is referred to as ${known.numel} ${known.type.dtype} and as ${numel} ${st.dtype}`);
+      return known;
+    }
+    const s = new Storage(key, st, numel);
+    this.storages.set(key, s);
+    return s;
+  }
+
+  /** Everything is read and checked: bound what the tensors will take, then make them. */
+  finish(value: unknown, bigEndian: boolean): TorchValue {
+    const fail = this.fail;
+    let total = 0, stored = 0;
+    for (const p of this.plans) total += p.size;
+    for (const s of this.storages.values()) stored += s.numel;
+    if (total > TORCH_LIMITS.expansion * stored + 2 ** 20) {
+      throw fail(`its tensors hold ${total} elements from ${stored} stored ones: more than ${TORCH_LIMITS.expansion}× (expanded views repeat storage elements; deepscript copies them)`);
+    }
+    for (const s of this.storages.values()) s.values = decodeStorage(s.read!(), s, bigEndian, fail);
+    return finish(value, fail);
+  }
 }
 
 function isPlainDict(v: unknown): v is Record<string, unknown> {
@@ -188,29 +282,6 @@ function isPlainDict(v: unknown): v is Record<string, unknown> {
 }
 
 const isIndex = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-
-// ('storage', torch.XStorage, key, location, numel): the storage at data/<key>.
-function storageFor(pid: unknown, storages: Map<string, Storage>, entries: Map<string, ZipEntry>, prefix: string, fail: (r: string) => FileError): Storage {
-  if (!isTuple(pid) || (pid as unknown[]).length !== 5 || (pid as unknown[])[0] !== "storage") {
-    throw fail(`a persistent id is ${kind(pid)}${Array.isArray(pid) ? ` of ${pid.length}` : ""}, expected ('storage', type, key, location, numel)`);
-  }
-  const [, type, key, location, numel] = pid as unknown[];
-  if (!(type instanceof PickleGlobal) || type.module !== "torch" || !Object.hasOwn(STORAGES, type.name)) throw fail(`a storage has type ${kind(type)}, expected one of torch.${Object.keys(STORAGES).join(", torch.")}`);
-  if (typeof key !== "string" || typeof location !== "string") throw fail("a storage's key and location must be strings");
-  if (!isIndex(numel)) throw fail(`storage ${key} declares ${typeof numel === "number" ? numel : kind(numel)} elements`);
-  const st = STORAGES[type.name];
-  const known = storages.get(key);
-  if (known) {
-    if (known.type !== st || known.numel !== numel) throw fail(`storage ${key} is referred to as ${known.numel} ${known.type.dtype} and as ${numel} ${st.dtype}`);
-    return known;
-  }
-  const entry = entries.get(`${prefix}data/${key}`);
-  if (!entry) throw fail(`storage ${key} is not in the archive (no ${prefix}data/${key})`);
-  if (entry.size !== numel * st.size) throw fail(`storage ${key} holds ${entry.size} bytes, but ${numel} ${st.dtype} elements need ${numel * st.size}`);
-  const s = new Storage(key, st, numel, entry);
-  storages.set(key, s);
-  return s;
-}
 
 function reduce(fn: PickleGlobal, args: unknown[], fail: (r: string) => FileError): unknown {
   const q = fn.qualified;

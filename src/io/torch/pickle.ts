@@ -47,13 +47,19 @@ const MARK = Symbol("mark");
 /**
  * Runs the pickle in `data` and returns its value. `fail(reason)` makes every error (a malformed
  * pickle, a refused global or opcode); the result has been checked for cycles and `maxDepth`.
+ * Bytes after its STOP are ignored, as Python's pickle.load does.
  */
 export function unpickle(data: Uint8Array, hooks: PickleHooks, fail: (reason: string) => Error, limits: PickleLimits = {}): unknown {
+  return unpickleAt(data, 0, hooks, fail, limits).value;
+}
+
+/** unpickle of the pickle that starts at byte `start`; also returns where it ends (after its STOP). */
+export function unpickleAt(data: Uint8Array, start: number, hooks: PickleHooks, fail: (reason: string) => Error, limits: PickleLimits = {}): { value: unknown; end: number } {
   const maxMemo = limits.maxMemo ?? 10_000_000;
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const latin1 = new TextDecoder("latin1");
   const utf8 = new TextDecoder("utf-8", { fatal: true });
-  let pos = 0;
+  let pos = start;
   let stack: unknown[] = [];
   const marks: unknown[][] = [];
   const memo = new Map<number, unknown>();
@@ -158,7 +164,7 @@ export function unpickle(data: Uint8Array, hooks: PickleHooks, fail: (reason: st
         const v = pop();
         if (stack.length || marks.length) throw fail("corrupt pickle: values are left on the stack at STOP");
         checkShape(v, limits.maxDepth ?? 64, fail);
-        return v;
+        return { value: v, end: pos };
       }
       // Markers and stack manipulation.
       case 0x28: marks.push(stack); stack = []; break; // MARK
