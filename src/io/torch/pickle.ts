@@ -35,11 +35,14 @@ export interface PickleLimits {
   maxDepth?: number;
 }
 
-const tuples = new WeakSet<object>();
+// The arrays that are tuples, while a pickle is being read (so hooks can tell). A Set per run,
+// not a WeakSet or a mark on each array: on a pickle of many small tuples either costs several
+// times the parse itself (the collector's ephemeron tables; a property per array).
+let tuples: Set<object> | null = null;
 
-/** Whether `v` came from a Python tuple (arrays from lists are not). */
+/** Whether `v` came from a Python tuple (arrays from lists are not); known while its pickle is read. */
 export function isTuple(v: unknown): boolean {
-  return typeof v === "object" && v !== null && tuples.has(v);
+  return Array.isArray(v) && tuples !== null && tuples.has(v);
 }
 
 const MARK = Symbol("mark");
@@ -109,7 +112,8 @@ export function unpickleAt(data: Uint8Array, start: number, hooks: PickleHooks, 
     stack = marks.pop()!;
     return items;
   };
-  const tuple = (items: unknown[]) => { tuples.add(items); return items; };
+  const own = new Set<object>();
+  const tuple = (items: unknown[]) => { own.add(items); return items; };
   const put = (i: number) => {
     if (!memo.has(i) && memo.size >= maxMemo) throw fail(`the pickle memoizes more than ${maxMemo} objects`);
     memo.set(i, top());
@@ -132,7 +136,7 @@ export function unpickleAt(data: Uint8Array, start: number, hooks: PickleHooks, 
     Object.defineProperty(d, key, { value: v, enumerable: true, writable: true, configurable: true });
   };
   const list = (l: unknown): unknown[] => {
-    if (!Array.isArray(l) || tuples.has(l)) throw fail(`corrupt pickle: APPEND to ${kind(l)}, not a list`);
+    if (!Array.isArray(l) || isTuple(l)) throw fail(`corrupt pickle: APPEND to ${kind(l)}, not a list`);
     return l;
   };
   const global = (module: string, name: string) => {
@@ -149,6 +153,15 @@ export function unpickleAt(data: Uint8Array, start: number, hooks: PickleHooks, 
     return num(v);
   };
 
+  const outer = tuples;
+  tuples = own;
+  try {
+    return run();
+  } finally {
+    tuples = outer;
+  }
+
+  function run(): { value: unknown; end: number } {
   for (;;) {
     if (pos >= data.length) throw fail("truncated pickle: it ends without STOP");
     const at = pos;
@@ -276,6 +289,7 @@ export function unpickleAt(data: Uint8Array, start: number, hooks: PickleHooks, 
       }
     }
   }
+  }
 }
 
 // Opcodes that exist but that a weights-only reader does not accept.
@@ -300,7 +314,7 @@ function parseIntLine(s: string, fail: (r: string) => Error, big = false): numbe
 /** A short name of a value's Python-side kind, for messages. */
 export function kind(v: unknown): string {
   if (v === null) return "None";
-  if (Array.isArray(v)) return tuples.has(v) ? "a tuple" : "a list";
+  if (Array.isArray(v)) return isTuple(v) ? "a tuple" : "a list";
   if (v instanceof PickleGlobal) return `the global ${v.qualified}`;
   if (v instanceof Uint8Array) return "bytes";
   if (typeof v === "object") return Object.getPrototypeOf(v) === Object.prototype ? "a dict" : `a ${v.constructor?.name ?? "object"}`;
