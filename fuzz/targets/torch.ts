@@ -136,7 +136,13 @@ const target: FuzzTarget = {
       if (v instanceof ds.Tensor) v.dispose();
       else if (depth < 70 && v && typeof v === "object" && !(v instanceof Uint8Array)) for (const x of Object.values(v)) dispose(x, depth + 1);
     };
-    dispose(ds.io.loadTorch(path), 0);
+    try {
+      dispose(ds.io.loadTorch(path), 0);
+    } catch (e) {
+      // loadTorch turns an unexpected exception into a FileError for users; here it is a bug.
+      if (e instanceof ds.FileError && e.message.includes("an internal error while reading")) throw new TypeError(e.message);
+      throw e;
+    }
   },
   mutators: MUTATORS,
 };
