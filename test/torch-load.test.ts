@@ -176,6 +176,7 @@ test("the legacy (pre-1.6, non-zip) format loads the same state dict; damaged le
     throwsFile(() => io.loadTorch(p), p, reason);
   }
   throwsFile(() => io.loadTorch(fix("torch.json")), fix("torch.json"), /not a torch\.save file/);
+  throwsFile(() => io.loadTorch(fix("whole_module.pt")), fix("whole_module.pt"), /refused global torch\.nn\.modules\.container\.Sequential: the file holds a whole nn\.Module .* save model\.state_dict\(\) instead/);
   const p = join(dir, "other.zip");
   writeFileSync(p, zipSync({ "a/b.txt": new Uint8Array([1]) }));
   throwsFile(() => io.loadTorch(p), p, /no <name>\/data\.pkl/);

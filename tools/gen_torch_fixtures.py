@@ -25,6 +25,7 @@ Files (all made by torch.save's default zip format, pickle protocol 2, unless sa
                   tensors sharing one storage, an expanded (stride 0) tensor, an nn.Parameter
   proto4.pt       the mlp state_dict saved with pickle_protocol=4 (FRAME, MEMOIZE, SHORT_BINUNICODE ...)
   legacy.pt       the mlp state_dict in the pre-1.6 format (_use_new_zipfile_serialization=False)
+  whole_module.pt torch.save(mlp) (a whole nn.Module, not its state_dict): refused, naming the class
   evil_*.pt       zip checkpoints whose pickle calls os.system / builtins.eval / a custom class'
                   __reduce__ : must be refused without running anything (the command would create
                   a file named PWNED in the working directory)
@@ -232,6 +233,7 @@ import builtins  # noqa: E402
 evil_zip("evil_os_system.pt", Evil(_os.system, "touch PWNED"))
 evil_zip("evil_eval.pt", Evil(builtins.eval, "__import__('os').system('touch PWNED')"))
 evil_zip("evil_custom.pt", Custom())
+torch.save(mlp, path("whole_module.pt"))  # a pickled nn.Module: refused, with a hint
 expected["evil"] = {"evil_os_system.pt": "posix.system", "evil_eval.pt": "__builtin__.eval", "evil_custom.pt": "__main__.Custom"}
 
 with open(path("torch.json"), "w") as f:

@@ -227,6 +227,7 @@ class Run {
     return {
       allowGlobal: (module, n) => {
         if (module === "torch" && UNSUPPORTED_STORAGES.has(n)) throw fail(`holds a torch.${n}, a storage type deepscript has no dtype for`);
+        if (module.startsWith("torch.nn.modules.")) throw fail(`refused global ${module}.${n}: the file holds a whole nn.Module (torch.save(model)); save model.state_dict() instead and load it into a model built in code`);
         return ALLOWED.has(`${module}.${n}`) || (module === "torch" && (Object.hasOwn(STORAGES, n) || Object.hasOwn(DTYPE_NAMES, n)));
       },
       persistentLoad,
