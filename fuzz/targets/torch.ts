@@ -15,8 +15,8 @@ import { int, pick, type Rand } from "../mutators.js";
 const FILES = ["mlp", "cnn", "checkpoint", "dtypes", "dtypes_big", "views", "proto4", "optim_adamw_amsgrad", "legacy"];
 
 // The members of a zip, read with the library's own reader (src/io/zip.ts), or null when it refuses
-// the input. (Not fflate's unzipSync: on some corrupt archives it loops for minutes — a zip64
-// entry count of 2^53 — which would stall the harness, whose mutators run in its main thread.)
+// the input. (Not fflate's unzipSync: on one mutated archive it ran for minutes — seen, not
+// root-caused — which stalled the harness, whose mutators run in its main thread.)
 function members(b: Uint8Array): Record<string, Uint8Array> | null {
   try {
     const fail = (why: string) => new Error(why);
