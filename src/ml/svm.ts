@@ -7,7 +7,11 @@ import {
   Classifier, Regressor, matrixTensor, vectorTensor, toTargets, rngFrom, checkChoice, checkInt, checkNumber,
   type Matrix, type MatrixInput, type TargetInput,
 } from "./base.js";
-import { rowNorms2, dotRows } from "./neighbors.js";
+import { rowNorms2 as rowNorms2Of, dotRows as dotRowsOf, rowsTensor, dotSelf } from "./distances.js";
+import { frame } from "../tensor/memory.js";
+
+// Squared row norms and row dot products through ml/distances.ts (the backend's kernels).
+const rowNorms2 = (X: Float64Array, n: number, d: number): Float64Array => Float64Array.from(frame(() => rowNorms2Of(rowsTensor(X, n, d))).dataSync());
 
 export type Kernel = "linear" | "poly" | "rbf" | "sigmoid";
 
@@ -122,7 +126,7 @@ class KernelFn {
   /** out[r·n + t] = K(z_r, x_t) for the `nz` rows of Z starting at row z0 (squared norms zsq[z0 + r]): a tiled GEMM. */
   block(Z: Float64Array, z0: number, nz: number, zsq: Float64Array, out: Float64Array): void {
     const { X, n, d } = this;
-    dotRows(Z.subarray(z0 * d, (z0 + nz) * d), nz, X, n, d, out);
+    out.set(frame(() => dotRowsOf(rowsTensor(Z.subarray(z0 * d, (z0 + nz) * d), nz, d), rowsTensor(X, n, d))).dataSync());
     for (let r = 0; r < nz; r++) this.transform(out, r * n, n, 0, zsq[z0 + r], out, r * n);
   }
 
@@ -483,12 +487,6 @@ function rowsKernel(X: Matrix, rows: ArrayLike<number>, o: SVMOptions, gamma: nu
   const d = X.cols, sub = new Float64Array(rows.length * d);
   for (let t = 0; t < rows.length; t++) sub.set(X.data.subarray(rows[t] * d, (rows[t] + 1) * d), t * d);
   return new KernelFn(sub, rows.length, d, o.kernel, gamma, o.coef0, o.degree);
-}
-
-function dotSelf(a: Float64Array, o: number, d: number): number {
-  let s = 0;
-  for (let k = 0; k < d; k++) s += a[o + k] * a[o + k];
-  return s;
 }
 
 /** Platt's sigmoid fit (Lin, Lin & Weng's robust Newton version, as in libsvm). */

@@ -3,6 +3,7 @@ import type { Tensor } from "../../tensor/index.js";
 import { ArgumentError } from "../../core/errors.js";
 import { Classifier, argmaxRows, checkChoice, checkInt, checkNumber, labelsTensor, matrixTensor, type Label, type Matrix, type MatrixInput, type TargetInput } from "../base.js";
 import { semiSupervisedTargets } from "./targets.js";
+import { sqDist } from "../distances.js";
 
 export interface LabelPropagationParams {
   /** Similarity graph: "rbf" (default; exp(-gamma·‖a−b‖²), dense n×n) or "knn" (each sample to its nNeighbors nearest, sparse). */
@@ -138,14 +139,6 @@ export class LabelPropagation extends Classifier<LabelPropagationParams> {
   }
 }
 
-function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    const t = a[ao + j] - b[bo + j];
-    s += t * t;
-  }
-  return s;
-}
 
 function normalizeRows(F: Float64Array, n: number, k: number): void {
   for (let i = 0; i < n; i++) {
