@@ -5,7 +5,7 @@ import { tensor } from "../tensor/index.js";
 import { ArgumentError } from "../core/errors.js";
 import {
   Classifier, Regressor, matrixTensor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkNumber,
-  type Matrix, type MatrixInput, type TargetInput,
+  type Matrix, type MatrixInput, type TargetInput, type Label,
 } from "./base.js";
 import { CartTree, buildTree, cartData, type CartParams, type Criterion } from "./cart.js";
 
@@ -88,6 +88,18 @@ export class DecisionTreeClassifier extends Classifier<DecisionTreeClassifierOpt
     super({ ...GROWTH, criterion: "gini", seed: null }, opts);
   }
 
+  /**
+   * A fitted tree around a tree a forest grew (its `estimators_`): `classes_` are the forest's,
+   * `opts` the growth options it was grown with.
+   */
+  static fromCart(tree: CartTree, classes: readonly Label[], nFeatures: number, opts: Partial<DecisionTreeClassifierOptions>): DecisionTreeClassifier {
+    const t = new DecisionTreeClassifier(opts);
+    t.tree_ = tree;
+    t.classes_ = classes.slice();
+    t.markFitted(nFeatures);
+    return t;
+  }
+
   fit(X: MatrixInput, y: TargetInput): this {
     const op = this.name("fit");
     checkChoice(op, "criterion", this.params.criterion, ["gini", "entropy", "log_loss"]);
@@ -166,6 +178,14 @@ export class DecisionTreeRegressor extends Regressor<DecisionTreeRegressorOption
 
   constructor(opts: Partial<DecisionTreeRegressorOptions> = {}) {
     super({ ...GROWTH, criterion: "squared_error", seed: null }, opts);
+  }
+
+  /** A fitted tree around a tree a forest or boosting grew (their `estimators_`); `opts` its growth options. */
+  static fromCart(tree: CartTree, nFeatures: number, opts: Partial<DecisionTreeRegressorOptions>): DecisionTreeRegressor {
+    const t = new DecisionTreeRegressor(opts);
+    t.tree_ = tree;
+    t.markFitted(nFeatures);
+    return t;
   }
 
   fit(X: MatrixInput, y: TargetInput): this {
