@@ -4,7 +4,7 @@ import type { Tensor } from "../tensor/index.js";
 import { ArgumentError } from "../core/errors.js";
 import type { PCG32 } from "../core/rng.js";
 import {
-  Classifier, Regressor, matrixTensor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkInt, checkNumber,
+  ProbabilisticClassifier, Regressor, matrixTensor, vectorTensor, toTargets, rngFrom, checkChoice, checkInt, checkNumber,
   type Matrix, type MatrixInput, type TargetInput,
 } from "./base.js";
 import { CartTree, buildTree, cartData, type CartParams } from "./cart.js";
@@ -89,7 +89,7 @@ function addTree(tree: CartTree, X: Matrix, lr: number, raw: Float64Array, K: nu
  * (one tree per stage for two classes, one per class and stage otherwise).
  * @example new ml.GradientBoostingClassifier({ nEstimators: 200, learningRate: 0.05, seed: 0 }).fit(X, y)
  */
-export class GradientBoostingClassifier extends Classifier<GradientBoostingClassifierOptions> {
+export class GradientBoostingClassifier extends ProbabilisticClassifier<GradientBoostingClassifierOptions> {
   /**
    * The fitted regression trees per stage, estimators_[stage][k] (k: the one output for two
    * classes, else the class), as DecisionTreeRegressor estimators: `predict` gives a tree's raw
@@ -178,7 +178,7 @@ export class GradientBoostingClassifier extends Classifier<GradientBoostingClass
     return nOut === 1 ? vectorTensor(raw) : matrixTensor(raw, m.rows, nOut);
   }
 
-  private proba(X: Matrix): Float64Array {
+  protected proba(X: Matrix): Float64Array {
     const raw = this.rawScores(X), nOut = this.init_.length;
     const p = new Float64Array(X.rows * nOut);
     probabilities(raw, X.rows, nOut, p);
@@ -188,15 +188,7 @@ export class GradientBoostingClassifier extends Classifier<GradientBoostingClass
     return out;
   }
 
-  /** Class probabilities, float64 [nSamples, nClasses]. */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
-  protected predictIndices(X: Matrix): Int32Array {
-    return argmaxRows(this.proba(X), X.rows, this.classes_.length);
-  }
 
   get featureImportances_(): Tensor {
     this.checkFitted("featureImportances_");

@@ -2,7 +2,7 @@
 import type { Tensor } from "../tensor/index.js";
 import type { PCG32 } from "../core/rng.js";
 import {
-  Classifier, Regressor, matrixTensor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkInt, accuracyOf, r2Of,
+  ProbabilisticClassifier, Regressor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkInt, accuracyOf, r2Of,
   type Matrix, type MatrixInput, type TargetInput,
 } from "./base.js";
 import { CartTree, buildTree, cartData, type CartData, type CartParams } from "./cart.js";
@@ -91,7 +91,7 @@ function forestImportances(trees: CartTree[], d: number): Float64Array {
  * const rf = new ml.RandomForestClassifier({ nEstimators: 200, seed: 0 }).fit(X, y);
  * rf.predictProba(Xtest); rf.featureImportances_;
  */
-export class RandomForestClassifier extends Classifier<RandomForestClassifierOptions> {
+export class RandomForestClassifier extends ProbabilisticClassifier<RandomForestClassifierOptions> {
   /**
    * The fitted trees, as DecisionTreeClassifier estimators (predict, predictProba,
    * featureImportances_, …); their `classes_` and predictions are the forest's labels.
@@ -128,21 +128,13 @@ export class RandomForestClassifier extends Classifier<RandomForestClassifierOpt
     return this;
   }
 
-  private proba(X: Matrix): Float64Array {
+  protected proba(X: Matrix): Float64Array {
     const K = this.classes_.length, out = new Float64Array(X.rows * K), s = 1 / this.trees.length;
     for (const t of this.trees) addTreeProba(t, X, K, out, s);
     return out;
   }
 
-  /** Mean class probabilities of the trees, float64 [nSamples, nClasses]. */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
-  protected predictIndices(X: Matrix): Int32Array {
-    return argmaxRows(this.proba(X), X.rows, this.classes_.length);
-  }
 
   /** Mean decrease in impurity per feature, float64 [nFeatures], summing to 1. */
   get featureImportances_(): Tensor {

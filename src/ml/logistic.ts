@@ -2,7 +2,7 @@
 // The loss, its gradient and the scores are ds ops on float64 tensors (two GEMMs per evaluation).
 import { type Tensor, matmul, transpose, sub, mul, add, sum, exp, log, log1p, abs, relu, neg, sigmoid, max as maxOf, div } from "../tensor/index.js";
 import { frame } from "../tensor/memory.js";
-import { Classifier, matrixTensor, vectorTensor, argmaxRows, checkNumber, checkInt, checkChoice, type Matrix, type MatrixInput, type TargetInput } from "./base.js";
+import { ProbabilisticClassifier, matrixTensor, vectorTensor, argmaxRows, checkNumber, checkInt, checkChoice, type Matrix, type MatrixInput, type TargetInput } from "./base.js";
 import { lbfgs } from "./optimize.js";
 
 /**
@@ -46,7 +46,7 @@ export interface LogisticRegressionOptions {
  * const clf = new ml.LogisticRegression({ C: 10 }).fit(X, y);
  * clf.predictProba(X); // [nSamples, nClasses]
  */
-export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
+export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressionOptions> {
   /** Iterations used by the last fit. */
   nIter_ = 0;
   // Weights: nOut rows of (nFeatures + 1), intercept last. nOut = 1 for two classes.
@@ -129,7 +129,7 @@ export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
     return Float64Array.from(frame(() => add(matmul(matrixTensor(data, rows, d), transpose(matrixTensor(coef, nOut, d), 0, 1)), vectorTensor(b))).dataSync());
   }
 
-  private proba(X: Matrix): Float64Array {
+  protected proba(X: Matrix): Float64Array {
     const z = this.scores(X), K = this.classes_.length, n = X.rows;
     const p = new Float64Array(n * K);
     for (let i = 0; i < n; i++) {
@@ -149,11 +149,6 @@ export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
     return p;
   }
 
-  /** Class probabilities, float64 [nSamples, nClasses] (columns in `classes_` order). */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
   /** Raw scores: float64 [nSamples] for two classes (positive favours classes_[1]), else [nSamples, nClasses]. */
   decisionFunction(X: MatrixInput): Tensor {
@@ -162,7 +157,7 @@ export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
     return this.nOut === 1 ? vectorTensor(z) : matrixTensor(z, m.rows, this.nOut);
   }
 
-  protected predictIndices(X: Matrix): Int32Array {
+  protected override predictIndices(X: Matrix): Int32Array {
     const z = this.scores(X);
     if (this.nOut === 1) return Int32Array.from(z, (s) => (s > 0 ? 1 : 0));
     return argmaxRows(z, X.rows, this.nOut);

@@ -4,7 +4,7 @@ import type { Tensor } from "../tensor/index.js";
 import { tensor } from "../tensor/index.js";
 import { ArgumentError } from "../core/errors.js";
 import {
-  Classifier, Regressor, matrixTensor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkNumber,
+  ProbabilisticClassifier, Regressor, vectorTensor, toTargets, rngFrom, checkChoice, checkNumber,
   type Matrix, type MatrixInput, type TargetInput, type Label,
 } from "./base.js";
 import { CartTree, buildTree, cartData, type CartParams, type Criterion } from "./cart.js";
@@ -80,7 +80,7 @@ export interface DecisionTreeClassifierOptions extends TreeGrowthOptions {
  * A CART classification tree, as scikit-learn's `DecisionTreeClassifier`.
  * @example new ml.DecisionTreeClassifier({ maxDepth: 3, seed: 0 }).fit(X, y).predict(X)
  */
-export class DecisionTreeClassifier extends Classifier<DecisionTreeClassifierOptions> {
+export class DecisionTreeClassifier extends ProbabilisticClassifier<DecisionTreeClassifierOptions> {
   /** The fitted tree (flat node arrays). */
   tree_: CartTree | null = null;
 
@@ -112,19 +112,11 @@ export class DecisionTreeClassifier extends Classifier<DecisionTreeClassifierOpt
     return this;
   }
 
-  private proba(X: Matrix): Float64Array {
+  protected proba(X: Matrix): Float64Array {
     return treeProba(this.tree_!, X, this.classes_.length);
   }
 
-  /** Class fractions of the leaf each row reaches, float64 [nSamples, nClasses]. */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
-  protected predictIndices(X: Matrix): Int32Array {
-    return argmaxRows(this.proba(X), X.rows, this.classes_.length);
-  }
 
   /** Leaf index per row, int32 [nSamples]. */
   apply(X: MatrixInput): Tensor {
