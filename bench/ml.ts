@@ -1,11 +1,16 @@
 // `npx tsx bench/ml.ts`: deepscript's classic-ML estimators side by side with scikit-learn on the same
-// data, in the same run. Cases (issue 6): RandomForestClassifier 100 trees fit+predict on 10,000×20
-// (3 classes), kNN k=5 with 1,000 queries on 10,000×32, LogisticRegression on digits, SVC RBF on
-// 5,000×20. scikit-learn runs in a child /usr/bin/python3 (Debian's python3-sklearn) on the very
+// data, in the same run (issues 6 and 17). Cases: RandomForestClassifier 100 trees fit+predict on
+// 10,000×20 (3 classes), KMeans k=8 on 100,000×16 (k-means++, 10 inits), kNN k=5 with 1,000
+// queries on 10,000×32, LogisticRegression on digits, SVC RBF on 5,000×20, PCA 8 components on
+// 100,000×16. scikit-learn runs in a child /usr/bin/python3 (Debian's python3-sklearn) on the very
 // same bytes; without it the scikit-learn column says why and the rest still runs.
-//   --only NAME[,..]   rf | knn | logreg | svc
+// Both sides run on one thread: deepscript with ds.setThreads(1) (unless --threads N), scikit-learn
+// with OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=MKL_NUM_THREADS=1 set before NumPy loads.
+//   --only NAME[,..]   rf | kmeans | knn | logreg | svc | pca
 //   --repeat N         timed runs per case and side (median reported; default 3, the forest 1)
-// Times are wall-clock medians; CPU time is printed too because on a shared machine it is the steadier number.
+//   --threads N        deepscript's thread count (default 1; scikit-learn stays on one thread)
+// Times are wall-clock medians; the ratio of CPU times is the steadier number on a shared machine
+// (with one thread on each side the two agree when the machine is quiet).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,9 +28,11 @@ interface Case {
   name: string;
   title: string;
   make(): Data;
-  /** Our side: fit + predict, returning the accuracy of the prediction. */
+  /** What `run` returns, compared across the sides: "acc" (accuracy), "inertia", "explained" (variance ratio). */
+  metric: string;
+  /** Our side: fit + predict, returning the metric. */
   run(data: Data): number;
-  /** scikit-learn's side: Python statements using X, y, Xq; must set `acc`. */
+  /** scikit-learn's side: Python statements using X, y, Xq; must set `acc` (the metric). */
   python: string;
   repeat: number;
 }
@@ -43,6 +50,19 @@ function blobs(n: number, d: number, classes: number, informative: number, sprea
   return { X, y, n, d };
 }
 
+/** Eight overlapping Gaussian blobs in 16-d (bench/ml-unsupervised.ts's data): Lloyd needs tens of iterations. */
+function clusters(n: number, d: number, k: number, seed: number): Data {
+  const rng = new PCG32(seed);
+  const centres = Array.from({ length: k }, () => Array.from({ length: d }, () => 2 * rng.nextNormal()));
+  const X = new Float64Array(n * d), y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = rng.nextInt(0, k);
+    y[i] = c;
+    for (let j = 0; j < d; j++) X[i * d + j] = centres[c][j] + rng.nextNormal();
+  }
+  return { X, y, n, d };
+}
+
 const matrix = (X: Float64Array, n: number, d: number) => ds.tensor(X).reshape([n, d]);
 const accuracy = (pred: ds.Tensor, y: Int32Array) => {
   const p = pred.dataSync();
@@ -53,7 +73,7 @@ const accuracy = (pred: ds.Tensor, y: Int32Array) => {
 
 const CASES: Case[] = [
   {
-    name: "rf", title: "RandomForestClassifier 100 trees, fit+predict, 10,000×20, 3 classes", repeat: 1,
+    name: "rf", title: "RandomForestClassifier 100 trees, fit+predict, 10,000×20, 3 classes", repeat: 1, metric: "acc",
     make: () => blobs(10000, 20, 3, 10, 0.6, 1),
     run: ({ X, y, n, d }) => {
       const Xt = matrix(X, n, d);
@@ -62,7 +82,13 @@ const CASES: Case[] = [
     python: "from sklearn.ensemble import RandomForestClassifier\nacc = (RandomForestClassifier(100, random_state=0).fit(X, y).predict(X) == y).mean()",
   },
   {
-    name: "knn", title: "KNeighborsClassifier k=5, 1,000 queries on 10,000×32 (fit+predict)", repeat: 3,
+    name: "kmeans", title: "KMeans k=8, k-means++ seeding, nInit 10, 100,000×16 (fit)", repeat: 3, metric: "inertia",
+    make: () => clusters(100_000, 16, 8, 2024),
+    run: ({ X, n, d }) => new ml.KMeans({ nClusters: 8, nInit: 10, seed: 0 }).fit(matrix(X, n, d)).inertia_,
+    python: "from sklearn.cluster import KMeans\nacc = KMeans(8, n_init=10, random_state=0).fit(X).inertia_",
+  },
+  {
+    name: "knn", title: "KNeighborsClassifier k=5, 1,000 queries on 10,000×32 (fit+predict)", repeat: 3, metric: "acc",
     make: () => {
       const data = blobs(11000, 32, 3, 32, 0.3, 2);
       return { X: data.X.slice(0, 10000 * 32), y: data.y.slice(0, 10000), n: 10000, d: 32, Xq: data.X.slice(10000 * 32), nq: 1000 };
@@ -77,7 +103,7 @@ const CASES: Case[] = [
     python: "from sklearn.neighbors import KNeighborsClassifier\nyq = (10000 + np.arange(len(Xq))) % 3\nacc = (KNeighborsClassifier(5).fit(X, y).predict(Xq) == yq).mean()",
   },
   {
-    name: "logreg", title: "LogisticRegression (lbfgs, maxIter 100) on digits 1,797×64, 10 classes, fit+predict", repeat: 3,
+    name: "logreg", title: "LogisticRegression (lbfgs, maxIter 100) on digits 1,797×64, 10 classes, fit+predict", repeat: 3, metric: "acc",
     make: () => {
       const dg = ml.datasets.loadDigits();
       const X = Float64Array.from(dg.data.dataSync()), y = Int32Array.from(dg.target.dataSync());
@@ -90,13 +116,23 @@ const CASES: Case[] = [
     python: "from sklearn.linear_model import LogisticRegression\nimport warnings\nwarnings.simplefilter('ignore')\nacc = (LogisticRegression(max_iter=100).fit(X, y).predict(X) == y).mean()",
   },
   {
-    name: "svc", title: "SVC RBF (C=1, gamma=\"scale\"), fit+predict, 5,000×20, 2 classes", repeat: 3,
+    name: "svc", title: "SVC RBF (C=1, gamma=\"scale\"), fit+predict, 5,000×20, 2 classes", repeat: 3, metric: "acc",
     make: () => blobs(5000, 20, 2, 5, 0.5, 3),
     run: ({ X, y, n, d }) => {
       const Xt = matrix(X, n, d);
       return accuracy(new ml.SVC().fit(Xt, ds.tensor(y)).predict(Xt), y);
     },
     python: "from sklearn.svm import SVC\nacc = (SVC().fit(X, y).predict(X) == y).mean()",
+  },
+  {
+    name: "pca", title: "PCA 8 components, fit+transform, 100,000×16", repeat: 3, metric: "explained",
+    make: () => clusters(100_000, 16, 8, 2024),
+    run: ({ X, n, d }) => {
+      const p = new ml.PCA({ nComponents: 8 });
+      p.fitTransform(matrix(X, n, d)).dataSync();
+      return p.explainedVarianceRatio_.sum().item();
+    },
+    python: "from sklearn.decomposition import PCA\np = PCA(8)\nZ = p.fit_transform(X)\nacc = p.explained_variance_ratio_.sum()",
   },
 ];
 
@@ -142,8 +178,10 @@ function runSklearn(c: Case, data: Data, repeat: number): Timing | string {
     writeFileSync(join(dir, "y.bin"), new Uint8Array(data.y.buffer, data.y.byteOffset, data.y.byteLength));
     if (data.Xq) writeFileSync(join(dir, "Xq.bin"), new Uint8Array(data.Xq.buffer, data.Xq.byteOffset, data.Xq.byteLength));
     writeFileSync(join(dir, "case.py"), c.python);
+    // One thread: the BLAS and OpenMP pools read these when NumPy/scikit-learn load.
+    const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
     const out = execFileSync(PYTHON, ["-c", SKLEARN_RUNNER, dir, String(data.n), String(data.d), String(data.nq ?? 0), String(repeat)], {
-      encoding: "utf8", maxBuffer: 1 << 20, stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8", env, maxBuffer: 1 << 20, stdio: ["ignore", "pipe", "pipe"],
     });
     const r = JSON.parse(out.trim().split("\n").pop()!);
     sklearnVersion = r.version;
@@ -159,7 +197,9 @@ function runSklearn(c: Case, data: Data, repeat: number): Timing | string {
 let sklearnVersion = "";
 
 function main(): void {
-  const { values } = parseArgs({ options: { only: { type: "string" }, repeat: { type: "string" } } });
+  const { values } = parseArgs({ options: { only: { type: "string" }, repeat: { type: "string" }, threads: { type: "string" } } });
+  const threads = values.threads ? Number(values.threads) : 1;
+  ds.setThreads(threads);
   const only = values.only?.split(",").map((s) => s.trim());
   const cases = CASES.filter((c) => !only || only.includes(c.name));
   if (only && cases.length !== only.length) {
@@ -167,7 +207,7 @@ function main(): void {
     process.exit(2);
   }
   const m = machine();
-  console.log(`deepscript ml bench — ${m.date}, ${m.cpu}, ${m.cores} cores, Node ${m.node}`);
+  console.log(`deepscript ml bench — ${m.date}, ${m.cpu}, ${m.cores} cores, Node ${m.node}; deepscript ${threads} thread(s), scikit-learn 1 thread`);
   const others = watchOthers();
   const rows: string[][] = [];
   for (const c of cases) {
@@ -177,17 +217,18 @@ function main(): void {
     const ours = runOurs(c, data, repeat);
     const sk = runSklearn(c, data, repeat);
     const f = (s: number) => `${(s * 1000).toFixed(0)} ms`;
+    const g = (v: number) => (c.metric === "inertia" ? v.toFixed(1) : v.toFixed(4));
     if (typeof sk === "string") {
-      console.log(`\n${c.title}\n  deepscript ${f(ours.wall)} (cpu ${f(ours.cpu)}), acc ${ours.acc.toFixed(4)}\n  scikit-learn: skipped — ${sk}`);
-      rows.push([c.name, f(ours.wall), "—", "—", "—"]);
+      console.log(`\n${c.title}\n  deepscript ${f(ours.wall)} (cpu ${f(ours.cpu)}), ${c.metric} ${g(ours.acc)}\n  scikit-learn: skipped — ${sk}`);
+      rows.push([c.name, f(ours.wall), "—", "—", "—", `${c.metric} ${g(ours.acc)} / —`]);
       continue;
     }
-    console.log(`\n${c.title}\n  deepscript   ${f(ours.wall).padStart(9)} (cpu ${f(ours.cpu)}), acc ${ours.acc.toFixed(4)}` +
-      `\n  scikit-learn ${f(sk.wall).padStart(9)} (cpu ${f(sk.cpu)}), acc ${sk.acc.toFixed(4)}` +
+    console.log(`\n${c.title}\n  deepscript   ${f(ours.wall).padStart(9)} (cpu ${f(ours.cpu)}), ${c.metric} ${g(ours.acc)}` +
+      `\n  scikit-learn ${f(sk.wall).padStart(9)} (cpu ${f(sk.cpu)}), ${c.metric} ${g(sk.acc)}` +
       `\n  ratio deepscript/scikit-learn: wall ${(ours.wall / sk.wall).toFixed(2)}×, cpu ${(ours.cpu / sk.cpu).toFixed(2)}×`);
-    rows.push([c.name, f(ours.wall), f(sk.wall), `${(ours.wall / sk.wall).toFixed(2)}×`, `${(ours.cpu / sk.cpu).toFixed(2)}×`]);
+    rows.push([c.name, f(ours.wall), f(sk.wall), `${(ours.wall / sk.wall).toFixed(2)}×`, `${(ours.cpu / sk.cpu).toFixed(2)}×`, `${c.metric} ${g(ours.acc)} / ${g(sk.acc)}`]);
   }
-  console.log(`\n| case | deepscript | scikit-learn${sklearnVersion ? " " + sklearnVersion : ""} | ratio (wall) | ratio (cpu) |\n|---|---|---|---|---|`);
+  console.log(`\n| case | deepscript | scikit-learn${sklearnVersion ? " " + sklearnVersion : ""} (1 thread) | ratio (wall) | ratio (cpu) | result (deepscript / scikit-learn) |\n|---|---|---|---|---|---|`);
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
   const busy = others();
   console.log(`\nother processes kept ${(busy * 100).toFixed(0)}% of the ${m.cores} cores busy during the run${busy > 0.2 ? " — timings are noisy; compare the cpu ratios" : ""}.`);

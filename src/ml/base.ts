@@ -312,6 +312,25 @@ export abstract class Classifier<P extends object = Record<string, unknown>> ext
   }
 }
 
+/**
+ * A classifier whose predictions are the most probable class: `predictProba` and `predict` both
+ * come from the one `proba` each subclass implements (ties go to the first class, as NumPy's argmax).
+ */
+export abstract class ProbabilisticClassifier<P extends object = Record<string, unknown>> extends Classifier<P> {
+  /** Class probabilities of a checked matrix, row-major [rows, nClasses] in `classes_` order. */
+  protected abstract proba(X: Matrix): Float64Array;
+
+  /** Class probabilities, float64 [nSamples, nClasses] (columns in `classes_` order). */
+  predictProba(X: MatrixInput): Tensor {
+    const m = this.inputMatrix("predictProba", X);
+    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
+  }
+
+  protected predictIndices(X: Matrix): Int32Array {
+    return argmaxRows(this.proba(X), X.rows, this.classes_.length);
+  }
+}
+
 /** A supervised regressor: float64 targets, R² score. */
 export abstract class Regressor<P extends object = Record<string, unknown>> extends BaseEstimator<P> {
   abstract fit(X: MatrixInput, y: TargetInput): this;

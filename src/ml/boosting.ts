@@ -4,11 +4,11 @@ import type { Tensor } from "../tensor/index.js";
 import { ArgumentError } from "../core/errors.js";
 import type { PCG32 } from "../core/rng.js";
 import {
-  Classifier, Regressor, matrixTensor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkInt, checkNumber,
+  ProbabilisticClassifier, Regressor, matrixTensor, vectorTensor, toTargets, rngFrom, checkChoice, checkInt, checkNumber,
   type Matrix, type MatrixInput, type TargetInput,
 } from "./base.js";
 import { CartTree, buildTree, cartData, type CartParams } from "./cart.js";
-import { cartParams, type TreeGrowthOptions } from "./tree.js";
+import { cartParams, DecisionTreeRegressor, type TreeGrowthOptions } from "./tree.js";
 
 interface BoostingOptions extends TreeGrowthOptions {
   /** Shrinkage applied to each tree's contribution. Default 0.1. */
@@ -73,6 +73,13 @@ function boostImportances(trees: CartTree[], d: number): Float64Array {
   return imp;
 }
 
+/** The stages' trees as fitted DecisionTreeRegressor estimators, with the ensemble's growth options. */
+function memberTrees(stages: CartTree[][], d: number, o: BoostingOptions): DecisionTreeRegressor[][] {
+  const { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease, criterion } = o;
+  const opts = { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease, criterion };
+  return stages.map((stage) => stage.map((t) => DecisionTreeRegressor.fromCart(t, d, opts)));
+}
+
 function addTree(tree: CartTree, X: Matrix, lr: number, raw: Float64Array, K: number, k: number): void {
   for (let i = 0; i < X.rows; i++) raw[i * K + k] += lr * tree.value[tree.leafOf(X.data, i, X.cols)];
 }
@@ -82,9 +89,14 @@ function addTree(tree: CartTree, X: Matrix, lr: number, raw: Float64Array, K: nu
  * (one tree per stage for two classes, one per class and stage otherwise).
  * @example new ml.GradientBoostingClassifier({ nEstimators: 200, learningRate: 0.05, seed: 0 }).fit(X, y)
  */
-export class GradientBoostingClassifier extends Classifier<GradientBoostingClassifierOptions> {
-  /** Trees per stage: estimators_[stage][k]. */
-  estimators_: CartTree[][] = [];
+export class GradientBoostingClassifier extends ProbabilisticClassifier<GradientBoostingClassifierOptions> {
+  /**
+   * The fitted regression trees per stage, estimators_[stage][k] (k: the one output for two
+   * classes, else the class), as DecisionTreeRegressor estimators: `predict` gives a tree's raw
+   * (log-odds) step before the learning rate, as scikit-learn's.
+   */
+  estimators_: DecisionTreeRegressor[][] = [];
+  private stages: CartTree[][] = [];
   /** Raw score before the first stage (log-odds or log-priors), per output. */
   init_: Float64Array = new Float64Array(0);
   /** In-sample deviance after each stage (mean log-loss on the in-bag samples). */
@@ -145,7 +157,8 @@ export class GradientBoostingClassifier extends Classifier<GradientBoostingClass
       stages.push(stage);
       this.trainScore_.push(deviance(raw, yi, n, nOut, mask));
     }
-    this.estimators_ = stages;
+    this.stages = stages;
+    this.estimators_ = memberTrees(stages, d, this.params);
     this.init_ = init;
     this.markFitted(d);
     return this;
@@ -154,7 +167,7 @@ export class GradientBoostingClassifier extends Classifier<GradientBoostingClass
   private rawScores(X: Matrix): Float64Array {
     const nOut = this.init_.length, raw = new Float64Array(X.rows * nOut), lr = this.params.learningRate;
     for (let i = 0; i < X.rows; i++) for (let k = 0; k < nOut; k++) raw[i * nOut + k] = this.init_[k];
-    for (const stage of this.estimators_) stage.forEach((t, k) => addTree(t, X, lr, raw, nOut, k));
+    for (const stage of this.stages) stage.forEach((t, k) => addTree(t, X, lr, raw, nOut, k));
     return raw;
   }
 
@@ -165,7 +178,7 @@ export class GradientBoostingClassifier extends Classifier<GradientBoostingClass
     return nOut === 1 ? vectorTensor(raw) : matrixTensor(raw, m.rows, nOut);
   }
 
-  private proba(X: Matrix): Float64Array {
+  protected proba(X: Matrix): Float64Array {
     const raw = this.rawScores(X), nOut = this.init_.length;
     const p = new Float64Array(X.rows * nOut);
     probabilities(raw, X.rows, nOut, p);
@@ -175,19 +188,11 @@ export class GradientBoostingClassifier extends Classifier<GradientBoostingClass
     return out;
   }
 
-  /** Class probabilities, float64 [nSamples, nClasses]. */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
-  protected predictIndices(X: Matrix): Int32Array {
-    return argmaxRows(this.proba(X), X.rows, this.classes_.length);
-  }
 
   get featureImportances_(): Tensor {
     this.checkFitted("featureImportances_");
-    return vectorTensor(boostImportances(this.estimators_.flat(), this.nFeaturesIn_));
+    return vectorTensor(boostImportances(this.stages.flat(), this.nFeaturesIn_));
   }
 }
 
@@ -230,7 +235,9 @@ function deviance(raw: Float64Array, y: Int32Array, n: number, nOut: number, mas
  * @example new ml.GradientBoostingRegressor({ nEstimators: 300, maxDepth: 3, seed: 0 }).fit(X, y).score(Xt, yt)
  */
 export class GradientBoostingRegressor extends Regressor<GradientBoostingRegressorOptions> {
-  estimators_: CartTree[] = [];
+  /** The fitted trees per stage, estimators_[stage][0] (scikit-learn's [nEstimators, 1]), as DecisionTreeRegressor estimators. */
+  estimators_: DecisionTreeRegressor[][] = [];
+  private trees: CartTree[] = [];
   init_ = 0;
   /** In-bag mean squared error after each stage. */
   trainScore_: number[] = [];
@@ -266,7 +273,8 @@ export class GradientBoostingRegressor extends Regressor<GradientBoostingRegress
       this.trainScore_.push(se / c);
     }
     if (!Number.isFinite(mean)) throw new ArgumentError(op, "targets overflow");
-    this.estimators_ = trees;
+    this.trees = trees;
+    this.estimators_ = memberTrees(trees.map((t) => [t]), d, this.params);
     this.init_ = mean;
     this.markFitted(d);
     return this;
@@ -274,12 +282,12 @@ export class GradientBoostingRegressor extends Regressor<GradientBoostingRegress
 
   protected predictValues(X: Matrix): Float64Array {
     const raw = new Float64Array(X.rows).fill(this.init_), lr = this.params.learningRate;
-    for (const t of this.estimators_) addTree(t, X, lr, raw, 1, 0);
+    for (const t of this.trees) addTree(t, X, lr, raw, 1, 0);
     return raw;
   }
 
   get featureImportances_(): Tensor {
     this.checkFitted("featureImportances_");
-    return vectorTensor(boostImportances(this.estimators_, this.nFeaturesIn_));
+    return vectorTensor(boostImportances(this.trees, this.nFeaturesIn_));
   }
 }

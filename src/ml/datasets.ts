@@ -152,3 +152,9 @@ export function loadDigits(opts: { nClass?: number } = {}): Dataset {
   keep.forEach((i, r) => X.set(raw.X.subarray(i * raw.cols, (i + 1) * raw.cols), r * raw.cols));
   return bunch({ ...raw, rows: keep.length, X, y: Float64Array.from(keep, (i) => raw.y[i]), targetNames: raw.targetNames.slice(0, nClass) });
 }
+
+// Generated datasets (scikit-learn's make_*), in their own file.
+export {
+  makeBlobs, makeMoons, makeRegression, makeClassification,
+  type MakeBlobsOptions, type MakeMoonsOptions, type MakeRegressionOptions, type MakeClassificationOptions,
+} from "./generators.js";

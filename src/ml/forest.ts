@@ -2,13 +2,19 @@
 import type { Tensor } from "../tensor/index.js";
 import type { PCG32 } from "../core/rng.js";
 import {
-  Classifier, Regressor, matrixTensor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkInt, accuracyOf, r2Of,
+  ProbabilisticClassifier, Regressor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkInt, accuracyOf, r2Of,
   type Matrix, type MatrixInput, type TargetInput,
 } from "./base.js";
 import { CartTree, buildTree, cartData, type CartData, type CartParams } from "./cart.js";
 import { PCG32 as Rng } from "../core/rng.js";
 import { ArgumentError } from "../core/errors.js";
-import { cartParams, addTreeProba, type TreeGrowthOptions } from "./tree.js";
+import { cartParams, addTreeProba, DecisionTreeClassifier, DecisionTreeRegressor, type TreeGrowthOptions } from "./tree.js";
+
+/** The growth options a member tree reports (getParams), taken from the forest's. */
+function memberOptions(o: ForestOptions): TreeGrowthOptions {
+  const { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease } = o;
+  return { maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures, minImpurityDecrease };
+}
 
 interface ForestOptions extends TreeGrowthOptions {
   /** Number of trees. Default 100. */
@@ -85,8 +91,13 @@ function forestImportances(trees: CartTree[], d: number): Float64Array {
  * const rf = new ml.RandomForestClassifier({ nEstimators: 200, seed: 0 }).fit(X, y);
  * rf.predictProba(Xtest); rf.featureImportances_;
  */
-export class RandomForestClassifier extends Classifier<RandomForestClassifierOptions> {
-  estimators_: CartTree[] = [];
+export class RandomForestClassifier extends ProbabilisticClassifier<RandomForestClassifierOptions> {
+  /**
+   * The fitted trees, as DecisionTreeClassifier estimators (predict, predictProba,
+   * featureImportances_, …); their `classes_` and predictions are the forest's labels.
+   */
+  estimators_: DecisionTreeClassifier[] = [];
+  private trees: CartTree[] = [];
   /** Out-of-bag accuracy (with oobScore: true). */
   oobScore_: number | null = null;
 
@@ -103,7 +114,9 @@ export class RandomForestClassifier extends Classifier<RandomForestClassifierOpt
     const params = cartParams(op, this.params, m.rows, m.cols);
     const data = cartData(m.data, m.rows, m.cols, yi, K, null);
     const { trees, weights } = growForest(op, this.params, data, params);
-    this.estimators_ = trees;
+    this.trees = trees;
+    const member = { ...memberOptions(this.params), criterion: this.params.criterion };
+    this.estimators_ = trees.map((t) => DecisionTreeClassifier.fromCart(t, this.classes_, m.cols, member));
     this.oobScore_ = null;
     if (this.params.oobScore) {
       const votes = new Float64Array(m.rows * K);
@@ -115,26 +128,18 @@ export class RandomForestClassifier extends Classifier<RandomForestClassifierOpt
     return this;
   }
 
-  private proba(X: Matrix): Float64Array {
-    const K = this.classes_.length, out = new Float64Array(X.rows * K), s = 1 / this.estimators_.length;
-    for (const t of this.estimators_) addTreeProba(t, X, K, out, s);
+  protected proba(X: Matrix): Float64Array {
+    const K = this.classes_.length, out = new Float64Array(X.rows * K), s = 1 / this.trees.length;
+    for (const t of this.trees) addTreeProba(t, X, K, out, s);
     return out;
   }
 
-  /** Mean class probabilities of the trees, float64 [nSamples, nClasses]. */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
-  protected predictIndices(X: Matrix): Int32Array {
-    return argmaxRows(this.proba(X), X.rows, this.classes_.length);
-  }
 
   /** Mean decrease in impurity per feature, float64 [nFeatures], summing to 1. */
   get featureImportances_(): Tensor {
     this.checkFitted("featureImportances_");
-    return vectorTensor(forestImportances(this.estimators_, this.nFeaturesIn_));
+    return vectorTensor(forestImportances(this.trees, this.nFeaturesIn_));
   }
 }
 
@@ -156,7 +161,9 @@ function oobAdd(t: CartTree, w: Float64Array, m: Matrix, K: number, votes: Float
  * @example new ml.RandomForestRegressor({ nEstimators: 100, seed: 0 }).fit(X, y).score(Xt, yt)
  */
 export class RandomForestRegressor extends Regressor<RandomForestRegressorOptions> {
-  estimators_: CartTree[] = [];
+  /** The fitted trees, as DecisionTreeRegressor estimators (predict, featureImportances_, …). */
+  estimators_: DecisionTreeRegressor[] = [];
+  private trees: CartTree[] = [];
   /** Out-of-bag R² (with oobScore: true). */
   oobScore_: number | null = null;
 
@@ -172,7 +179,9 @@ export class RandomForestRegressor extends Regressor<RandomForestRegressorOption
     const params = cartParams(op, this.params, m.rows, m.cols);
     const data = cartData(m.data, m.rows, m.cols, null, 0, t);
     const { trees, weights } = growForest(op, this.params, data, params);
-    this.estimators_ = trees;
+    this.trees = trees;
+    const member = { ...memberOptions(this.params), criterion: this.params.criterion };
+    this.estimators_ = trees.map((tr) => DecisionTreeRegressor.fromCart(tr, m.cols, member));
     this.oobScore_ = null;
     if (this.params.oobScore) {
       const sum = new Float64Array(m.rows), cnt = new Float64Array(m.rows);
@@ -193,8 +202,8 @@ export class RandomForestRegressor extends Regressor<RandomForestRegressorOption
   }
 
   protected predictValues(X: Matrix): Float64Array {
-    const out = new Float64Array(X.rows), s = 1 / this.estimators_.length;
-    for (const t of this.estimators_) {
+    const out = new Float64Array(X.rows), s = 1 / this.trees.length;
+    for (const t of this.trees) {
       for (let i = 0; i < X.rows; i++) out[i] += t.value[t.leafOf(X.data, i, X.cols)] * s;
     }
     return out;
@@ -202,6 +211,6 @@ export class RandomForestRegressor extends Regressor<RandomForestRegressorOption
 
   get featureImportances_(): Tensor {
     this.checkFitted("featureImportances_");
-    return vectorTensor(forestImportances(this.estimators_, this.nFeaturesIn_));
+    return vectorTensor(forestImportances(this.trees, this.nFeaturesIn_));
   }
 }

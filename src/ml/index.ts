@@ -17,7 +17,7 @@ export {
   GradientBoostingClassifier, GradientBoostingRegressor,
   type GradientBoostingClassifierOptions, type GradientBoostingRegressorOptions,
 } from "./boosting.js";
-export { SVC, SVR, type SVCOptions, type SVROptions, type Kernel } from "./svm.js";
+export { SVC, SVR, type SVCOptions, type SVROptions, type SVMKernel } from "./svm/index.js";
 export { GaussianNB, type GaussianNBOptions } from "./naive_bayes.js";
 // Unsupervised, preprocessing, pipelines, model selection, metrics (issue 6 part B).
 export { KMeans, type KMeansParams } from "./kmeans.js";

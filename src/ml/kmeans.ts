@@ -4,6 +4,7 @@ import { tensor } from "../tensor/index.js";
 import { ArgumentError, ShapeError } from "../core/errors.js";
 import type { PCG32 } from "../core/rng.js";
 import { BaseEstimator, matrixTensor, toMatrix, checkInt, checkNumber, checkChoice, rngFrom, type Matrix, type MatrixInput } from "./base.js";
+import { sqDist, dotSelf } from "./distances.js";
 
 export interface KMeansParams {
   /** Number of clusters k (default 8). */
@@ -136,20 +137,7 @@ export class KMeans extends BaseEstimator<KMeansParams> {
   }
 }
 
-function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    const t = a[ao + j] - b[bo + j];
-    s += t * t;
-  }
-  return s;
-}
 
-function dotSelf(a: Float64Array, o: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) s += a[o + j] * a[o + j];
-  return s;
-}
 
 function meanVariance(m: Matrix): number {
   const { data, rows, cols } = m;

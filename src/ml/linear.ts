@@ -1,7 +1,14 @@
 // Linear regression models: ordinary least squares, Ridge (L2) and Lasso (L1, coordinate descent).
-import type { Tensor } from "../tensor/index.js";
-import { Regressor, toTargets, vectorTensor, checkNumber, checkInt, checkChoice, rngFrom, type Matrix, type MatrixInput, type TargetInput } from "./base.js";
-import { lstsq, choleskySolve, colMeans, centered } from "./linalg.js";
+// The dense solves are ds.linalg's (lstsq; solve for Ridge's normal equations) on float64 tensors.
+import { type Tensor, matmul, mean as meanOf, sub, add, mul, transpose, eye, reshape } from "../tensor/index.js";
+import { frame } from "../tensor/memory.js";
+import { lstsq, solve } from "../ops/linalg/index.js";
+import { Regressor, toTargets, vectorTensor, matrixTensor, checkNumber, checkInt, checkChoice, rngFrom, type Matrix, type MatrixInput, type TargetInput } from "./base.js";
+
+/** Minimum-norm least squares argmin ‖X w − y‖² (NumPy's lstsq, rcond eps·max(n, d)) by ds.linalg.lstsq. */
+function leastSquares(X: Float64Array, y: Float64Array, n: number, d: number): Float64Array {
+  return Float64Array.from(frame(() => lstsq(matrixTensor(X, n, d), vectorTensor(y))[0]).dataSync());
+}
 
 /** Shared state of linear regressors: y ≈ X·coef + intercept. */
 abstract class LinearModel<P extends { fitIntercept: boolean }> extends Regressor<P> {
@@ -37,8 +44,10 @@ abstract class LinearModel<P extends { fitIntercept: boolean }> extends Regresso
     const { rows: n, cols: d } = m;
     let Xc: Float64Array = m.data, yc: Float64Array = t, xMean: Float64Array = new Float64Array(d), yMean = 0;
     if (this.params.fitIntercept) {
-      xMean = colMeans(m.data, n, d);
-      Xc = centered(m.data, n, d, xMean);
+      [xMean, Xc] = frame(() => {
+        const Xt = matrixTensor(m.data, n, d), mu = meanOf(Xt, 0);
+        return [Float64Array.from(mu.dataSync()), Float64Array.from(sub(Xt, mu).dataSync())];
+      });
       for (let i = 0; i < n; i++) yMean += t[i];
       yMean /= n;
       yc = t.map((v) => v - yMean);
@@ -74,7 +83,7 @@ export class LinearRegression extends LinearModel<LinearRegressionOptions> {
     super({ fitIntercept: true }, opts);
   }
   protected solve(X: Float64Array, y: Float64Array, n: number, d: number): Float64Array {
-    return lstsq(X, y, n, d);
+    return leastSquares(X, y, n, d);
   }
 }
 
@@ -97,22 +106,14 @@ export class Ridge extends LinearModel<RidgeOptions> {
   }
   protected solve(X: Float64Array, y: Float64Array, n: number, d: number): Float64Array {
     const alpha = this.params.alpha;
-    if (alpha === 0) return lstsq(X, y, n, d);
-    const A = new Float64Array(d * d), rhs = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      for (let j = 0; j < d; j++) {
-        const xj = X[o + j];
-        if (xj === 0) continue;
-        rhs[j] += xj * y[i];
-        for (let k = 0; k <= j; k++) A[j * d + k] += xj * X[o + k];
-      }
-    }
-    for (let j = 0; j < d; j++) {
-      A[j * d + j] += alpha;
-      for (let k = 0; k < j; k++) A[k * d + j] = A[j * d + k];
-    }
-    return choleskySolve(this.name("fit"), A, rhs, d);
+    if (alpha === 0) return leastSquares(X, y, n, d);
+    // (XᵀX + αI) w = Xᵀy; with α > 0 the matrix is positive definite, so ds.linalg.solve's LU
+    // with partial pivoting is as exact as a Cholesky solve here.
+    return Float64Array.from(frame(() => {
+      const Xt = matrixTensor(X, n, d), XT = transpose(Xt, 0, 1);
+      const A = add(matmul(XT, Xt), mul(eye(d, d, { dtype: "float64" }), alpha));
+      return reshape(solve(A, matmul(XT, matrixTensor(y, n, 1))), [d]);
+    }).dataSync());
   }
 }
 

@@ -1,8 +1,31 @@
 // Logistic regression: binary logistic or multinomial (softmax) log-loss with an L2 penalty, by L-BFGS.
-import type { Tensor } from "../tensor/index.js";
-import { Classifier, matrixTensor, vectorTensor, argmaxRows, checkNumber, checkInt, checkChoice, type Matrix, type MatrixInput, type TargetInput } from "./base.js";
+// The loss, its gradient and the scores are ds ops on float64 tensors (two GEMMs per evaluation).
+import { type Tensor, matmul, transpose, sub, mul, add, sum, exp, log, log1p, abs, relu, neg, sigmoid, max as maxOf, div } from "../tensor/index.js";
+import { frame } from "../tensor/memory.js";
+import { ProbabilisticClassifier, matrixTensor, vectorTensor, argmaxRows, checkNumber, checkInt, checkChoice, type Matrix, type MatrixInput, type TargetInput } from "./base.js";
 import { lbfgs } from "./optimize.js";
-import { dotRows } from "./neighbors.js";
+
+/**
+ * The mean-free log-loss Σᵢ and its gradient Rᵀ·Xa for weights W [nOut, stride] (Xa: X with the
+ * intercept column, [n, stride]; Y: targets, [n, 1] for the binary loss, one-hot [n, nOut] else).
+ * Binary: log(1 + e^z) − y·z with residual σ(z) − y; multinomial: logsumexp(z) − z_y with
+ * residual softmax(z) − y. Written with the max shifted out, so no exp overflows.
+ */
+function logLoss(Xa: Tensor, Y: Tensor, W: Tensor, binary: boolean): { loss: Tensor; grad: Tensor } {
+  return frame(() => {
+    const Z = matmul(Xa, transpose(W, 0, 1));
+    let loss: Tensor, R: Tensor;
+    if (binary) {
+      loss = sum(sub(add(relu(Z), log1p(exp(neg(abs(Z))))), mul(Y, Z)));
+      R = sub(sigmoid(Z), Y);
+    } else {
+      const Zs = sub(Z, maxOf(Z, 1, true)), E = exp(Zs), se = sum(E, 1, true);
+      loss = sub(sum(log(se)), sum(mul(Zs, Y)));
+      R = sub(div(E, se), Y);
+    }
+    return { loss, grad: matmul(transpose(R, 0, 1), Xa) };
+  });
+}
 
 export interface LogisticRegressionOptions {
   /** "l2" (default) or null for no penalty. */
@@ -23,7 +46,7 @@ export interface LogisticRegressionOptions {
  * const clf = new ml.LogisticRegression({ C: 10 }).fit(X, y);
  * clf.predictProba(X); // [nSamples, nClasses]
  */
-export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
+export class LogisticRegression extends ProbabilisticClassifier<LogisticRegressionOptions> {
   /** Iterations used by the last fit. */
   nIter_ = 0;
   // Weights: nOut rows of (nFeatures + 1), intercept last. nOut = 1 for two classes.
@@ -60,37 +83,22 @@ export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
     const K = this.classes_.length, { rows: n, cols: d, data } = m;
     const nOut = K === 2 ? 1 : K, stride = d + 1;
     const l2 = penalty === "l2" ? 1 / (C * n) : 0;
-    // Both products are GEMMs on the tiled kernel: Z = Xa·Wᵀ and ∇ = Rᵀ·Xa, where Xa is X with a
-    // column of ones (zeros without an intercept, which then stays 0) and R = P − Y.
-    const Xa = new Float64Array(n * stride), XaT = new Float64Array(stride * n);
+    // Xa is X with a column of ones (zeros without an intercept, which then stays 0).
+    const Xa = new Float64Array(n * stride), Yv = new Float64Array(n * nOut);
     const one = fitIntercept ? 1 : 0;
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) Xa[i * stride + j] = XaT[j * n + i] = data[i * d + j];
-      Xa[i * stride + d] = XaT[d * n + i] = one;
+      for (let j = 0; j < d; j++) Xa[i * stride + j] = data[i * d + j];
+      Xa[i * stride + d] = one;
+      if (nOut === 1) Yv[i] = yi[i];
+      else Yv[i * nOut + yi[i]] = 1;
     }
-    const Z = new Float64Array(n * nOut), Rt = new Float64Array(nOut * n);
+    const XaM = matrixTensor(Xa, n, stride), Y = matrixTensor(Yv, n, nOut);
     const fg = (w: Float64Array, g: Float64Array): number => {
-      dotRows(Xa, n, w, nOut, stride, Z);
-      let loss = 0;
-      for (let i = 0; i < n; i++) {
-        const t = yi[i];
-        if (nOut === 1) {
-          // Binary: loss = log(1 + e^z) − y·z, residual σ(z) − y
-          const s = Z[i];
-          loss += (s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s))) - t * s;
-          Rt[i] = (s >= 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s))) - t;
-          continue;
-        }
-        const o = i * nOut;
-        let mx = -Infinity;
-        for (let k = 0; k < nOut; k++) if (Z[o + k] > mx) mx = Z[o + k];
-        let se = 0;
-        for (let k = 0; k < nOut; k++) { const e = Math.exp(Z[o + k] - mx); Z[o + k] = e; se += e; }
-        loss += Math.log(se) - Math.log(Z[o + t]);
-        for (let k = 0; k < nOut; k++) Rt[k * n + i] = Z[o + k] / se - (k === t ? 1 : 0);
-      }
-      dotRows(Rt, nOut, XaT, stride, n, g);
-      loss /= n;
+      const loss = frame(() => {
+        const r = logLoss(XaM, Y, matrixTensor(w, nOut, stride), nOut === 1);
+        g.set(r.grad.dataSync());
+        return r.loss.item() / n;
+      });
       let pen = 0;
       for (let k = 0; k < nOut; k++) {
         const wo = k * stride;
@@ -110,21 +118,18 @@ export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
     return this;
   }
 
+  /** X·coefᵀ + intercept, [rows, nOut]: one GEMM. */
   private scores(X: Matrix): Float64Array {
     const { data, rows, cols: d } = X, nOut = this.nOut, W = this.W;
-    const out = new Float64Array(rows * nOut);
-    for (let i = 0; i < rows; i++) {
-      for (let k = 0; k < nOut; k++) {
-        const wo = k * (d + 1);
-        let s = W[wo + d];
-        for (let j = 0; j < d; j++) s += W[wo + j] * data[i * d + j];
-        out[i * nOut + k] = s;
-      }
+    const coef = new Float64Array(nOut * d), b = new Float64Array(nOut);
+    for (let k = 0; k < nOut; k++) {
+      coef.set(W.subarray(k * (d + 1), k * (d + 1) + d), k * d);
+      b[k] = W[k * (d + 1) + d];
     }
-    return out;
+    return Float64Array.from(frame(() => add(matmul(matrixTensor(data, rows, d), transpose(matrixTensor(coef, nOut, d), 0, 1)), vectorTensor(b))).dataSync());
   }
 
-  private proba(X: Matrix): Float64Array {
+  protected proba(X: Matrix): Float64Array {
     const z = this.scores(X), K = this.classes_.length, n = X.rows;
     const p = new Float64Array(n * K);
     for (let i = 0; i < n; i++) {
@@ -144,11 +149,6 @@ export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
     return p;
   }
 
-  /** Class probabilities, float64 [nSamples, nClasses] (columns in `classes_` order). */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
   /** Raw scores: float64 [nSamples] for two classes (positive favours classes_[1]), else [nSamples, nClasses]. */
   decisionFunction(X: MatrixInput): Tensor {
@@ -157,7 +157,7 @@ export class LogisticRegression extends Classifier<LogisticRegressionOptions> {
     return this.nOut === 1 ? vectorTensor(z) : matrixTensor(z, m.rows, this.nOut);
   }
 
-  protected predictIndices(X: Matrix): Int32Array {
+  protected override predictIndices(X: Matrix): Int32Array {
     const z = this.scores(X);
     if (this.nOut === 1) return Int32Array.from(z, (s) => (s > 0 ? 1 : 0));
     return argmaxRows(z, X.rows, this.nOut);

@@ -6,6 +6,8 @@ import {
   Classifier, Regressor, BaseEstimator, matrixTensor, argmaxRows, toTargets, checkInt, checkNumber, checkChoice,
   type Matrix, type MatrixInput, type TargetInput,
 } from "./base.js";
+import { dotRows, dotSelf, rowNorms2, rowsTensor } from "./distances.js";
+import { frame } from "../tensor/memory.js";
 
 export interface NeighborsOptions {
   /** Neighbours consulted per query. Default 5. */
@@ -172,79 +174,19 @@ class KDTree {
   }
 }
 
-/** C[i·nb + j] = A_i · B_j for row-major A (na×d) and B (nb×d): a 4×4 register-tiled kernel. */
-export function dotRows(A: Float64Array, na: number, B: Float64Array, nb: number, d: number, C: Float64Array): void {
-  let i = 0;
-  for (; i + 4 <= na; i += 4) {
-    const a0 = i * d, a1 = a0 + d, a2 = a1 + d, a3 = a2 + d;
-    let j = 0;
-    for (; j + 4 <= nb; j += 4) {
-      const b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      for (let k = 0; k < d; k++) {
-        const x0 = B[b0 + k], x1 = B[b1 + k], x2 = B[b2 + k], x3 = B[b3 + k];
-        let y = A[a0 + k]; c00 += y * x0; c01 += y * x1; c02 += y * x2; c03 += y * x3;
-        y = A[a1 + k]; c10 += y * x0; c11 += y * x1; c12 += y * x2; c13 += y * x3;
-        y = A[a2 + k]; c20 += y * x0; c21 += y * x1; c22 += y * x2; c23 += y * x3;
-        y = A[a3 + k]; c30 += y * x0; c31 += y * x1; c32 += y * x2; c33 += y * x3;
-      }
-      let o = i * nb + j;
-      C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; C[o + 3] = c03; o += nb;
-      C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; C[o + 3] = c13; o += nb;
-      C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; C[o + 3] = c23; o += nb;
-      C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
-    }
-    // Leftover columns: four rows against one column (4 accumulators).
-    for (; j < nb; j++) {
-      const b0 = j * d;
-      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-      for (let k = 0; k < d; k++) {
-        const x = B[b0 + k];
-        c0 += A[a0 + k] * x; c1 += A[a1 + k] * x; c2 += A[a2 + k] * x; c3 += A[a3 + k] * x;
-      }
-      C[i * nb + j] = c0; C[(i + 1) * nb + j] = c1; C[(i + 2) * nb + j] = c2; C[(i + 3) * nb + j] = c3;
-    }
-  }
-  // Leftover rows: one row against four columns.
-  for (; i < na; i++) {
-    const a0 = i * d;
-    let j = 0;
-    for (; j + 4 <= nb; j += 4) {
-      const b0 = j * d, b1 = b0 + d, b2 = b1 + d, b3 = b2 + d;
-      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-      for (let k = 0; k < d; k++) {
-        const y = A[a0 + k];
-        c0 += y * B[b0 + k]; c1 += y * B[b1 + k]; c2 += y * B[b2 + k]; c3 += y * B[b3 + k];
-      }
-      C[i * nb + j] = c0; C[i * nb + j + 1] = c1; C[i * nb + j + 2] = c2; C[i * nb + j + 3] = c3;
-    }
-    for (; j < nb; j++) C[i * nb + j] = dotAt(A, a0, B, j * d, d);
-  }
-}
-
-function dotAt(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let k = 0; k < d; k++) s += a[ao + k] * b[bo + k];
-  return s;
-}
-
-/** Squared norms of the rows. */
-export function rowNorms2(X: Float64Array, n: number, d: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = dotAt(X, i * d, X, i * d, d);
-  return out;
-}
-
 /** Shared fit/query machinery of the neighbour estimators. */
 class NeighborIndex {
   private tree: KDTree | null = null;
   private norms: Float64Array | null = null;
+  private Xt: Tensor | null = null;
   constructor(readonly X: Matrix, readonly opts: NeighborsOptions) {
     const { rows: n, cols: d } = X;
     const useTree = opts.algorithm === "kd_tree" || (opts.algorithm === "auto" && d <= 15 && opts.nNeighbors < n / 2);
     if (useTree) this.tree = new KDTree(X.data, n, d, opts.leafSize);
-    else if (opts.p === 2) this.norms = rowNorms2(X.data, n, d);
+    else if (opts.p === 2) {
+      this.Xt = rowsTensor(X.data, n, d);
+      this.norms = Float64Array.from(rowNorms2(this.Xt).dataSync());
+    }
   }
 
   query(Q: Matrix, k: number): Neighbors {
@@ -257,13 +199,16 @@ class NeighborIndex {
     if (this.tree) {
       for (let i = 0; i < nq; i++) { top.reset(); this.tree.query(Q.data, i * d, p, top); emit(i); }
     } else if (this.norms) {
-      // ||q − x||² = ||q||² + ||x||² − 2 q·x, blocked over queries.
-      const B = 64, D = new Float64Array(B * n), norms = this.norms;
+      // ||q − x||² = ||q||² + ||x||² − 2 q·x: the products q·x are one GEMM per block of queries
+      // on the backend (ml/distances.ts's dotRows); the norms are added (and the k smallest
+      // picked) in the one pass over the block's values here, which costs less than elementwise
+      // float64 passes over the whole block. Blocks keep that block a few MB.
+      const B = Math.max(1, Math.min(nq, Math.floor(2 ** 21 / n))), norms = this.norms;
       for (let s = 0; s < nq; s += B) {
         const nb = Math.min(B, nq - s);
-        dotRows(Q.data.subarray(s * d, (s + nb) * d), nb, X, n, d, D);
+        const D = frame(() => dotRows(rowsTensor(Q.data.subarray(s * d, (s + nb) * d), nb, d), this.Xt!)).dataSync();
         for (let r = 0; r < nb; r++) {
-          const i = s + r, qq = dotAt(Q.data, i * d, Q.data, i * d, d), o = r * n;
+          const i = s + r, qq = dotSelf(Q.data, i * d, d), o = r * n;
           top.reset();
           for (let j = 0; j < n; j++) {
             let v = qq + norms[j] - 2 * D[o + j];

@@ -1,9 +1,11 @@
 // PCA: principal component analysis by the eigendecomposition of the (smaller) Gram matrix, in float64.
-import type { Tensor } from "../tensor/index.js";
+// The products (centring, Gram matrix, projections) are ds ops on float64 tensors, the
+// eigendecomposition ds.linalg.eigh: the backend's kernels do the O(n·p²) work.
+import { type Tensor, matmul, mean as meanOf, sub, mul, sum, transpose, narrow } from "../tensor/index.js";
+import { frame } from "../tensor/memory.js";
 import { ArgumentError, ShapeError } from "../core/errors.js";
 import { BaseEstimator, matrixTensor, vectorTensor, checkNumber, toMatrix, type Matrix, type MatrixInput } from "./base.js";
-import { symmetricEigen, gramCols, gramRows } from "./eigen.js";
-import { colMeans, centered } from "./linalg.js";
+import { symmetricEigen } from "./eigen.js";
 
 export interface PCAParams {
   /**
@@ -77,32 +79,32 @@ export class PCA extends BaseEstimator<PCAParams> {
       checkNumber(op, "nComponents", nc, 0, maxK, true);
       if (nc >= 1 && !Number.isInteger(nc)) throw new ArgumentError(op, `nComponents must be a whole number or a fraction in (0, 1), got ${nc}`);
     }
-    const mean = colMeans(data, n, p);
-    const Xc = centered(data, n, p, mean);
+    const Xt = matrixTensor(data, n, p);
+    const mean = Float64Array.from(meanOf(Xt, 0).dataSync());
     // Eigenvalues of XcᵀXc are the squared singular values; use whichever Gram matrix is smaller.
-    let lambda: Float64Array, V: Float64Array; // V: p×maxK, column k = component k
+    let lambda: Float64Array, V: Tensor; // V: p×maxK, column k = component k
+    const { Xc, total } = frame(() => {
+      const Xc = sub(Xt, vectorTensor(mean));
+      return { Xc, total: sum(mul(Xc, Xc)).item() / (n - 1) };
+    });
     if (p <= n) {
-      const eig = symmetricEigen(gramCols(Xc, n, p), p);
+      const eig = symmetricEigen(frame(() => matmul(transpose(Xc, 0, 1), Xc)), p);
       lambda = eig.values.subarray(0, maxK);
-      V = new Float64Array(p * maxK);
-      for (let i = 0; i < p; i++) for (let k = 0; k < maxK; k++) V[i * maxK + k] = eig.vectors[i * p + k];
+      const v = new Float64Array(p * maxK);
+      for (let i = 0; i < p; i++) for (let k = 0; k < maxK; k++) v[i * maxK + k] = eig.vectors[i * p + k];
+      V = matrixTensor(v, p, maxK);
     } else {
-      const eig = symmetricEigen(gramRows(Xc, n, p), n);
+      // Wide data: eigenvectors u of XcXcᵀ give the components Xcᵀu / σ.
+      const eig = symmetricEigen(frame(() => matmul(Xc, transpose(Xc, 0, 1))), n);
       lambda = eig.values;
-      V = new Float64Array(p * maxK);
+      const u = new Float64Array(n * maxK);
       for (let k = 0; k < maxK; k++) {
         const s = Math.sqrt(Math.max(lambda[k], 0));
         if (s === 0) continue;
-        for (let i = 0; i < n; i++) {
-          const u = eig.vectors[i * n + k] / s;
-          if (u === 0) continue;
-          for (let j = 0; j < p; j++) V[j * maxK + k] += Xc[i * p + j] * u;
-        }
+        for (let i = 0; i < n; i++) u[i * maxK + k] = eig.vectors[i * n + k] / s;
       }
+      V = frame(() => matmul(transpose(Xc, 0, 1), matrixTensor(u, n, maxK)));
     }
-    let total = 0;
-    for (let k = 0; k < Xc.length; k++) total += Xc[k] * Xc[k];
-    total /= n - 1;
     const variance = new Float64Array(maxK), ratio = new Float64Array(maxK);
     for (let k = 0; k < maxK; k++) {
       variance[k] = Math.max(lambda[k], 0) / (n - 1);
@@ -116,19 +118,10 @@ export class PCA extends BaseEstimator<PCAParams> {
       while (k < maxK && cum + ratio[k] <= nc) cum += ratio[k++];
       k = Math.min(k + 1, maxK);
     }
-    // Projections of the training data on the kept components (U·S), all in one pass over Xc.
-    const scores = new Float64Array(n * k);
-    const row = new Float64Array(k);
-    for (let i = 0; i < n; i++) {
-      row.fill(0);
-      for (let j = 0; j < p; j++) {
-        const x = Xc[i * p + j];
-        if (x === 0) continue;
-        const vo = j * maxK;
-        for (let c = 0; c < k; c++) row[c] += x * V[vo + c];
-      }
-      scores.set(row, i * k);
-    }
+    // Projections of the training data on the kept components (U·S): one product.
+    const Vk = frame(() => narrow(V, 1, 0, k));
+    const scores = Float64Array.from(frame(() => matmul(Xc, Vk)).dataSync());
+    const Vd = Vk.dataSync();
     // Sign as scikit-learn's svd_flip: the projection (column of U) with the largest |value| is positive.
     const comps = new Float64Array(k * p);
     for (let c = 0; c < k; c++) {
@@ -138,7 +131,7 @@ export class PCA extends BaseEstimator<PCAParams> {
         if (Math.abs(u) > bestAbs) { bestAbs = Math.abs(u); best = u; }
       }
       const sign = best < 0 ? -1 : 1;
-      for (let j = 0; j < p; j++) comps[c * p + j] = sign * V[j * maxK + c];
+      for (let j = 0; j < p; j++) comps[c * p + j] = sign * Vd[j * k + c];
       if (sign < 0) for (let i = 0; i < n; i++) scores[i * k + c] = -scores[i * k + c];
     }
     this.trainScores = this.keepScores ? scores : null;
@@ -200,18 +193,12 @@ export class PCA extends BaseEstimator<PCAParams> {
     return m;
   }
 
+  /** (X − mean)·componentsᵀ, whitened if asked: one product on the backend. */
   private project(m: Matrix): Float64Array {
     const k = this.nComponents_, p = this.nFeaturesIn_;
-    const out = new Float64Array(m.rows * k);
-    const row = new Float64Array(p);
-    for (let i = 0; i < m.rows; i++) {
-      for (let j = 0; j < p; j++) row[j] = m.data[i * p + j] - this.mean[j];
-      for (let c = 0; c < k; c++) {
-        let s = 0;
-        for (let j = 0; j < p; j++) s += row[j] * this.comps[c * p + j];
-        out[i * k + c] = this.params.whiten ? s / Math.sqrt(this.variance[c]) : s;
-      }
-    }
+    const out = Float64Array.from(frame(() =>
+      matmul(sub(matrixTensor(m.data, m.rows, p), vectorTensor(this.mean)), transpose(matrixTensor(this.comps, k, p), 0, 1))).dataSync());
+    if (this.params.whiten) for (let t = 0; t < out.length; t++) out[t] /= Math.sqrt(this.variance[t % k]);
     return out;
   }
 }

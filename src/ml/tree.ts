@@ -4,8 +4,8 @@ import type { Tensor } from "../tensor/index.js";
 import { tensor } from "../tensor/index.js";
 import { ArgumentError } from "../core/errors.js";
 import {
-  Classifier, Regressor, matrixTensor, vectorTensor, argmaxRows, toTargets, rngFrom, checkChoice, checkNumber,
-  type Matrix, type MatrixInput, type TargetInput,
+  ProbabilisticClassifier, Regressor, vectorTensor, toTargets, rngFrom, checkChoice, checkNumber,
+  type Matrix, type MatrixInput, type TargetInput, type Label,
 } from "./base.js";
 import { CartTree, buildTree, cartData, type CartParams, type Criterion } from "./cart.js";
 
@@ -80,12 +80,24 @@ export interface DecisionTreeClassifierOptions extends TreeGrowthOptions {
  * A CART classification tree, as scikit-learn's `DecisionTreeClassifier`.
  * @example new ml.DecisionTreeClassifier({ maxDepth: 3, seed: 0 }).fit(X, y).predict(X)
  */
-export class DecisionTreeClassifier extends Classifier<DecisionTreeClassifierOptions> {
+export class DecisionTreeClassifier extends ProbabilisticClassifier<DecisionTreeClassifierOptions> {
   /** The fitted tree (flat node arrays). */
   tree_: CartTree | null = null;
 
   constructor(opts: Partial<DecisionTreeClassifierOptions> = {}) {
     super({ ...GROWTH, criterion: "gini", seed: null }, opts);
+  }
+
+  /**
+   * A fitted tree around a tree a forest grew (its `estimators_`): `classes_` are the forest's,
+   * `opts` the growth options it was grown with.
+   */
+  static fromCart(tree: CartTree, classes: readonly Label[], nFeatures: number, opts: Partial<DecisionTreeClassifierOptions>): DecisionTreeClassifier {
+    const t = new DecisionTreeClassifier(opts);
+    t.tree_ = tree;
+    t.classes_ = classes.slice();
+    t.markFitted(nFeatures);
+    return t;
   }
 
   fit(X: MatrixInput, y: TargetInput): this {
@@ -100,19 +112,11 @@ export class DecisionTreeClassifier extends Classifier<DecisionTreeClassifierOpt
     return this;
   }
 
-  private proba(X: Matrix): Float64Array {
+  protected proba(X: Matrix): Float64Array {
     return treeProba(this.tree_!, X, this.classes_.length);
   }
 
-  /** Class fractions of the leaf each row reaches, float64 [nSamples, nClasses]. */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
-  protected predictIndices(X: Matrix): Int32Array {
-    return argmaxRows(this.proba(X), X.rows, this.classes_.length);
-  }
 
   /** Leaf index per row, int32 [nSamples]. */
   apply(X: MatrixInput): Tensor {
@@ -166,6 +170,14 @@ export class DecisionTreeRegressor extends Regressor<DecisionTreeRegressorOption
 
   constructor(opts: Partial<DecisionTreeRegressorOptions> = {}) {
     super({ ...GROWTH, criterion: "squared_error", seed: null }, opts);
+  }
+
+  /** A fitted tree around a tree a forest or boosting grew (their `estimators_`); `opts` its growth options. */
+  static fromCart(tree: CartTree, nFeatures: number, opts: Partial<DecisionTreeRegressorOptions>): DecisionTreeRegressor {
+    const t = new DecisionTreeRegressor(opts);
+    t.tree_ = tree;
+    t.markFitted(nFeatures);
+    return t;
   }
 
   fit(X: MatrixInput, y: TargetInput): this {

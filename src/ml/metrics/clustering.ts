@@ -1,4 +1,4 @@
-// Clustering metrics: silhouette (score and per sample) and the adjusted Rand index.
+// Clustering metrics: silhouette (score and per sample) and the adjusted Rand score.
 import type { Tensor } from "../../tensor/index.js";
 import { tensor } from "../../tensor/index.js";
 import { ArgumentError, ShapeError } from "../../core/errors.js";
@@ -102,10 +102,11 @@ export function silhouette(X: MatrixInput, labels: LabelsInput, opts: Silhouette
 /**
  * Adjusted Rand index between two clusterings: 1 for identical partitions (whatever the label
  * names), about 0 for random ones; symmetric.
- * @example ml.metrics.adjustedRandIndex([0, 0, 1, 1], [1, 1, 0, 0]) // 1
+ * scikit-learn's `adjusted_rand_score`.
+ * @example ml.metrics.adjustedRandScore([0, 0, 1, 1], [1, 1, 0, 0]) // 1
  */
-export function adjustedRandIndex(labelsTrue: LabelsInput, labelsPred: LabelsInput): number {
-  const [a, b] = labelPair("metrics.adjustedRandIndex", labelsTrue, labelsPred, "labelsPred");
+export function adjustedRandScore(labelsTrue: LabelsInput, labelsPred: LabelsInput): number {
+  const [a, b] = labelPair("metrics.adjustedRandScore", labelsTrue, labelsPred, "labelsPred");
   const n = a.length;
   const ta = clusterIndices(a), tb = clusterIndices(b);
   // Pair counts from the contingency table, as scikit-learn's pair_confusion_matrix.
@@ -131,3 +132,6 @@ export function adjustedRandIndex(labelsTrue: LabelsInput, labelsPred: LabelsInp
   if (fn === 0 && fp === 0) return 1;
   return (2 * (tp * tn - fn * fp)) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn));
 }
+
+/** The former name of adjustedRandScore, kept as an alias (scikit-learn's name is adjusted_rand_score). */
+export const adjustedRandIndex = adjustedRandScore;

@@ -85,7 +85,7 @@ export function getScorer(scoring: Scoring): Scorer {
     case "neg_mean_absolute_error":
       return (est, X, y) => -M.mae(yOf(y, name) as Tensor, need(est, "predict", name)(X));
     case "adjusted_rand_score":
-      return (est, X, y) => M.adjustedRandIndex(yOf(y, name), labelsOf(est, X, name));
+      return (est, X, y) => M.adjustedRandScore(yOf(y, name), labelsOf(est, X, name));
   }
   throw new ArgumentError("scoring", `unknown scorer ${JSON.stringify(name)}; expected e.g. "accuracy", "f1_macro", "roc_auc", "neg_log_loss", "r2", "neg_mean_squared_error"`);
 }

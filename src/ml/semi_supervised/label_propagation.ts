@@ -1,8 +1,9 @@
 // LabelPropagation: spreads the given labels over a similarity graph (RBF or k-nearest-neighbour) of all samples.
 import type { Tensor } from "../../tensor/index.js";
 import { ArgumentError } from "../../core/errors.js";
-import { Classifier, argmaxRows, checkChoice, checkInt, checkNumber, labelsTensor, matrixTensor, type Label, type Matrix, type MatrixInput, type TargetInput } from "../base.js";
+import { ProbabilisticClassifier, argmaxRows, checkChoice, checkInt, checkNumber, labelsTensor, matrixTensor, type Label, type Matrix, type MatrixInput, type TargetInput } from "../base.js";
 import { semiSupervisedTargets } from "./targets.js";
+import { sqDist } from "../distances.js";
 
 export interface LabelPropagationParams {
   /** Similarity graph: "rbf" (default; exp(-gamma·‖a−b‖²), dense n×n) or "knn" (each sample to its nNeighbors nearest, sparse). */
@@ -23,7 +24,7 @@ export interface LabelPropagationParams {
  * y = -1 marks unlabelled samples. Unseen samples are classified by their similarity to the training set.
  * @example const lp = new ml.LabelPropagation({ kernel: "knn", nNeighbors: 7 }).fit(X, yWithMinusOnes); lp.transduction_
  */
-export class LabelPropagation extends Classifier<LabelPropagationParams> {
+export class LabelPropagation extends ProbabilisticClassifier<LabelPropagationParams> {
   /** Propagation steps run. */
   nIter_ = 0;
   private Xtrain: Matrix = { data: new Float64Array(0), rows: 0, cols: 0 };
@@ -101,17 +102,9 @@ export class LabelPropagation extends Classifier<LabelPropagationParams> {
     return this;
   }
 
-  /** Class probabilities of new samples from their similarity to the training samples, float64 [nSamples, nClasses]. */
-  predictProba(X: MatrixInput): Tensor {
-    const m = this.inputMatrix("predictProba", X);
-    return matrixTensor(this.proba(m), m.rows, this.classes_.length);
-  }
 
-  protected predictIndices(X: Matrix): Int32Array {
-    return argmaxRows(this.proba(X), X.rows, this.classes_.length);
-  }
 
-  private proba(m: Matrix): Float64Array {
+  protected proba(m: Matrix): Float64Array {
     const k = this.classes_.length, tr = this.Xtrain, d = m.cols;
     const out = new Float64Array(m.rows * k);
     if (this.params.kernel === "rbf") {
@@ -138,14 +131,6 @@ export class LabelPropagation extends Classifier<LabelPropagationParams> {
   }
 }
 
-function sqDist(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
-  let s = 0;
-  for (let j = 0; j < d; j++) {
-    const t = a[ao + j] - b[bo + j];
-    s += t * t;
-  }
-  return s;
-}
 
 function normalizeRows(F: Float64Array, n: number, k: number): void {
   for (let i = 0; i < n; i++) {

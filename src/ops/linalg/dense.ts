@@ -177,7 +177,7 @@ export function eigh(a: Mat): { w: Float64Array; v: Mat; converged: boolean } {
 /**
  * Eigen-decomposes the symmetric n×n `V` (row-major, full) in place: on return `d` holds the
  * eigenvalues (unsorted) and column k of `V` the eigenvector of `d[k]`. False if QL did not
- * converge. (ml/eigen.ts orders the result its own way; eigh ascending.)
+ * converge. (eigh returns it ascending; ml/eigen.ts reverses it for PCA.)
  */
 export function tridiagonalQL(V: Float64Array, d: Float64Array, n: number): boolean {
   if (n === 0) return true;
