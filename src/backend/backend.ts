@@ -21,6 +21,9 @@ export interface View {
 /** Where a kernel writes: a strided region of an existing storage. */
 export type Target = View;
 
+/** A prepared kernel launch: input storages in order, then the target's storage. */
+export type Launch = (inputs: readonly Storage[], out: Storage) => void;
+
 export interface Backend {
   readonly name: string;
   /**
@@ -49,6 +52,15 @@ export interface Backend {
    * else into fresh storage, which it returns.
    */
   run(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out?: Target): Storage;
+
+  /**
+   * Optional: `run(kernel, inputs, shape, out)` bound once to these shapes, strides, offsets and
+   * dtypes (the views' storages are only read for their dtype); the returned launch runs it on
+   * storages of those dtypes, computing exactly what run would. ds.compile's replay launches the
+   * same kernel over the same layout every call, so the per-launch work (layout, kernel lookup) is
+   * paid once. Without it, replay calls run.
+   */
+  prepare?(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out: Target): Launch;
 
   /**
    * Batched matrix product: a [B,M,K] @ b [B,K,N] → contiguous [B,M,N] of `dtype`; with `bias`
