@@ -277,3 +277,24 @@ forEachBackend("train.fit({ compile: true })", (backend) => {
     comp.params.forEach((p, i) => assertClose(p, eager.params[i], exact(backend), `parameter ${i}`));
   });
 });
+
+it("a call differing from the last only in strides, offset, a scalar or aliasing gets its own signature", () => {
+  const f = ds.compile((p: Tensor, q: Tensor, s: number) => p.add(q.mul(s)));
+  const a = ds.tensor([[1, 2], [3, 4]]), b = ds.tensor([[10, 20], [30, 40]]);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(a, b, 2).dataSync()), [21, 42, 63, 84]);
+  assert.equal(f.stats.signatures, 1);
+  // Same shapes, transposed strides: the replay of the first signature would read b untransposed.
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(a, b.T, 2).dataSync()), [21, 62, 43, 84]);
+  assert.equal(f.stats.signatures, 2);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(a, b, 3).dataSync()), [31, 62, 93, 124]);
+  assert.equal(f.stats.signatures, 3);
+  const row = ds.tensor([0, 0, 1, 2, 3, 4]).reshape([3, 2]).narrow(0, 1, 2);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(row, b, 2).dataSync()), [21, 42, 63, 84]);
+  assert.equal(f.stats.signatures, 4);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(a, a, 2).dataSync()), [3, 6, 9, 12]);
+  assert.equal(f.stats.signatures, 5);
+  // Back to the first: found again, not traced again.
+  const traces = f.stats.traces;
+  assert.deepEqual(Array.from(f(a, b, 2).dataSync()), [21, 42, 63, 84]);
+  assert.equal(f.stats.traces, traces);
+});

@@ -84,13 +84,22 @@ export function compile<F extends (...args: never[]) => unknown>(fn: F, options:
   const entries = new Map<string, Entry>();
   let lastKey: string | null = null;
   let traces = 0;
+  // The last call's arguments as compared field by field: a loop calling with the same signature
+  // skips building the signature string (see sameCall).
+  let last: { e: Entry; args: unknown[]; grad: boolean; be: Backend; key: string } | null = null;
 
   const compiled = ((...args: unknown[]) => {
     if (tracing) throw new ArgumentError("compile", "a compiled function was called while another is being traced; compile the outer function only");
-    const key = signature(args, options.key);
-    let e = entries.get(key);
-    if (!e) entries.set(key, (e = { calls: 0 }));
-    lastKey = key;
+    let e: Entry | undefined;
+    const userKey = options.key ? JSON.stringify(options.key()) ?? "" : "";
+    if (last && last.e.program && sameCall(last, args, userKey)) e = last.e;
+    else {
+      const key = signature(args, userKey);
+      e = entries.get(key);
+      if (!e) entries.set(key, (e = { calls: 0 }));
+      lastKey = key;
+      last = { e, args: snapshot(args), grad: isGradEnabled(), be: activeBackend(), key: userKey };
+    }
     e.calls++;
     // No spill mid-replay: the program resolved its storages when it started.
     if (e.program) return fill(e.outTemplate, withoutSpills(() => e.program!.run(args as Tensor[])));
@@ -115,7 +124,53 @@ export function compile<F extends (...args: never[]) => unknown>(fn: F, options:
   return compiled;
 }
 
-function signature(args: readonly unknown[], key?: () => unknown): string {
+/** What sameCall compares of an argument: a tensor's layout and owner, or the value itself. */
+type ArgSnap = { dtype: string; shape: readonly number[]; strides: readonly number[]; offset: number; alias: number; length: number; grad: boolean; device: string } | { value: unknown };
+
+/** The first tensor argument sharing argument i's storage (i itself when none before it does). */
+function aliasOf(args: readonly unknown[], i: number): number {
+  const o = (args[i] as Tensor)._owned();
+  for (let j = 0; j < i; j++) if (args[j] instanceof Tensor && (args[j] as Tensor)._owned() === o) return j;
+  return i;
+}
+
+function snapshot(args: readonly unknown[]): ArgSnap[] {
+  return args.map((a, i) => {
+    if (!(a instanceof Tensor)) return { value: a };
+    const o = a._owned();
+    return { dtype: a.dtype, shape: a.shape.slice(), strides: a.strides.slice(), offset: a.offset, alias: aliasOf(args, i), length: o.length, grad: a.requiresGrad, device: a.device };
+  });
+}
+
+const sameArray = (a: readonly number[], b: readonly number[]) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * Whether args have the signature of the snapshot `last` (taken when its signature string was
+ * built): same layouts, dtypes, devices and grad flags, the same aliasing between arguments,
+ * same scalars, grad mode, backend and key.
+ */
+function sameCall(last: { args: unknown[]; grad: boolean; be: Backend; key: string }, args: readonly unknown[], key: string): boolean {
+  const prev = last.args as ArgSnap[];
+  if (prev.length !== args.length || last.grad !== isGradEnabled() || last.be !== activeBackend() || last.key !== key) return false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i], p = prev[i];
+    if (!(a instanceof Tensor)) {
+      if (!("value" in p) || p.value !== a) return false;
+      continue;
+    }
+    if ("value" in p) return false;
+    const o = a._owned();
+    if (a.dtype !== p.dtype || a.offset !== p.offset || o.length !== p.length || a.requiresGrad !== p.grad || a.device !== p.device || !sameArray(a.shape, p.shape) || !sameArray(a.strides, p.strides)) return false;
+    if (aliasOf(args, i) !== p.alias) return false;
+  }
+  return true;
+}
+
+function signature(args: readonly unknown[], key: string): string {
   // Arguments sharing a storage: a program traced on distinct tensors must not replay on aliased ones.
   const firstOwner = new Map<unknown, number>();
   const parts = args.map((a, i) => {
@@ -127,7 +182,7 @@ function signature(args: readonly unknown[], key?: () => unknown): string {
     if (a === null || a === undefined || typeof a === "number" || typeof a === "boolean" || typeof a === "string") return JSON.stringify(a) ?? "undefined";
     throw new ArgumentError("compile", `argument ${i} must be a Tensor, number, boolean or string, got ${Array.isArray(a) ? "an array" : typeof a}`);
   });
-  return `${activeBackend().name}|${isGradEnabled()}|${parts.join(";")}|${key ? JSON.stringify(key()) : ""}`;
+  return `${activeBackend().name}|${isGradEnabled()}|${parts.join(";")}|${key}`;
 }
 
 // ---- returned structures ------------------------------------------------------------------------
