@@ -21,6 +21,9 @@ export interface View {
 /** Where a kernel writes: a strided region of an existing storage. */
 export type Target = View;
 
+/** An elementwise function a matmul can apply to its output as it stores it. */
+export type Activation = "relu";
+
 /** A prepared kernel launch: input storages in order, then the target's storage. */
 export type Launch = (inputs: readonly Storage[], out: Storage) => void;
 
@@ -66,9 +69,11 @@ export interface Backend {
    * Batched matrix product: a [B,M,K] @ b [B,K,N] → contiguous [B,M,N] of `dtype`; with `bias`
    * ([N], of `dtype`), each row then gets bias added, rounded exactly as a separate add would be.
    * With `out` (a storage of `dtype` holding at least B·M·N elements, read by none of the inputs),
-   * writes the product there instead of into fresh storage (ds.compile's planned buffers).
+   * writes the product there instead of into fresh storage (ds.compile's planned buffers). With
+   * `act` "relu", each element is then max(x, 0), as the relu kernel computes it (ds.compile's
+   * matmul → relu epilogue; see compile/passes.ts).
    */
-  matmul(a: View, b: View, dtype: DType, bias?: View, out?: Storage): Storage;
+  matmul(a: View, b: View, dtype: DType, bias?: View, out?: Storage, act?: Activation): Storage;
 
   /** out[..i..] = x[.. index[..i..] along dim ..]; result has index's shape, contiguous. */
   gather(x: View, dim: number, index: View): Storage;

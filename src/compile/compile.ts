@@ -12,7 +12,7 @@ import { keep, ownersByStorage, scope, withoutSpills } from "../tensor/memory.js
 import { wrap } from "../prims/kernel.js";
 import { graphText, launches, readsOf, writesOf, type Node, type Ref, type Value } from "./graph.js";
 import { Tracer } from "./trace.js";
-import { eliminateDeadCode, foldTransposedCopies, fuseElementwise } from "./passes.js";
+import { eliminateDeadCode, foldTransposedCopies, fuseElementwise, fuseMatmulEpilogues } from "./passes.js";
 import { planMemory } from "./plan.js";
 import { Program } from "./program.js";
 
@@ -35,6 +35,8 @@ export interface CompileStats {
   /** Fused kernels, and the traced kernels they replaced. */
   fusedKernels: number;
   fusedMembers: number;
+  /** Products that took their reader's bias add or relu (see fuseMatmulEpilogues). */
+  epilogues: number;
   /** Buffers and bytes of the memory plan, and the bytes its temps would take unshared. */
   buffers: number;
   bytesPlanned: number;
@@ -63,7 +65,7 @@ interface Entry {
 let tracing = false;
 
 const NONE: Omit<CompileStats, "signatures" | "traces"> = {
-  kernelsTraced: 0, kernelsAfterDce: 0, kernelsPerCall: 0, fusedKernels: 0, fusedMembers: 0,
+  kernelsTraced: 0, kernelsAfterDce: 0, kernelsPerCall: 0, fusedKernels: 0, fusedMembers: 0, epilogues: 0,
   buffers: 0, bytesPlanned: 0, bytesUnshared: 0, allocsPerCall: 0, opaqueSteps: 0,
 };
 
@@ -257,7 +259,10 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
   const kernelsTraced = launches(nodes);
   let opt = eliminateDeadCode(values, nodes, outputs);
   const kernelsAfterDce = launches(opt);
-  if (fuse) opt = eliminateDeadCode(values, fuseElementwise(values, foldTransposedCopies(values, opt, outputs), outputs), outputs);
+  if (fuse) {
+    opt = fuseMatmulEpilogues(values, foldTransposedCopies(values, opt, outputs), outputs);
+    opt = eliminateDeadCode(values, fuseElementwise(values, opt, outputs), outputs);
+  }
   const plan = planMemory(values, opt, outputs);
   const handles = holdValues(be, values, opt, outputs, alive);
   e.program = new Program(be, values, opt, outputs, handles, plan);
@@ -268,6 +273,7 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
   e.stats = {
     kernelsTraced, kernelsAfterDce, kernelsPerCall: launches(opt),
     fusedKernels: fused.length, fusedMembers: fused.reduce((s, n) => s + n.members.length, 0),
+    epilogues: opt.filter((n) => n.op === "matmul" && n.folded).length,
     buffers: plan.buffers.length, bytesPlanned: plan.bytes, bytesUnshared: plan.unsharedBytes,
     allocsPerCall: opt.filter((n) => n.op === "gather" || n.op === "scatter" || n.op === "cumsum" || n.op === "source" || ((n.op === "run" || n.op === "alloc" || n.op === "matmul") && n.def !== null && values[n.def].kind === "output")).length,
     opaqueSteps: opt.filter((n) => n.op === "opaque").length,

@@ -138,7 +138,7 @@ export class Program {
         const a = view(n.a), b = view(n.b), bias = n.bias ? view(n.bias) : null;
         const v = values[n.def];
         return () => {
-          be.matmul(a(), b(), n.dtype, bias ? bias() : undefined, this.destination(v));
+          be.matmul(a(), b(), n.dtype, bias ? bias() : undefined, this.destination(v), n.act);
         };
       }
       case "gather": {

@@ -1,6 +1,6 @@
 // The `wasm` backend: tensor storage in one WebAssembly.Memory, kernels assembled at run time into
 // WebAssembly (SIMD128 where it pays: GEMM, float32 elementwise), checked against the js backend.
-import type { Backend, Launch, Storage, View, Target } from "../backend.js";
+import type { Activation, Backend, Launch, Storage, View, Target } from "../backend.js";
 import type { Kernel } from "../../ir/expr.js";
 import { bytesPer, type DType, type TypedArray } from "../../core/dtype.js";
 import { contiguousStrides, sizeOf } from "../../core/shape.js";
@@ -274,14 +274,18 @@ export class WasmBackend implements Backend {
     return out.storage;
   }
 
-  matmul(a: View, b: View, dtype: DType, bias?: View, into?: Storage): Storage {
+  matmul(a: View, b: View, dtype: DType, bias?: View, into?: Storage, act?: Activation): Storage {
     const bs = bias ? live(bias.storage, "matmul") : null;
-    const out = this.mm.run(a, b, dtype, bs ? bs.ptr + bias!.offset * bytesPer(dtype) : 0, bias ? bias.strides[0] * bytesPer(dtype) : 0, into ? live(into, "matmul") : undefined);
-    if (bias && !out.biased) {
-      // Folded into the dot-product kernel where that runs; otherwise one in-place add pass.
+    const relu = act === "relu";
+    const out = this.mm.run(a, b, dtype, bs ? bs.ptr + bias!.offset * bytesPer(dtype) : 0, bias ? bias.strides[0] * bytesPer(dtype) : 0, into ? live(into, "matmul") : undefined, relu);
+    if ((bias || relu) && !out.biased) {
+      // Folded into the dot-product kernel where that runs; otherwise one in-place pass (bias,
+      // relu or both: relu(x + b) rounds as the add then the relu would, max being exact).
       const shape = [a.shape[0], a.shape[1], b.shape[2]];
       const target = { storage: out.storage, shape, strides: contiguousStrides(shape), offset: 0 };
-      this.elementwise({ expr: ir.binary("add", ir.input(0), ir.input(1)), dtype }, target, [target, { ...bias, shape, strides: [0, 0, bias.strides[0]] }], shape);
+      const sum = bias ? ir.binary("add", ir.input(0), ir.input(1)) : ir.input(0);
+      const inputs: View[] = bias ? [target, { ...bias, shape, strides: [0, 0, bias.strides[0]] }] : [target];
+      this.elementwise({ expr: relu ? ir.unary("relu", sum) : sum, dtype }, target, inputs, shape);
     }
     return out.storage;
   }
