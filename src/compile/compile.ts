@@ -103,8 +103,7 @@ export function compile<F extends (...args: never[]) => unknown>(fn: F, options:
       last = { e, args: snapshot(args), grad: isGradEnabled(), be: activeBackend(), key: userKey };
     }
     e.calls++;
-    // No spill mid-replay: the program resolved its storages when it started.
-    if (e.program) return fill(e.outTemplate, withoutSpills(() => e.program!.run(args as Tensor[])));
+    if (e.program) return fill(e.outTemplate, e.program.run(args as Tensor[]));
     if (e.calls === 1) return scope(() => detachAll(fn(...(args as Parameters<F>))));
     traces++;
     return traceAndBuild(fn, args, e, options.fuse !== false);

@@ -7,7 +7,7 @@ import type { Backend, Launch, Storage, View } from "../backend/backend.js";
 import { contiguousStrides } from "../core/shape.js";
 import * as ir from "../ir/expr.js";
 import { Tensor } from "../tensor/tensor.js";
-import { Owned, keep } from "../tensor/memory.js";
+import { Owned, keep, withoutSpills } from "../tensor/memory.js";
 import { uninitialized } from "../prims/kernel.js";
 import { runResultShape, type Node, type Ref, type Value } from "./graph.js";
 import type { MemoryPlan } from "./plan.js";
@@ -192,12 +192,16 @@ export class Program {
     // Resolved every call: the memory manager may have moved a buffer between calls.
     const bufs = this.buffers;
     for (const [v, b] of this.planned) st[v] = bufs[b]._storage();
-    const steps = this.steps, frees = this.frees;
-    for (let i = 0; i < steps.length; i++) {
-      steps[i]();
-      const f = frees[i];
-      if (f) for (const v of f) this.release(v);
-    }
+    // No spill mid-replay: the storages were resolved above. The outputs are made after, at user
+    // level, where (as an eager op's results) they count toward the next boundary and spill.
+    withoutSpills(() => {
+      const steps = this.steps, frees = this.frees;
+      for (let i = 0; i < steps.length; i++) {
+        steps[i]();
+        const f = frees[i];
+        if (f) for (const v of f) this.release(v);
+      }
+    });
     // Outputs: a new storage per call is wrapped once (several views of it share the owner).
     const outputs = this.outputs;
     const out = new Array<Tensor>(outputs.length);
