@@ -315,3 +315,50 @@ it("results a compiled inference loop drops are freed from the device as eager r
   // Boundaries spill the dropped results: a few hundred at most stay on the device, not 3000.
   assert.ok(grown < 500, `device storages grew by ${grown} over 3000 calls`);
 });
+
+forEachBackend("ds.compile CSE and constant folding", (backend) => {
+  it("folds kernels over host constants at build time: fewer kernels, the same bits", () => {
+    const f = (x: Tensor) => x.add(ds.tensor([1, 2, 3]).mul(2).exp()).mul(ds.tensor([0.5, 0.25, 4]).sqrt());
+    const g = ds.compile(f), plain = ds.compile(f, { fuse: false });
+    const x = ds.tensor([[0.1, -0.2, 0.3], [1, 2, 3]]);
+    const want = Array.from(f(x).dataSync());
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(Array.from(g(x).dataSync()), want);
+      assert.deepEqual(Array.from(plain(x).dataSync()), want);
+    }
+    assert.equal(plain.stats.kernelsPerCall, 5);
+    assert.equal(g.stats.constantsFolded, 3);
+    // add and mul remain, fused into one kernel over x and the two folded constants.
+    assert.equal(g.stats.kernelsPerCall, 1, g.graph);
+    assert.match(g.graph.split("# optimized")[1], /consts: %\d+:f32\[3\] %\d+:f32\[3\]/);
+  });
+
+  it("runs a repeated kernel once (CSE): fewer kernels, the same bits", () => {
+    const f = (a: Tensor) => a.sum(1).add(a.sum(1)).mul(a.max(1)).sub(a.max(1));
+    const g = ds.compile(f), plain = ds.compile(f, { fuse: false });
+    ds.seed(11);
+    const a = ds.randn([6, 9]);
+    const want = Array.from(f(a).dataSync());
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(Array.from(g(a).dataSync()), want, exact(backend) ? "bit for bit" : "");
+      assert.deepEqual(Array.from(plain(a).dataSync()), want);
+    }
+    assert.equal(plain.stats.kernelsPerCall, 7);
+    assert.equal(g.stats.subexpressionsMerged, 2);
+    // sum, max, and add > mul > sub fused.
+    assert.equal(g.stats.kernelsPerCall, 3, g.graph);
+  });
+
+  it("does not merge a repeated kernel across an in-place write to what it reads", () => {
+    const f = (a: Tensor) => ds.noGrad(() => {
+      const s1 = a.sum();
+      a.copy_(a.mul(2));
+      return s1.add(a.sum());
+    });
+    const g = ds.compile(f);
+    const a = ds.tensor([1, 2, 3]), b = ds.tensor([1, 2, 3]);
+    for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(g(a).dataSync()), Array.from(f(b).dataSync()), `call ${i}`);
+    assert.deepEqual(Array.from(a.dataSync()), [8, 16, 24]);
+    assert.equal(g.stats.subexpressionsMerged, 0);
+  });
+});

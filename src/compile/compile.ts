@@ -14,12 +14,13 @@ import { graphText, launches, readsOf, writesOf, type Node, type Ref, type Value
 import { Tracer } from "./trace.js";
 import { eliminateDeadCode, foldTransposedCopies, fuseElementwise, fuseMatmulEpilogues } from "./passes.js";
 import { planMemory } from "./plan.js";
+import { eliminateCommonSubexpressions, foldConstants } from "./simplify.js";
 import { Program } from "./program.js";
 
 export interface CompileOptions {
   /** Extra state the traced program depends on, made part of the signature (e.g. `() => model.training`). */
   key?: () => unknown;
-  /** Fuse elementwise chains and fold transposed product copies (default true; false: DCE only, one kernel per traced launch, for comparison). */
+  /** Run the optimizing passes — constant folding, CSE, product epilogues and transposed copies, elementwise fusion (default true; false: DCE only, one kernel per traced launch, for comparison). */
   fuse?: boolean;
 }
 
@@ -37,6 +38,9 @@ export interface CompileStats {
   fusedMembers: number;
   /** Products that took their reader's bias add or relu (see fuseMatmulEpilogues). */
   epilogues: number;
+  /** Kernels run once at build time (constant folding), and repeated ones dropped (CSE, with what only they read). */
+  constantsFolded: number;
+  subexpressionsMerged: number;
   /** Buffers and bytes of the memory plan, and the bytes its temps would take unshared. */
   buffers: number;
   bytesPlanned: number;
@@ -65,7 +69,7 @@ interface Entry {
 let tracing = false;
 
 const NONE: Omit<CompileStats, "signatures" | "traces"> = {
-  kernelsTraced: 0, kernelsAfterDce: 0, kernelsPerCall: 0, fusedKernels: 0, fusedMembers: 0, epilogues: 0,
+  kernelsTraced: 0, kernelsAfterDce: 0, kernelsPerCall: 0, fusedKernels: 0, fusedMembers: 0, epilogues: 0, constantsFolded: 0, subexpressionsMerged: 0,
   buffers: 0, bytesPlanned: 0, bytesUnshared: 0, allocsPerCall: 0, opaqueSteps: 0,
 };
 
@@ -258,7 +262,14 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
   const kernelsTraced = launches(nodes);
   let opt = eliminateDeadCode(values, nodes, outputs);
   const kernelsAfterDce = launches(opt);
+  let folded = 0, merged = 0;
   if (fuse) {
+    const n0 = opt.length;
+    opt = foldConstants(be, values, opt);
+    folded = n0 - opt.length;
+    const n1 = opt.length;
+    opt = eliminateDeadCode(values, eliminateCommonSubexpressions(values, opt), outputs);
+    merged = n1 - opt.length;
     opt = fuseMatmulEpilogues(values, foldTransposedCopies(values, opt, outputs), outputs);
     opt = eliminateDeadCode(values, fuseElementwise(values, opt, outputs), outputs);
   }
@@ -273,6 +284,7 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
     kernelsTraced, kernelsAfterDce, kernelsPerCall: launches(opt),
     fusedKernels: fused.length, fusedMembers: fused.reduce((s, n) => s + n.members.length, 0),
     epilogues: opt.filter((n) => n.op === "matmul" && n.folded).length,
+    constantsFolded: folded, subexpressionsMerged: merged,
     buffers: plan.buffers.length, bytesPlanned: plan.bytes, bytesUnshared: plan.unsharedBytes,
     allocsPerCall: opt.filter((n) => n.op === "gather" || n.op === "scatter" || n.op === "cumsum" || n.op === "source" || ((n.op === "run" || n.op === "alloc" || n.op === "matmul") && n.def !== null && values[n.def].kind === "output")).length,
     opaqueSteps: opt.filter((n) => n.op === "opaque").length,
