@@ -84,6 +84,8 @@ forEachBackend("ds.compile", (backend) => {
     // Fusion and DCE removed launches; the plan shares buffers between temps.
     assert.ok(s.kernelsPerCall < s.kernelsTraced, `${s.kernelsPerCall} < ${s.kernelsTraced}`);
     assert.ok(s.fusedKernels > 0 && s.fusedMembers > s.fusedKernels);
+    // Both hidden layers' relu folded into their product (backward reads relu's output, not the pre-activation).
+    assert.equal(s.epilogues, 2);
     assert.ok(s.bytesPlanned > 0 && s.bytesPlanned < s.bytesUnshared, `${s.bytesPlanned} < ${s.bytesUnshared}`);
   });
 
