@@ -43,6 +43,25 @@ test("train → evaluate → predict on a subset of the bundled digits", () => {
   }
 });
 
+test("train --compile gives the eager run's losses and accuracy", () => {
+  const dirs = [mkdtempSync(join(tmpdir(), "deepscript-cli-eager-")), mkdtempSync(join(tmpdir(), "deepscript-cli-compiled-"))];
+  try {
+    const runs = dirs.map((dir, i) => {
+      const r = cli("train", "--epochs", "2", "--limit", "256", "--batch-size", "32", "--out", dir, "--seed", "5", ...(i ? ["--compile"] : []));
+      assert.equal(r.code, 0, r.stderr);
+      return { out: r.stdout, history: (JSON.parse(readFileSync(join(dir, "history.json"), "utf8")) as { history: Record<string, number[]> }).history };
+    });
+    assert.match(runs[1].out, /steps compiled/);
+    assert.doesNotMatch(runs[0].out, /steps compiled/);
+    for (const key of ["loss", "accuracy", "valLoss", "valAccuracy"]) {
+      runs[0].history[key].forEach((v, e) => assert.ok(Math.abs(runs[1].history[key][e] - v) <= 1e-4 * Math.max(1, Math.abs(v)), `${key} epoch ${e}: eager ${v}, compiled ${runs[1].history[key][e]}`));
+    }
+    assert.ok(runs[0].history.loss[1] < runs[0].history.loss[0], "the loss falls");
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
+
 test("bad options and missing files: one clear line, non-zero exit, no stack trace", () => {
   const tmp = mkdtempSync(join(tmpdir(), "deepscript-cli-bad-"));
   const aFile = join(tmp, "a-file");

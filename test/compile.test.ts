@@ -7,6 +7,18 @@ import assert from "node:assert/strict";
 import * as ds from "../src/index.js";
 import type { Tensor } from "../src/index.js";
 import { forEachBackend } from "./helpers/backends.js";
+import { denseAutoencoder, fitAutoencoder } from "../examples/autoencoder.js";
+
+/** Runs f with console.log silenced (the examples print their progress). */
+function quietly<T>(f: () => T): T {
+  const log = console.log;
+  console.log = () => {};
+  try {
+    return f();
+  } finally {
+    console.log = log;
+  }
+}
 import { backend as getBackendObject } from "../src/backend/registry.js";
 
 const { nn, optim } = ds;
@@ -72,6 +84,8 @@ forEachBackend("ds.compile", (backend) => {
     // Fusion and DCE removed launches; the plan shares buffers between temps.
     assert.ok(s.kernelsPerCall < s.kernelsTraced, `${s.kernelsPerCall} < ${s.kernelsTraced}`);
     assert.ok(s.fusedKernels > 0 && s.fusedMembers > s.fusedKernels);
+    // Both hidden layers' relu folded into their product (backward reads relu's output, not the pre-activation).
+    assert.equal(s.epilogues, 2);
     assert.ok(s.bytesPlanned > 0 && s.bytesPlanned < s.bytesUnshared, `${s.bytesPlanned} < ${s.bytesUnshared}`);
   });
 
@@ -276,4 +290,101 @@ forEachBackend("train.fit({ compile: true })", (backend) => {
     for (const k of ["loss", "accuracy", "valLoss", "valAccuracy"]) assertClose(comp.h.history[k], eager.h.history[k], exact(backend), k);
     comp.params.forEach((p, i) => assertClose(p, eager.params[i], exact(backend), `parameter ${i}`));
   });
+});
+
+it("a call differing from the last only in strides, offset, a scalar or aliasing gets its own signature", () => {
+  const f = ds.compile((p: Tensor, q: Tensor, s: number) => p.add(q.mul(s)));
+  const a = ds.tensor([[1, 2], [3, 4]]), b = ds.tensor([[10, 20], [30, 40]]);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(a, b, 2).dataSync()), [21, 42, 63, 84]);
+  assert.equal(f.stats.signatures, 1);
+  // Same shapes, transposed strides: the replay of the first signature would read b untransposed.
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(a, b.T, 2).dataSync()), [21, 62, 43, 84]);
+  assert.equal(f.stats.signatures, 2);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(a, b, 3).dataSync()), [31, 62, 93, 124]);
+  assert.equal(f.stats.signatures, 3);
+  const row = ds.tensor([0, 0, 1, 2, 3, 4]).reshape([3, 2]).narrow(0, 1, 2);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(row, b, 2).dataSync()), [21, 42, 63, 84]);
+  assert.equal(f.stats.signatures, 4);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(f(a, a, 2).dataSync()), [3, 6, 9, 12]);
+  assert.equal(f.stats.signatures, 5);
+  // Back to the first: found again, not traced again.
+  const traces = f.stats.traces;
+  assert.deepEqual(Array.from(f(a, b, 2).dataSync()), [21, 42, 63, 84]);
+  assert.equal(f.stats.traces, traces);
+});
+
+it("results a compiled inference loop drops are freed from the device as eager results are", () => {
+  ds.seed(3);
+  const model = new nn.Sequential(new nn.Linear(16, 8), new nn.ReLU(), new nn.Linear(8, 4));
+  const predict = ds.compile((x: Tensor) => ds.noGrad(() => model.forward(x)));
+  const x = ds.randn([1, 16]);
+  let sum = 0;
+  predict(x);
+  predict(x);
+  const start = ds.memory().storages;
+  // A loop that reads each result and drops it (no scope, no dispose), as user code does.
+  for (let i = 0; i < 3000; i++) sum += predict(x).dataSync()[0];
+  const grown = ds.memory().storages - start;
+  assert.ok(Number.isFinite(sum));
+  // Boundaries spill the dropped results: a few hundred at most stay on the device, not 3000.
+  assert.ok(grown < 500, `device storages grew by ${grown} over 3000 calls`);
+});
+
+forEachBackend("ds.compile CSE and constant folding", (backend) => {
+  it("folds kernels over host constants at build time: fewer kernels, the same bits", () => {
+    const f = (x: Tensor) => x.add(ds.tensor([1, 2, 3]).mul(2).exp()).mul(ds.tensor([0.5, 0.25, 4]).sqrt());
+    const g = ds.compile(f), plain = ds.compile(f, { fuse: false });
+    const x = ds.tensor([[0.1, -0.2, 0.3], [1, 2, 3]]);
+    const want = Array.from(f(x).dataSync());
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(Array.from(g(x).dataSync()), want);
+      assert.deepEqual(Array.from(plain(x).dataSync()), want);
+    }
+    assert.equal(plain.stats.kernelsPerCall, 5);
+    assert.equal(g.stats.constantsFolded, 3);
+    // add and mul remain, fused into one kernel over x and the two folded constants.
+    assert.equal(g.stats.kernelsPerCall, 1, g.graph);
+    assert.match(g.graph.split("# optimized")[1], /consts: %\d+:f32\[3\] %\d+:f32\[3\]/);
+  });
+
+  it("runs a repeated kernel once (CSE): fewer kernels, the same bits", () => {
+    const f = (a: Tensor) => a.sum(1).add(a.sum(1)).mul(a.max(1)).sub(a.max(1));
+    const g = ds.compile(f), plain = ds.compile(f, { fuse: false });
+    ds.seed(11);
+    const a = ds.randn([6, 9]);
+    const want = Array.from(f(a).dataSync());
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(Array.from(g(a).dataSync()), want, exact(backend) ? "bit for bit" : "");
+      assert.deepEqual(Array.from(plain(a).dataSync()), want);
+    }
+    assert.equal(plain.stats.kernelsPerCall, 7);
+    assert.equal(g.stats.subexpressionsMerged, 2);
+    // sum, max, and add > mul > sub fused.
+    assert.equal(g.stats.kernelsPerCall, 3, g.graph);
+  });
+
+  it("does not merge a repeated kernel across an in-place write to what it reads", () => {
+    const f = (a: Tensor) => ds.noGrad(() => {
+      const s1 = a.sum();
+      a.copy_(a.mul(2));
+      return s1.add(a.sum());
+    });
+    const g = ds.compile(f);
+    const a = ds.tensor([1, 2, 3]), b = ds.tensor([1, 2, 3]);
+    for (let i = 0; i < 3; i++) assert.deepEqual(Array.from(g(a).dataSync()), Array.from(f(b).dataSync()), `call ${i}`);
+    assert.deepEqual(Array.from(a.dataSync()), [8, 16, 24]);
+    assert.equal(g.stats.subexpressionsMerged, 0);
+  });
+});
+
+it("examples/autoencoder.ts's compiled training step gives the eager step's losses", () => {
+  const x = ds.data.datasets.digits().train.x.narrow(0, 0, 80);
+  const run = (compile: boolean) => {
+    ds.seed(0);
+    const model = denseAutoencoder();
+    // 3 epochs of 3 batches (32, 32, 16): epoch 1 eager, 2 traced, 3 replayed, for both shapes.
+    return quietly(() => fitAutoencoder(model, x, { epochs: 3, batchSize: 32, compile, label: "test" }));
+  };
+  const eager = run(false), compiled = run(true);
+  assert.ok(Math.abs(compiled - eager) <= 1e-6 * Math.abs(eager), `eager ${eager}, compiled ${compiled}`);
 });

@@ -79,6 +79,7 @@ describe("wasm kernels agree with js", { skip: !hasWasm && "no WebAssembly SIMD 
   }, { rtol: 3e-7, atol: 1e-44 });
   same("comparison and where", () => ds.where(r([5, 5]).gt(0), r([5, 5]), r([5])));
   same("casts of ±Infinity and NaN to int32 give 0, as on the js backend", () => ds.tensor([Infinity, -Infinity, NaN, 2.7, -2.7, 3e9]).to("int32"));
+  same("casts to int32 at the edges of the int32 range (in-range truncation, wrapping past it)", () => ds.tensor([2147483647.5, -2147483648, -2147483648.5, 2147483648, -2147483649, 4294967296.5, -0.5, 1.5e15], { dtype: "float64" }).to("int32"));
   same("casts to int32 and bool", () => r([20]).mul(10).to("int32").add(r([20]).to("bool").to("int32")));
   same("sum over a middle axis (strided)", () => r([4, 5, 6]).sum(1));
   same("sum over two axes (table)", () => r([4, 5, 6]).permute([2, 0, 1]).sum([0, 2]));

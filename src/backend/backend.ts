@@ -21,6 +21,12 @@ export interface View {
 /** Where a kernel writes: a strided region of an existing storage. */
 export type Target = View;
 
+/** An elementwise function a matmul can apply to its output as it stores it. */
+export type Activation = "relu";
+
+/** A prepared kernel launch: input storages in order, then the target's storage. */
+export type Launch = (inputs: readonly Storage[], out: Storage) => void;
+
 export interface Backend {
   readonly name: string;
   /**
@@ -51,12 +57,23 @@ export interface Backend {
   run(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out?: Target): Storage;
 
   /**
+   * Optional: `run(kernel, inputs, shape, out)` bound once to these shapes, strides, offsets and
+   * dtypes (the views' storages are only read for their dtype); the returned launch runs it on
+   * storages of those dtypes, computing exactly what run would. ds.compile's replay launches the
+   * same kernel over the same layout every call, so the per-launch work (layout, kernel lookup) is
+   * paid once. Without it, replay calls run.
+   */
+  prepare?(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out: Target): Launch;
+
+  /**
    * Batched matrix product: a [B,M,K] @ b [B,K,N] → contiguous [B,M,N] of `dtype`; with `bias`
    * ([N], of `dtype`), each row then gets bias added, rounded exactly as a separate add would be.
    * With `out` (a storage of `dtype` holding at least B·M·N elements, read by none of the inputs),
-   * writes the product there instead of into fresh storage (ds.compile's planned buffers).
+   * writes the product there instead of into fresh storage (ds.compile's planned buffers). With
+   * `act` "relu", each element is then max(x, 0), as the relu kernel computes it (ds.compile's
+   * matmul → relu epilogue; see compile/passes.ts).
    */
-  matmul(a: View, b: View, dtype: DType, bias?: View, out?: Storage): Storage;
+  matmul(a: View, b: View, dtype: DType, bias?: View, out?: Storage, act?: Activation): Storage;
 
   /** out[..i..] = x[.. index[..i..] along dim ..]; result has index's shape, contiguous. */
   gather(x: View, dim: number, index: View): Storage;

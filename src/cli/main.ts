@@ -38,6 +38,7 @@ program
   .option("--out <dir>", "folder for model.safetensors, history.json, train-options.json", "out")
   .option("--seed <n>", "random seed (initialisation and shuffling)", int("--seed"), 0)
   .option("--limit <n>", "use only the first N training samples (quick runs)", int("--limit"))
+  .option("--compile", "run each training step through ds.compile (same numbers, fewer kernel launches)", false)
   .action(async (opts) => {
     await trainCommand(opts);
   });

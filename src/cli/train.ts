@@ -23,6 +23,8 @@ export interface TrainOptions {
   seed: number;
   limit?: number;
   verbose?: "auto" | 0 | 1 | 2;
+  /** Each step through ds.compile (train.fit's `compile`). */
+  compile?: boolean;
 }
 
 const positiveInt = (name: string, v: number) => {
@@ -42,7 +44,7 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
   const params = model.parameters().reduce((n, p) => n + p.size, 0);
   const log = (s: string) => process.stdout.write(`${s}\n`);
   log(`deepscript train: ${opts.model} (${params.toLocaleString("en-US")} parameters) on ${data.name}, backend ${ds.getBackend()}`);
-  log(`${trainSet[0].shape[0]} training samples, ${data.test[0].shape[0]} test samples, ${opts.epochs} epochs, batch ${opts.batchSize}, Adam lr ${opts.lr}`);
+  log(`${trainSet[0].shape[0]} training samples, ${data.test[0].shape[0]} test samples, ${opts.epochs} epochs, batch ${opts.batchSize}, Adam lr ${opts.lr}${opts.compile ? ", steps compiled" : ""}`);
   const history = await train.fit(model, trainSet, {
     epochs: opts.epochs,
     batchSize: opts.batchSize,
@@ -52,6 +54,7 @@ export async function trainCommand(opts: TrainOptions): Promise<{ testAccuracy: 
     validationData: data.test,
     seed: opts.seed,
     verbose: opts.verbose ?? "auto",
+    compile: opts.compile ?? false,
   });
   const test = train.evaluate(model, data.test, { loss: "crossEntropy", metrics: ["accuracy"], batchSize: 256 });
   const outDir = outFolder("train", opts.out);

@@ -12,14 +12,15 @@ import { keep, ownersByStorage, scope, withoutSpills } from "../tensor/memory.js
 import { wrap } from "../prims/kernel.js";
 import { graphText, launches, readsOf, writesOf, type Node, type Ref, type Value } from "./graph.js";
 import { Tracer } from "./trace.js";
-import { eliminateDeadCode, foldTransposedCopies, fuseElementwise } from "./passes.js";
+import { eliminateDeadCode, foldTransposedCopies, fuseElementwise, fuseMatmulEpilogues } from "./passes.js";
 import { planMemory } from "./plan.js";
+import { eliminateCommonSubexpressions, foldConstants } from "./simplify.js";
 import { Program } from "./program.js";
 
 export interface CompileOptions {
   /** Extra state the traced program depends on, made part of the signature (e.g. `() => model.training`). */
   key?: () => unknown;
-  /** Fuse elementwise chains and fold transposed product copies (default true; false: DCE only, one kernel per traced launch, for comparison). */
+  /** Run the optimizing passes — constant folding, CSE, product epilogues and transposed copies, elementwise fusion (default true; false: DCE only, one kernel per traced launch, for comparison). */
   fuse?: boolean;
 }
 
@@ -35,6 +36,11 @@ export interface CompileStats {
   /** Fused kernels, and the traced kernels they replaced. */
   fusedKernels: number;
   fusedMembers: number;
+  /** Products that took their reader's bias add or relu (see fuseMatmulEpilogues). */
+  epilogues: number;
+  /** Kernels run once at build time (constant folding), and repeated ones dropped (CSE, with what only they read). */
+  constantsFolded: number;
+  subexpressionsMerged: number;
   /** Buffers and bytes of the memory plan, and the bytes its temps would take unshared. */
   buffers: number;
   bytesPlanned: number;
@@ -63,7 +69,7 @@ interface Entry {
 let tracing = false;
 
 const NONE: Omit<CompileStats, "signatures" | "traces"> = {
-  kernelsTraced: 0, kernelsAfterDce: 0, kernelsPerCall: 0, fusedKernels: 0, fusedMembers: 0,
+  kernelsTraced: 0, kernelsAfterDce: 0, kernelsPerCall: 0, fusedKernels: 0, fusedMembers: 0, epilogues: 0, constantsFolded: 0, subexpressionsMerged: 0,
   buffers: 0, bytesPlanned: 0, bytesUnshared: 0, allocsPerCall: 0, opaqueSteps: 0,
 };
 
@@ -84,16 +90,24 @@ export function compile<F extends (...args: never[]) => unknown>(fn: F, options:
   const entries = new Map<string, Entry>();
   let lastKey: string | null = null;
   let traces = 0;
+  // The last call's arguments as compared field by field: a loop calling with the same signature
+  // skips building the signature string (see sameCall).
+  let last: { e: Entry; args: unknown[]; grad: boolean; be: Backend; key: string } | null = null;
 
   const compiled = ((...args: unknown[]) => {
     if (tracing) throw new ArgumentError("compile", "a compiled function was called while another is being traced; compile the outer function only");
-    const key = signature(args, options.key);
-    let e = entries.get(key);
-    if (!e) entries.set(key, (e = { calls: 0 }));
-    lastKey = key;
+    let e: Entry | undefined;
+    const userKey = options.key ? JSON.stringify(options.key()) ?? "" : "";
+    if (last && last.e.program && sameCall(last, args, userKey)) e = last.e;
+    else {
+      const key = signature(args, userKey);
+      e = entries.get(key);
+      if (!e) entries.set(key, (e = { calls: 0 }));
+      lastKey = key;
+      last = { e, args: snapshot(args), grad: isGradEnabled(), be: activeBackend(), key: userKey };
+    }
     e.calls++;
-    // No spill mid-replay: the program resolved its storages when it started.
-    if (e.program) return fill(e.outTemplate, withoutSpills(() => e.program!.run(args as Tensor[])));
+    if (e.program) return fill(e.outTemplate, e.program.run(args as Tensor[]));
     if (e.calls === 1) return scope(() => detachAll(fn(...(args as Parameters<F>))));
     traces++;
     return traceAndBuild(fn, args, e, options.fuse !== false);
@@ -115,7 +129,53 @@ export function compile<F extends (...args: never[]) => unknown>(fn: F, options:
   return compiled;
 }
 
-function signature(args: readonly unknown[], key?: () => unknown): string {
+/** What sameCall compares of an argument: a tensor's layout and owner, or the value itself. */
+type ArgSnap = { dtype: string; shape: readonly number[]; strides: readonly number[]; offset: number; alias: number; length: number; grad: boolean; device: string } | { value: unknown };
+
+/** The first tensor argument sharing argument i's storage (i itself when none before it does). */
+function aliasOf(args: readonly unknown[], i: number): number {
+  const o = (args[i] as Tensor)._owned();
+  for (let j = 0; j < i; j++) if (args[j] instanceof Tensor && (args[j] as Tensor)._owned() === o) return j;
+  return i;
+}
+
+function snapshot(args: readonly unknown[]): ArgSnap[] {
+  return args.map((a, i) => {
+    if (!(a instanceof Tensor)) return { value: a };
+    const o = a._owned();
+    return { dtype: a.dtype, shape: a.shape.slice(), strides: a.strides.slice(), offset: a.offset, alias: aliasOf(args, i), length: o.length, grad: a.requiresGrad, device: a.device };
+  });
+}
+
+const sameArray = (a: readonly number[], b: readonly number[]) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * Whether args have the signature of the snapshot `last` (taken when its signature string was
+ * built): same layouts, dtypes, devices and grad flags, the same aliasing between arguments,
+ * same scalars, grad mode, backend and key.
+ */
+function sameCall(last: { args: unknown[]; grad: boolean; be: Backend; key: string }, args: readonly unknown[], key: string): boolean {
+  const prev = last.args as ArgSnap[];
+  if (prev.length !== args.length || last.grad !== isGradEnabled() || last.be !== activeBackend() || last.key !== key) return false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i], p = prev[i];
+    if (!(a instanceof Tensor)) {
+      if (!("value" in p) || p.value !== a) return false;
+      continue;
+    }
+    if ("value" in p) return false;
+    const o = a._owned();
+    if (a.dtype !== p.dtype || a.offset !== p.offset || o.length !== p.length || a.requiresGrad !== p.grad || a.device !== p.device || !sameArray(a.shape, p.shape) || !sameArray(a.strides, p.strides)) return false;
+    if (aliasOf(args, i) !== p.alias) return false;
+  }
+  return true;
+}
+
+function signature(args: readonly unknown[], key: string): string {
   // Arguments sharing a storage: a program traced on distinct tensors must not replay on aliased ones.
   const firstOwner = new Map<unknown, number>();
   const parts = args.map((a, i) => {
@@ -127,7 +187,7 @@ function signature(args: readonly unknown[], key?: () => unknown): string {
     if (a === null || a === undefined || typeof a === "number" || typeof a === "boolean" || typeof a === "string") return JSON.stringify(a) ?? "undefined";
     throw new ArgumentError("compile", `argument ${i} must be a Tensor, number, boolean or string, got ${Array.isArray(a) ? "an array" : typeof a}`);
   });
-  return `${activeBackend().name}|${isGradEnabled()}|${parts.join(";")}|${key ? JSON.stringify(key()) : ""}`;
+  return `${activeBackend().name}|${isGradEnabled()}|${parts.join(";")}|${key}`;
 }
 
 // ---- returned structures ------------------------------------------------------------------------
@@ -202,7 +262,17 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
   const kernelsTraced = launches(nodes);
   let opt = eliminateDeadCode(values, nodes, outputs);
   const kernelsAfterDce = launches(opt);
-  if (fuse) opt = eliminateDeadCode(values, fuseElementwise(values, foldTransposedCopies(values, opt, outputs), outputs), outputs);
+  let folded = 0, merged = 0;
+  if (fuse) {
+    const n0 = opt.length;
+    opt = foldConstants(be, values, opt);
+    folded = n0 - opt.length;
+    const n1 = opt.length;
+    opt = eliminateDeadCode(values, eliminateCommonSubexpressions(values, opt), outputs);
+    merged = n1 - opt.length;
+    opt = fuseMatmulEpilogues(values, foldTransposedCopies(values, opt, outputs), outputs);
+    opt = eliminateDeadCode(values, fuseElementwise(values, opt, outputs), outputs);
+  }
   const plan = planMemory(values, opt, outputs);
   const handles = holdValues(be, values, opt, outputs, alive);
   e.program = new Program(be, values, opt, outputs, handles, plan);
@@ -213,6 +283,8 @@ function traceAndBuild(fn: (...a: never[]) => unknown, args: readonly unknown[],
   e.stats = {
     kernelsTraced, kernelsAfterDce, kernelsPerCall: launches(opt),
     fusedKernels: fused.length, fusedMembers: fused.reduce((s, n) => s + n.members.length, 0),
+    epilogues: opt.filter((n) => n.op === "matmul" && n.folded).length,
+    constantsFolded: folded, subexpressionsMerged: merged,
     buffers: plan.buffers.length, bytesPlanned: plan.bytes, bytesUnshared: plan.unsharedBytes,
     allocsPerCall: opt.filter((n) => n.op === "gather" || n.op === "scatter" || n.op === "cumsum" || n.op === "source" || ((n.op === "run" || n.op === "alloc" || n.op === "matmul") && n.def !== null && values[n.def].kind === "output")).length,
     opaqueSteps: opt.filter((n) => n.op === "opaque").length,

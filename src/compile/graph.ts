@@ -1,5 +1,6 @@
 // The traced program: values (storages the step touches) and nodes (the backend calls that read and
 // write them, in launch order), with the queries the passes share and the text `compiled.graph` prints.
+import type { Activation } from "../backend/backend.js";
 import type { DType, TypedArray } from "../core/dtype.js";
 import type { Expr, Kernel } from "../ir/expr.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -39,7 +40,8 @@ export interface Ref {
 export type Node =
   /** An elementwise/reduction kernel: into `out` (in place) or into a new contiguous value `def`. */
   | { op: "run"; kernel: Kernel; inputs: Ref[]; shape: readonly number[]; out: Ref | null; def: number | null; members: string[] }
-  | { op: "matmul"; a: Ref; b: Ref; bias: Ref | null; dtype: DType; def: number }
+  /** A product, then + bias, then `act`, into a new value `def`; `folded`: the kernels the epilogue pass folded in. */
+  | { op: "matmul"; a: Ref; b: Ref; bias: Ref | null; dtype: DType; def: number; act?: Activation; folded?: string[] }
   | { op: "gather"; x: Ref; dim: number; index: Ref; def: number }
   | { op: "scatter"; base: Ref; dim: number; index: Ref; src: Ref; mode: "set" | "add"; def: number }
   | { op: "cumsum"; x: Ref; dim: number; dtype: DType; def: number }
@@ -161,7 +163,9 @@ export function graphText(values: readonly Value[], nodes: readonly Node[], outp
         if (n.members.length > 1) lines.push(`      members: ${n.members.join(" > ")}; ${DT[n.kernel.dtype]} ${exprText(n.kernel.expr)}`);
         break;
       }
-      case "matmul": lines.push(`  ${valueDecl(values[n.def])} = matmul(${ref(n.a)}, ${ref(n.b)}${n.bias ? `, bias ${ref(n.bias)}` : ""})`); break;
+      case "matmul": lines.push(`  ${valueDecl(values[n.def])} = matmul(${ref(n.a)}, ${ref(n.b)}${n.bias ? `, bias ${ref(n.bias)}` : ""})${n.act ? ` > ${n.act}` : ""}`);
+        if (n.folded) lines.push(`      members: matmul > ${n.folded.join(" > ")}`);
+        break;
       case "gather": lines.push(`  ${valueDecl(values[n.def])} = gather(${ref(n.x)}, dim ${n.dim}, ${ref(n.index)})`); break;
       case "scatter": lines.push(`  ${valueDecl(values[n.def])} = scatter_${n.mode}(${ref(n.base)}, dim ${n.dim}, ${ref(n.index)}, ${ref(n.src)})`); break;
       case "cumsum": lines.push(`  ${valueDecl(values[n.def])} = cumsum(${ref(n.x)}, dim ${n.dim})`); break;

@@ -1,5 +1,6 @@
-// The graph passes: dead-code elimination and fusion of elementwise chains into one expression
-// kernel (into a reduction's prologue too). Each returns a new node list; values are unchanged.
+// The graph passes: dead-code elimination, fusion of elementwise chains into one expression kernel
+// (into a reduction's prologue too), and a product's bias add and relu folded into the product
+// (its epilogue). Each returns a new node list; values are unchanged.
 import * as ir from "../ir/expr.js";
 import type { Expr } from "../ir/expr.js";
 import { contiguousStrides, shapesEqual } from "../core/shape.js";
@@ -71,6 +72,7 @@ export interface FuseLimits {
 export const DEFAULT_LIMITS: FuseLimits = { maxInputs: 8, maxNodes: 96 };
 
 type RunNode = Extract<Node, { op: "run" }>;
+type MatmulNode = Extract<Node, { op: "matmul" }>;
 
 /**
  * Fuses each elementwise kernel into its only consumer when that consumer iterates the same shape
@@ -182,5 +184,75 @@ export function foldTransposedCopies(values: readonly Value[], nodes: readonly N
     list[mi] = { op: "matmul", a: t(m.b), b: t(m.a), bias: null, dtype: m.dtype, def: c.def! };
     list[j] = null;
   });
+  return list.filter((n): n is Node => n !== null);
+}
+
+/** Uses of each value: reads by nodes (an opaque node's reads and writes) and being an output. */
+function useCounts(nodes: readonly (Node | null)[], outputs: readonly Ref[]): Map<number, number> {
+  const uses = new Map<number, number>();
+  for (const n of nodes) if (n) for (const v of n.op === "opaque" ? [...n.reads, ...n.writes] : readsOf(n).map((r) => r.v)) uses.set(v, (uses.get(v) ?? 0) + 1);
+  for (const r of outputs) uses.set(r.v, (uses.get(r.v) ?? 0) + 1);
+  return uses;
+}
+
+/** Whether r reads all of value v's `length` elements in order, over `shape` (any split of them). */
+const whole = (r: Ref, shape: readonly number[], length: number): boolean =>
+  r.offset === 0 && shapesEqual(r.shape, shape) && shapesEqual(r.strides, contiguousStrides(shape)) && shape.reduce((a, b) => a * b, 1) === length;
+
+/**
+ * The product's epilogue: a bias-free product whose only reader adds a row vector to it (x·W, then
+ * + b broadcast over rows) takes the vector as its bias, and a product whose only reader is relu
+ * takes relu as its activation (Backend.matmul's `act`); the reader's value becomes the product's.
+ * Backends fold both into the product's store (wasm's dot-product kernel) or one pass over it,
+ * rounding as the separate add and relu kernels do, so values are the same bits.
+ */
+export function fuseMatmulEpilogues(values: readonly Value[], nodes: readonly Node[], outputs: readonly Ref[]): Node[] {
+  const list: (Node | null)[] = nodes.slice();
+  const uses = useCounts(list, outputs);
+  const readerOf = new Map<number, number>();
+  list.forEach((n, i) => {
+    if (n && n.op !== "opaque") for (const r of readsOf(n)) readerOf.set(r.v, i);
+  });
+  const defAt = new Map<number, number>();
+  list.forEach((n, i) => {
+    const d = n && defOf(n);
+    if (d !== null && d !== undefined) defAt.set(d, i);
+  });
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i];
+    if (!n || n.op !== "matmul") continue;
+    let m: MatmulNode = n;
+    // Fold readers one after another: + bias, then relu.
+    for (;;) {
+      const d: number = m.def;
+      const ci = readerOf.get(d);
+      if (values[d].kind !== "temp" || uses.get(d) !== 1 || ci === undefined) break;
+      const c = list[ci];
+      if (!c || c.op !== "run" || c.out || c.kernel.reduce || c.def === null || c.kernel.dtype !== m.dtype || m.act) break;
+      const [B, M] = m.a.shape, N: number = m.b.shape[2];
+      const length = B * M * N;
+      const e = c.kernel.expr;
+      let next: MatmulNode | null = null;
+      if (e.kind === "unary" && e.op === "relu" && e.a.kind === "input" && c.inputs.length === 1 && whole(c.inputs[0], c.shape, length)) {
+        next = { ...m, act: "relu", def: c.def, folded: [...(m.folded ?? []), "relu"] };
+      } else if (!m.bias && e.kind === "binary" && e.op === "add" && e.a.kind === "input" && e.b.kind === "input" && c.inputs.length === 2 && c.shape[c.shape.length - 1] === N) {
+        const k = c.inputs.findIndex((r) => r.v === d);
+        const bias = c.inputs[1 - k];
+        const nd = c.shape.length;
+        const rowVector = bias && bias.v !== d && values[bias.v].dtype === m.dtype && bias.strides.every((s, j) => j === nd - 1 || s === 0);
+        if (k >= 0 && rowVector && whole(c.inputs[k], c.shape, length)) {
+          next = { ...m, bias: { v: bias.v, shape: [N], strides: [bias.strides[nd - 1]], offset: bias.offset }, def: c.def, folded: [...(m.folded ?? []), "add"] };
+        }
+      }
+      if (!next) break;
+      // The reader's value is made where the product was, so a bias it takes must be made before
+      // the product and not written between the two.
+      const bv = next.bias && next.bias !== m.bias ? next.bias.v : null;
+      if (bv !== null && ((defAt.get(bv) ?? -1) > i || list.slice(i + 1, ci).some((x) => x && writesOf(x).includes(bv)))) break;
+      list[i] = m = next;
+      list[ci] = null;
+      uses.delete(d);
+    }
+  }
   return list.filter((n): n is Node => n !== null);
 }

@@ -38,8 +38,10 @@ const UNARY_VJP: Record<UnaryOp, ((g: Tensor, x: Tensor, y: Tensor) => Tensor) |
   cos: (g, x) => mul(g, neg(unary("sin", x))),
   tanh: (g, _x, y) => mul(g, sub(1, mul(y, y))),
   sigmoid: (g, _x, y) => mul(g, mul(y, sub(1, y))),
-  // One kernel, g where x > 0 else 0 (PyTorch's threshold_backward): no mask tensor is made.
-  relu: (g, x) => runKernel("relu", { expr: ir.where(ir.binary("gt", ir.input(1), ir.constant(0)), ir.input(0), ir.constant(0)), dtype: g.dtype }, [g, x], g.shape),
+  // One kernel, g where y > 0 else 0 (PyTorch's threshold_backward on the output): no mask tensor
+  // is made. y > 0 exactly where x > 0; reading y rather than x leaves the pre-activation to relu
+  // alone, so ds.compile can fold relu into the product that makes it (a matmul epilogue).
+  relu: (g, _x, y) => runKernel("relu", { expr: ir.where(ir.binary("gt", ir.input(1), ir.constant(0)), ir.input(0), ir.constant(0)), dtype: g.dtype }, [g, y], g.shape),
   sign: (g) => zerosLike(g),
   floor: (g) => zerosLike(g),
   ceil: (g) => zerosLike(g),

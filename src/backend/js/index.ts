@@ -1,6 +1,6 @@
 // The `js` reference backend: plain TypeScript over typed arrays. Obviously right, runs
 // everywhere; every faster backend is tested against it.
-import type { Backend, Storage, View, Target } from "../backend.js";
+import type { Activation, Backend, Storage, View, Target } from "../backend.js";
 import type { Kernel } from "../../ir/expr.js";
 import { arrayFor, storeValues, type DType, type TypedArray } from "../../core/dtype.js";
 import { roundHalf } from "../../core/half.js";
@@ -95,7 +95,7 @@ export class JsBackend implements Backend {
     return target.storage;
   }
 
-  matmul(a: View, b: View, dtype: DType, bias?: View, into?: Storage): Storage {
+  matmul(a: View, b: View, dtype: DType, bias?: View, into?: Storage, act?: Activation): Storage {
     const [B, M, K] = a.shape;
     const N = b.shape[2];
     const out = matmulJs(dataOf(a.storage), a.offset, a.strides, dataOf(b.storage), b.offset, b.strides, B, M, K, N, dtype, into ? dataOf(into) : undefined);
@@ -104,6 +104,8 @@ export class JsBackend implements Backend {
       const bv = dataOf(bias.storage), bo = bias.offset, bs = bias.strides[0];
       for (let r = 0, o = 0; r < B * M; r++) for (let n = 0; n < N; n++, o++) out[o] = out[o] + bv[bo + n * bs];
     }
+    // On the stored (rounded) value, as the relu kernel reads it.
+    if (act === "relu") for (let o = 0; o < B * M * N; o++) out[o] = Math.max(out[o], 0);
     return into ?? new JsStorage(dtype, out);
   }
 

@@ -31,14 +31,21 @@ const callMath = (f: Fn, name: string) => f.call(MATH_INDEX.get(name)!);
 const TRUNC_SAT_I64_F64 = [0xfc, 0x06];
 
 /**
- * Leaves ToInt32(top of stack) (JavaScript's `x | 0`: truncate, wrap mod 2^32) as an i32. ±Infinity
- * and NaN give 0 (x·(x − x == 0) is NaN for them, and a saturating truncation takes NaN to 0);
- * finite values past ±2^63 saturate instead of wrapping (JS wraps them; nothing here makes them).
+ * Leaves ToInt32(top of stack) (JavaScript's `x | 0`: truncate, wrap mod 2^32) as an i32. Values
+ * inside the int32 range (all an index computation makes) take one plain truncation; the rest
+ * go through i64: ±Infinity and NaN give 0 (x·(x − x == 0) is NaN for them, and a saturating
+ * truncation takes NaN to 0); finite values past ±2^63 saturate instead of wrapping (JS wraps
+ * them; nothing here makes them). The in-range branch is not only shorter: V8 ran the i64
+ * saturating truncation at about 40 ns per element (an int32 add of 400k elements, under load: 12-26 ms, 2.7-5 ms with the branch).
  */
 function toInt32(f: Fn): void {
   const x = f.local(F64);
-  f.tee(x).get(x).get(x).emit(op.f64Sub).f64(0).emit(op.f64Eq, op.f64ConvertI32U, op.f64Mul);
+  f.tee(x).emit(op.f64Abs).f64(2147483648).emit(op.f64Lt, op.if, 0x7f);
+  f.get(x).emit(op.i32TruncF64S);
+  f.emit(op.else);
+  f.get(x).get(x).get(x).emit(op.f64Sub).f64(0).emit(op.f64Eq, op.f64ConvertI32U, op.f64Mul);
   f.emit(...TRUNC_SAT_I64_F64, op.i32WrapI64);
+  f.emit(op.end);
 }
 
 /** Pushes the f64 value of element `ptr` of a storage of `dtype`. */

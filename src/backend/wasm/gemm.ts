@@ -20,7 +20,7 @@ export interface GemmKernels {
   /** C = A·B for M < mr rows, B row-contiguous (sbN = element size), unpacked (see smallMFn). */
   smallM(a: number, saM: number, saK: number, b: number, sbK: number, c: number, ldc: number, M: number, N: number, K: number): void;
   /** C = A·B for a few rows, A rows and B columns contiguous along k (x·Wᵀ), as dot products (see dotRowsFn). */
-  dotRows(a: number, saM: number, b: number, sbN: number, c: number, ldc: number, M: number, N: number, K: number, bias: number, sBias: number): void;
+  dotRows(a: number, saM: number, b: number, sbN: number, c: number, ldc: number, M: number, N: number, K: number, bias: number, sBias: number, relu: number): void;
   mr: number;
   nr: number;
   elem: number;
@@ -317,7 +317,7 @@ function smallMFn(elem: number, fma: boolean): Fn {
       f.emit(op.br, 0);
     }));
   };
-  const [ld, st, mul, add] = elem === 4 ? [op.f32Load, op.f32Store, 0x94, op.f32Add] : [op.f64Load, op.f64Store, op.f64Mul, op.f64Add];
+  const [ld, st, mul, add, max] = elem === 4 ? [op.f32Load, op.f32Store, 0x94, op.f32Add, 0x97] : [op.f64Load, op.f64Store, op.f64Mul, op.f64Add, op.f64Max];
   f.forRange(m, () => f.get(M), () => {
     f.get(a).get(m).get(saM).emit(op.i32Mul, op.i32Add).set(arow);
     f.get(c).get(m).get(ldc).emit(op.i32Mul, op.i32Add).set(crow);
@@ -347,12 +347,12 @@ function smallMFn(elem: number, fma: boolean): Fn {
  * C[M,N] = A·B where A's rows and B's columns are contiguous along k — x·Wᵀ with a Linear layer's
  * [out, in] weight, as a batch-1 inference has it — as dot products: four columns at a time, each
  * a vector accumulator over k (the row of A loaded once for the four), summed across lanes at the
- * end, then the last k % lanes terms one by one, then the bias (address 0: none). No packing: W
- * is read once per row of A.
+ * end, then the last k % lanes terms one by one, then the bias (address 0: none), then relu when
+ * `relu` is 1. No packing: W is read once per row of A.
  */
 function dotRowsFn(elem: number, fma: boolean): Fn {
-  const f = new Fn("dotRows", Array<ValType>(11).fill(I32));
-  const [a, saM, b, sbN, c, ldc, M, N, K, bias, sBias] = Array.from({ length: 11 }, (_, i) => i);
+  const f = new Fn("dotRows", Array<ValType>(12).fill(I32));
+  const [a, saM, b, sbN, c, ldc, M, N, K, bias, sBias, relu] = Array.from({ length: 12 }, (_, i) => i);
   const m = f.local(I32), n = f.local(I32), k = f.local(I32), kv = f.local(I32), ap = f.local(I32), arow = f.local(I32), crow = f.local(I32), t = f.local(I32);
   const bp = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], av = f.local(V128);
@@ -361,7 +361,7 @@ function dotRowsFn(elem: number, fma: boolean): Fn {
   const [vmul, vadd, vmadd, zero] = elem === 4
     ? [simd.f32x4Mul, simd.f32x4Add, simd.f32x4RelaxedMadd, () => f.f32(0).v(simd.f32x4Splat)]
     : [simd.f64x2Mul, simd.f64x2Add, simd.f64x2RelaxedMadd, () => f.f64(0).v(simd.f64x2Splat)];
-  const [ld, st, mul, add] = elem === 4 ? [op.f32Load, op.f32Store, 0x94, op.f32Add] : [op.f64Load, op.f64Store, op.f64Mul, op.f64Add];
+  const [ld, st, mul, add, max] = elem === 4 ? [op.f32Load, op.f32Store, 0x94, op.f32Add, 0x97] : [op.f64Load, op.f64Store, op.f64Mul, op.f64Add, op.f64Max];
   const align = elem === 4 ? 2 : 3;
   const lane = (v: number, i: number) => f.get(v).v(elem === 4 ? simd.f32x4ExtractLane : simd.f64x2ExtractLane).emit(i);
   const cols = (w: number) => {
@@ -397,6 +397,13 @@ function dotRowsFn(elem: number, fma: boolean): Fn {
         // + bias[n + j] when there is one: rounded after the sum, as a separate add would be.
         f.get(bias).emit(op.if, 0x40);
         f.get(sum).get(bias).get(n).i32(j).emit(op.i32Add).get(sBias).emit(op.i32Mul, op.i32Add).mem(ld, align).emit(add).set(sum);
+        f.emit(op.end);
+        // relu (when asked) on the rounded sum: max(x, 0) as the relu kernel computes it.
+        f.get(relu).emit(op.if, 0x40);
+        f.get(sum);
+        if (elem === 4) f.f32(0);
+        else f.f64(0);
+        f.emit(max).set(sum);
         f.emit(op.end);
         f.get(crow).get(n).i32(j).emit(op.i32Add).i32(elem).emit(op.i32Mul, op.i32Add).get(sum).mem(st, align);
       }

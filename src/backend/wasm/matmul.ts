@@ -77,10 +77,11 @@ export class WasmMatmul {
   }
 
   /**
-   * C = A·B; `bias` (a byte address, 0 for none, and its byte stride) is added to each row by the
-   * kernels that can fold it in, which `biased` reports; the caller adds it otherwise.
+   * C = A·B; `bias` (a byte address, 0 for none, and its byte stride) is added to each row, and
+   * relu applied after it when `relu`, by the kernels that can fold them in, which `biased`
+   * reports; the caller applies them otherwise.
    */
-  run(a: View, b: View, dtype: DType, bias = 0, biasStride = 0, into?: WasmStorage): { storage: WasmStorage; biased: boolean } {
+  run(a: View, b: View, dtype: DType, bias = 0, biasStride = 0, into?: WasmStorage, relu = false): { storage: WasmStorage; biased: boolean } {
     const [batch, M, K] = a.shape;
     const N = b.shape[2];
     const out = into ?? this.alloc(dtype, batch * M * N);
@@ -111,8 +112,8 @@ export class WasmMatmul {
     }
     if (M <= DOT_ROWS && saK === elem && sbK === elem) {
       // A few rows times a transposed weight (x·Wᵀ): dot products, W read in place, bias folded in.
-      for (let bt = 0; bt < batch; bt++) g.dotRows(as.ptr + a.offset * elem + bt * saB, saM, bs.ptr + b.offset * elem + bt * sbB, sbN, out.ptr + bt * M * N * elem, ldc, M, N, K, bias, biasStride);
-      return { storage: out, biased: bias !== 0 };
+      for (let bt = 0; bt < batch; bt++) g.dotRows(as.ptr + a.offset * elem + bt * saB, saM, bs.ptr + b.offset * elem + bt * sbB, sbN, out.ptr + bt * M * N * elem, ldc, M, N, K, bias, biasStride, relu ? 1 : 0);
+      return { storage: out, biased: true };
     }
     const workers = 2 * batch * M * N * K >= PARALLEL_FLOPS ? this.workers() : [];
     const T = 1 + workers.length;
