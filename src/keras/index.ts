@@ -8,7 +8,7 @@ export { SymbolicTensor, Node } from "./symbolic.js";
 export { Model, model, type ModelArgs } from "./model.js";
 export { Sequential, sequential, type SequentialOptions } from "./sequential.js";
 export { Input, InputLayer, type InputOptions } from "./layers/input.js";
-export { History, type CompileOptions, type FitOptions, type EvaluateOptions, type KerasCallback, type XData, type YData } from "./training.js";
+export { History, type CompileOptions, type FitOptions, type EvaluateOptions, type PredictOptions, type KerasCallback, type XData, type YData } from "./training.js";
 export type { SummaryOptions } from "./summary.js";
 export type { Shape } from "./shape.js";
 export type { Config, Json, Serialized } from "./names.js";

@@ -21,6 +21,7 @@ import type { SymbolicTensor } from "./symbolic.js";
 import * as losses from "./losses.js";
 import * as metrics from "./metrics.js";
 import * as optimizers from "./optimizers.js";
+import { fitProgress, stepsLine } from "./progress.js";
 
 export { History };
 type AnyModel = Model<SymbolicTensor | SymbolicTensor[]>;
@@ -80,7 +81,7 @@ export interface FitOptions {
   /** Weight of each sample in the loss ([samples]). */
   sampleWeight?: Tensor;
   callbacks?: KerasCallback[];
-  /** 0 silent, 1 progress bar, 2 one line per epoch, "auto" (default). */
+  /** 0 silent, 1 progress bar, 2 one line per epoch, "auto" (default: a bar on a terminal, else lines). Logs are named as History's (val_loss). */
   verbose?: Verbosity;
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
@@ -90,10 +91,23 @@ export interface FitOptions {
 
 export interface EvaluateOptions {
   batchSize?: number;
+  /** 0 silent; 1, 2 or "auto" (default) print one line at the end, as Keras: steps, time, loss and metrics. */
   verbose?: Verbosity;
   /** Return { loss, metric: value } instead of a number or a list. */
   returnDict?: boolean;
   sampleWeight?: Tensor;
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+  /** 0 silent; 1, 2 or "auto" (default) print one line at the end, as Keras: steps and time. */
+  verbose?: Verbosity;
+}
+
+function checkVerbose(op: string, v: unknown): Verbosity {
+  if (v === undefined) return "auto";
+  if (v === 0 || v === 1 || v === 2 || v === "auto") return v;
+  throw new ArgumentError(op, `verbose must be 0, 1, 2 or "auto", got ${typeof v === "string" ? JSON.stringify(v) : String(v)}`);
 }
 
 const isTensorLike = (v: unknown): boolean => v instanceof Tensor || Array.isArray(v) || ArrayBuffer.isView(v) || typeof v === "number";
@@ -381,8 +395,11 @@ export async function fit(model: AnyModel, x: XData, y: YData, opts: FitOptions 
     }
   }
   const p = plumbing(model, feed, c, opts.classWeight);
+  const verbose = checkVerbose("fit", opts.verbose);
+  const batchSize = opts.batchSize ?? 32;
   model.stopTraining = false;
   const optimizer = optimizerOf(model, c);
+  const progress = fitProgress(verbose, opts.epochs ?? 1, Math.ceil(trainIdx.shape[0] / batchSize), (logs) => rename(logs, p.names));
   let h: History;
   try {
     h = await trainFit(feed, [trainIdx, trainIdx], {
@@ -390,15 +407,17 @@ export async function fit(model: AnyModel, x: XData, y: YData, opts: FitOptions 
       optimizer,
       loss: p.loss,
       metrics: p.metrics,
-      batchSize: opts.batchSize ?? 32,
+      batchSize,
       validationData: valIdx ? [valIdx, valIdx] : undefined,
       shuffle: opts.shuffle ?? true,
       seed: opts.seed,
-      callbacks: adaptCallbacks(model, opts.callbacks ?? [], p.names),
-      verbose: opts.verbose ?? "auto",
+      callbacks: [...adaptCallbacks(model, opts.callbacks ?? [], p.names), progress.callback],
+      // Progress is reported by the callback above, in Keras' names.
+      verbose: 0,
       initialEpoch: opts.initialEpoch,
     });
   } finally {
+    progress.stop();
     // Keras layers run in inference mode outside fit.
     feed.eval();
   }
@@ -415,20 +434,24 @@ export function evaluate(model: AnyModel, x: XData, y: YData, opts: EvaluateOpti
   const feed = new Feed(model);
   const idx = feed.addSource(xs, ys, opts.sampleWeight ?? null);
   const p = plumbing(model, feed, c);
-  const logs = rename(trainEvaluate(feed, [idx, idx], { loss: p.loss, metrics: p.metrics, batchSize: opts.batchSize ?? 32 }), p.names);
+  const verbose = checkVerbose("evaluate", opts.verbose), batchSize = opts.batchSize ?? 32, t0 = performance.now();
+  const logs = rename(trainEvaluate(feed, [idx, idx], { loss: p.loss, metrics: p.metrics, batchSize }), p.names);
+  stepsLine(verbose, Math.ceil(idx.shape[0] / batchSize), (performance.now() - t0) / 1000, logs);
   if (opts.returnDict) return logs;
   const values = Object.values(logs);
   return values.length === 1 ? values[0] : values;
 }
 
-export function predict(model: AnyModel, x: XData, opts: { batchSize?: number; verbose?: unknown } = {}): Tensor | Tensor[] {
+export function predict(model: AnyModel, x: XData, opts: PredictOptions = {}): Tensor | Tensor[] {
   checkOptions("predict", opts, ["batchSize", "verbose"]);
+  const verbose = checkVerbose("predict", opts.verbose);
   const xs = toInputs(model, x, "predict");
   ensureBuilt(model, xs);
   const feed = new Feed(model);
   const idx = feed.addSource(xs, [], null);
-  const bs = opts.batchSize ?? 32;
-  const out = keep(trainPredict(feed, idx, { batchSize: Math.min(bs, xs[0].shape[0]) }));
+  const bs = Math.min(opts.batchSize ?? 32, xs[0].shape[0]), t0 = performance.now();
+  const out = keep(trainPredict(feed, idx, { batchSize: bs }));
+  stepsLine(verbose, Math.ceil(xs[0].shape[0] / bs), (performance.now() - t0) / 1000);
   if (model.hasSingleOutput) return out;
   return noGrad(() => feed.unpack(out).map((t) => keep(t.contiguous())));
 }
