@@ -5,23 +5,35 @@ import { brief } from "../../core/describe.js";
 import { fileErrorReason, nodeFs, writeAtomic } from "../../core/atomic.js";
 import { Model } from "../model.js";
 import type { SymbolicTensor } from "../symbolic.js";
-import { fileObjects, memoryFiles, nodeFiles, type FileLike, type ModelSource } from "./files.js";
+import { fetchBytes, fileObjects, isHttpUrl, memoryFiles, nodeFiles, urlFiles, type FileLike, type ModelSource } from "./files.js";
 import { readTfjsModel, SHARD_NAME, tfjsArtifacts } from "./tfjs.js";
 import { kerasArchiveBytes, LIMITS, readKerasArchive } from "./keras_archive.js";
 
 type AnyModel = Model<SymbolicTensor | SymbolicTensor[]>;
 
 /**
- * Loads a saved model: a Keras 3 `.keras` archive (a path ending in `.keras`, or a File so named
- * among the File objects: keras_archive.ts), or a TensorFlow.js Layers model (a folder holding
- * model.json and its weight shards, or the model.json's path; File objects; or
+ * Loads a saved model: a Keras 3 `.keras` archive (a path or http(s) URL ending in `.keras`, or
+ * a File so named among the File objects: keras_archive.ts), or a TensorFlow.js Layers model (a
+ * folder holding model.json and its weight shards, or the model.json's path; the model.json's
+ * http(s) URL, its shards fetched relative to it as tf.loadLayersModel does; File objects; or
  * `{ modelJson, weights }` in memory). Layers
  * are rebuilt from the topology (every class keras.layers.deserialize knows) and weights are set
  * by name. A file that is corrupt, declares more weights than it holds, or uses a layer this
  * project lacks is a FileError naming the file (and the layer).
  * @example const model = await keras.loadModel("./my-model"); // my-model/model.json + group1-shard1of1.bin
+ * @example const model = await keras.loadModel("https://example.com/my-model/model.json");
  */
 export async function loadModel(source: ModelSource): Promise<AnyModel> {
+  if (typeof source === "string" && isHttpUrl(source)) {
+    let url: URL;
+    try {
+      url = new URL(source);
+    } catch {
+      throw new FileError("loadModel", source, "is not a valid URL");
+    }
+    if (isKerasPath(url.pathname)) return readKerasArchive(await fetchBytes(source, LIMITS.archive), source);
+    return readTfjsModel(urlFiles(source, LIMITS.json, LIMITS.weights));
+  }
   if (typeof source === "string" && isKerasPath(source)) return readKerasArchive(readArchive(source), source);
   if (typeof source === "string") return readTfjsModel(nodeFiles(source));
   if (Array.isArray(source)) {
