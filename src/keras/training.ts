@@ -80,7 +80,8 @@ export interface FitOptions {
   classWeight?: Record<number, number>;
   /** Weight of each sample in the loss ([samples]). */
   sampleWeight?: Tensor;
-  callbacks?: KerasCallback[];
+  /** A list, or one callback object (TensorFlow.js takes both). */
+  callbacks?: KerasCallback[] | KerasCallback;
   /** 0 silent, 1 progress bar, 2 one line per epoch, "auto" (default: a bar on a terminal, else lines). Logs are named as History's (val_loss). */
   verbose?: Verbosity;
   /** Epoch to start counting from (for resuming). */
@@ -366,6 +367,13 @@ function optimizerOf(model: AnyModel, c: Compiled): OptimizerLike {
   return constrained ? { zeroGrad: () => opt.zeroGrad(), step: () => { opt.step(); model.applyConstraints(); } } : opt;
 }
 
+function callbackList(cbs: FitOptions["callbacks"]): KerasCallback[] {
+  if (cbs === undefined) return [];
+  const list = Array.isArray(cbs) ? cbs : [cbs];
+  list.forEach((cb, i) => { if (!cb || typeof cb !== "object") throw new ArgumentError("fit", `callbacks${Array.isArray(cbs) ? `[${i}]` : ""} must be a callback object, got ${cb === null ? "null" : typeof cb}`); });
+  return list as KerasCallback[];
+}
+
 const splitRows = (t: Tensor, from: number, n: number) => t.narrow(0, from, n);
 
 export async function fit(model: AnyModel, x: XData, y: YData, opts: FitOptions = {}): Promise<History> {
@@ -411,7 +419,7 @@ export async function fit(model: AnyModel, x: XData, y: YData, opts: FitOptions 
       validationData: valIdx ? [valIdx, valIdx] : undefined,
       shuffle: opts.shuffle ?? true,
       seed: opts.seed,
-      callbacks: [...adaptCallbacks(model, opts.callbacks ?? [], p.names), progress.callback],
+      callbacks: [...adaptCallbacks(model, callbackList(opts.callbacks), p.names), progress.callback],
       // Progress is reported by the callback above, in Keras' names.
       verbose: 0,
       initialEpoch: opts.initialEpoch,
