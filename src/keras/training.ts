@@ -46,6 +46,10 @@ export interface CompileOptions {
 export interface Compiled {
   optimizerSpec: optimizers.OptimizerSpec;
   optimizer: OptimizerLike | null;
+  /** Steps the optimizer has taken (Keras' optimizer.iterations). */
+  iterations: number;
+  /** compile's loss, metrics and loss weights as given (for a .keras file's compile_config). */
+  spec: Pick<CompileOptions, "loss" | "metrics" | "lossWeights">;
   losses: losses.Loss[];
   lossWeights: number[];
   metrics: metrics.Metric[][];
@@ -183,8 +187,12 @@ export function compile(model: AnyModel, opts: CompileOptions): void {
   if (metricSpecs.length !== nOut) throw new ArgumentError("compile", `metrics: ${metricSpecs.length} lists for ${nOut} outputs`);
   const metricList = metricSpecs.map((specs, k) => (specs ?? []).map((s) => metrics.get(s, lossList[k])));
   // Recompiling keeps the optimizer's state only when the optimizer itself is unchanged, as Keras.
-  const keepOpt = model.compiled && model.compiled.optimizerSpec === optimizerSpec ? model.compiled.optimizer : null;
-  model.compiled = { optimizerSpec, optimizer: keepOpt, losses: lossList, lossWeights: weights, metrics: metricList };
+  const keep = model.compiled && model.compiled.optimizerSpec === optimizerSpec ? model.compiled : null;
+  model.compiled = {
+    optimizerSpec, optimizer: keep?.optimizer ?? null, iterations: keep?.iterations ?? 0,
+    spec: { loss: opts.loss, metrics: opts.metrics, lossWeights: opts.lossWeights },
+    losses: lossList, lossWeights: weights, metrics: metricList,
+  };
 }
 
 function compiledOf(model: AnyModel, op: string): Compiled {
@@ -355,16 +363,33 @@ function ensureBuilt(model: AnyModel, xs: Tensor[]): void {
   model.maybeBuild(xs.length === 1 ? [null, ...xs[0].shape.slice(1)] : xs.map((x) => [null, ...x.shape.slice(1)]));
 }
 
-/** The optimizer, made over the trainable weights at the first fit. */
-function optimizerOf(model: AnyModel, c: Compiled): OptimizerLike {
-  if (!c.optimizer) {
+/**
+ * The compiled model's optimizer (an optim.Optimizer over its trainable weights, made at the first
+ * fit), or null before that; `create` makes it now (loading a .keras file's optimizer state).
+ */
+export function builtOptimizer(model: AnyModel, create = false): OptimizerLike | null {
+  const c = model.compiled;
+  if (!c) return null;
+  if (!c.optimizer && create) {
     const params = model.trainableWeights;
     if (!params.length) throw new ArgumentError("fit", `${model.name} has no trainable weights`);
     c.optimizer = optimizers.resolve(c.optimizerSpec, params, "fit");
   }
-  const opt = c.optimizer;
+  return c.optimizer;
+}
+
+/** What fit steps: the optimizer, counting its steps, then the weights' constraints. */
+function optimizerOf(model: AnyModel, c: Compiled): OptimizerLike {
+  const opt = builtOptimizer(model, true)!;
   const constrained = model.weightEntries().some((w) => w.constraint);
-  return constrained ? { zeroGrad: () => opt.zeroGrad(), step: () => { opt.step(); model.applyConstraints(); } } : opt;
+  return {
+    zeroGrad: () => opt.zeroGrad(),
+    step: () => {
+      opt.step();
+      c.iterations++;
+      if (constrained) model.applyConstraints();
+    },
+  };
 }
 
 function callbackList(cbs: FitOptions["callbacks"]): KerasCallback[] {
