@@ -105,8 +105,8 @@ export function kerasLayerOrder(m: AnyModel): AnyLayer[] {
   return m.layers.slice().sort((a, b) => (layerDepth.get(b) ?? 0) - (layerDepth.get(a) ?? 0) || (first.get(a) ?? 0) - (first.get(b) ?? 0));
 }
 
-type H5 = typeof import("h5wasm").default;
-interface H5Mod {
+export type H5 = typeof import("h5wasm").default;
+export interface H5Mod {
   h5: H5;
   fs: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void };
   /** HDF5's errors as JS exceptions instead of pages on stderr (h5wasm's switch; global, so on only while we read). */
@@ -114,7 +114,7 @@ interface H5Mod {
 }
 let h5Loading: Promise<H5Mod> | null = null;
 // The in-memory (MEMFS) build, in Node as in browsers: files never touch the disk.
-function hdf5(): Promise<H5Mod> {
+export function hdf5(): Promise<H5Mod> {
   h5Loading ??= import("h5wasm").then(async (m) => {
     const mod = await m.default.ready;
     const calls = mod as unknown as { activate_throwing_error_handler(): number; deactivate_throwing_error_handler(): number };
@@ -123,7 +123,7 @@ function hdf5(): Promise<H5Mod> {
   return h5Loading;
 }
 let tmpCount = 0;
-const tmpName = () => `/deepscript-${++tmpCount}.h5`;
+export const tmpName = (): string => `/deepscript-${++tmpCount}.h5`;
 
 interface H5Dataset { path: string; shape: number[]; read(): Float32Array }
 
@@ -286,7 +286,7 @@ function buildConfig(model: AnyModel): Config {
 
 // HDF5's signature, at offset 0 or after a user block (512, 1024, 2048, … bytes).
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-function isHdf5(b: Uint8Array): boolean {
+export function isHdf5(b: Uint8Array): boolean {
   for (let at = 0; at + 8 <= b.length; at = at === 0 ? 512 : at * 2) {
     if (HDF5_SIGNATURE.every((x, i) => b[at + i] === x)) return true;
   }
