@@ -4,7 +4,8 @@
 // import) train on the same bundled digits from the same initial weights (TensorFlow.js' draw,
 // copied into ours): the first steps' losses agree to float32 rounding, and the tutorial's whole
 // run (10 epochs of 5,500 digits, batch 512, shuffled by each library) ends within a point of
-// accuracy. TensorFlow.js runs on its cpu backend (about 11 s per step of 512 here, ~25 minutes).
+// accuracy. TensorFlow.js runs on its cpu backend: about 11 s per step of 512 on an idle core,
+// 4-5 minutes per epoch on a loaded one (so the last test takes 20-50 minutes).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
