@@ -1,13 +1,17 @@
 // Keras' "Simple MNIST convnet" (keras.io/examples/vision/mnist_convnet), ported line by line to
 // deepscript/keras and trained with its settings (batch 128, 15 epochs, 10% validation) on the
-// bundled digits. `npm run example:keras-mnist` (LIMIT=N samples, EPOCHS=N, BATCH=N for quick runs).
+// bundled digits. `npm run example:keras-mnist` (LIMIT=N samples, EPOCHS=N, BATCH=N, SEED=N; BATCH=none
+// leaves batchSize out of fit, as a Keras user who does not set batch_size: Keras' default 32).
 import * as ds from "../src/index.js";
 import { keras } from "../src/index.js";
 
 const { layers } = keras;
 
-export async function main(limit = Number(process.env.LIMIT ?? 0), epochs = Number(process.env.EPOCHS ?? 15), batchSize = Number(process.env.BATCH ?? 128)): Promise<number> {
-  keras.backend.setRandomSeed(1);
+const envBatch = (): number | null => (process.env.BATCH === "none" ? null : Number(process.env.BATCH ?? 128));
+
+/** batchSize null: fit without a batchSize (Keras' default). Returns the test accuracy. */
+export async function main(limit = Number(process.env.LIMIT ?? 0), epochs = Number(process.env.EPOCHS ?? 15), batchSize: number | null = envBatch(), seed = Number(process.env.SEED ?? 1)): Promise<number> {
+  keras.backend.setRandomSeed(seed);
   // Model / data parameters
   const numClasses = 10;
   const inputShape = [28, 28, 1];
@@ -39,7 +43,7 @@ export async function main(limit = Number(process.env.LIMIT ?? 0), epochs = Numb
   model.summary();
 
   model.compile({ loss: "categorical_crossentropy", optimizer: "adam", metrics: ["accuracy"] });
-  await model.fit(xTrain, yTrain, { batchSize, epochs, validationSplit: 0.1 });
+  await model.fit(xTrain, yTrain, { ...(batchSize === null ? {} : { batchSize }), epochs, validationSplit: 0.1 });
 
   const [loss, accuracy] = model.evaluate(xTest, yTest, { verbose: 0 }) as number[];
   console.log("Test loss:", loss);

@@ -333,6 +333,22 @@ describe("training details", () => {
     assert.equal(es.stoppedEpoch, 2);
   });
 
+  it("fit without batchSize takes batches of 32 (Keras' default): 100 samples are 4 steps, the last of 4", async () => {
+    ds.seed(12);
+    const sizes: number[] = [];
+    // A Flatten (a no-op on [batch, 3]) that records the batch sizes it sees.
+    class Probe extends L.Flatten {
+      override forward(x: Parameters<keras.layers.Flatten["forward"]>[0]): Tensor {
+        sizes.push((x as Tensor).shape[0]);
+        return super.forward(x);
+      }
+    }
+    const model = new keras.Sequential([keras.Input({ shape: [3] }), new Probe(), new L.Dense(1)]);
+    model.compile({ optimizer: "sgd", loss: "mse" });
+    await model.fit(ds.randn([100, 3]), ds.randn([100, 1]), { epochs: 1, verbose: 0, shuffle: false });
+    assert.deepEqual(sizes, [32, 32, 32, 4]);
+  });
+
   it("trainOnBatch takes one step; predict on several outputs gives a list; evaluate's forms", async () => {
     ds.seed(11);
     const model = new keras.Sequential([new L.Dense(1, { inputShape: [2], kernelInitializer: "zeros" })]);

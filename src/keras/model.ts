@@ -180,7 +180,7 @@ export class Model<S extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor>
     return training.evaluate(this as unknown as Model<SymbolicTensor | SymbolicTensor[]>, x, y, opts);
   }
   /** Outputs for every sample of x, batched, in inference mode. */
-  predict(x: training.XData, opts: { batchSize?: number; verbose?: unknown } = {}): Concrete<S> {
+  predict(x: training.XData, opts: training.PredictOptions = {}): Concrete<S> {
     return training.predict(this as unknown as Model<SymbolicTensor | SymbolicTensor[]>, x, opts) as Concrete<S>;
   }
   /** One gradient step on one batch; returns the loss (and metrics) as evaluate does. */
@@ -189,7 +189,7 @@ export class Model<S extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor>
   }
   /** The model's outputs on one batch (predict with the batch as one batch). */
   predictOnBatch(x: training.XData): Concrete<S> {
-    return training.predict(this as unknown as Model<SymbolicTensor | SymbolicTensor[]>, x, { batchSize: Number.MAX_SAFE_INTEGER }) as Concrete<S>;
+    return training.predict(this as unknown as Model<SymbolicTensor | SymbolicTensor[]>, x, { batchSize: Number.MAX_SAFE_INTEGER, verbose: 0 }) as Concrete<S>;
   }
 
   /** Keras' table of layers, output shapes and parameter counts: printed (printFn, default console.log) and returned. */

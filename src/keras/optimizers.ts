@@ -77,6 +77,45 @@ export function Adagrad(opts: { learningRate?: number; initialAccumulatorValue?:
 
 const BY_NAME: Record<string, () => KerasOptimizer> = { sgd: SGD, adam: Adam, adamw: AdamW, rmsprop: RMSprop, adagrad: Adagrad };
 
+/** The Keras optimizer a name stands for, with Keras' defaults (null for an unknown name). */
+export function byName(name: string): KerasOptimizer | null {
+  const make = BY_NAME[name.toLowerCase()];
+  return make ? make() : null;
+}
+
+// Keras 3 get_config keys every optimizer has; only their defaults (null, false, 0.99) are honoured.
+const BASE_DEFAULTS: Record<string, unknown> = { name: undefined, weight_decay: null, clipnorm: null, global_clipnorm: null, clipvalue: null, use_ema: false, ema_momentum: 0.99, ema_overwrite_frequency: null, loss_scale_factor: null, gradient_accumulation_steps: null };
+const OWN_KEYS: Record<string, Record<string, string>> = {
+  SGD: { learning_rate: "learningRate", momentum: "momentum", nesterov: "nesterov" },
+  Adam: { learning_rate: "learningRate", beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon", amsgrad: "amsgrad" },
+  AdamW: { learning_rate: "learningRate", beta_1: "beta1", beta_2: "beta2", epsilon: "epsilon", amsgrad: "amsgrad", weight_decay: "weightDecay" },
+  RMSprop: { learning_rate: "learningRate", rho: "rho", momentum: "momentum", epsilon: "epsilon", centered: "centered" },
+  Adagrad: { learning_rate: "learningRate", initial_accumulator_value: "initialAccumulatorValue", epsilon: "epsilon" },
+};
+
+/**
+ * A Keras optimizer from its serialized class name and get_config (a .keras file's
+ * compile_config), or the reason it has no equivalent here (a string).
+ */
+export function fromConfig(className: string, config: Config): KerasOptimizer | string {
+  const own = OWN_KEYS[className];
+  const make = { SGD, Adam, AdamW, RMSprop, Adagrad }[className as "SGD"] as ((o: Record<string, unknown>) => KerasOptimizer) | undefined;
+  if (!own || !make) return `uses the optimizer ${className} (known: ${Object.keys(OWN_KEYS).join(", ")})`;
+  const opts: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (k in own) {
+      if (v !== null) opts[own[k]] = v;
+    } else if (k in BASE_DEFAULTS) {
+      if (k !== "name" && v !== BASE_DEFAULTS[k]) return `sets ${className}'s ${k} to ${JSON.stringify(v)}, which this project does not implement`;
+    } else return `has an unknown ${className} setting "${k}"`;
+  }
+  try {
+    return make(opts);
+  } catch (e) {
+    return `has a bad ${className} config (${(e as Error).message})`;
+  }
+}
+
 /** An optimizer name ("adam"), a keras.optimizers object, or an optim.Optimizer already over the model's weights. */
 export type OptimizerSpec = string | KerasOptimizer | OptimizerLike;
 

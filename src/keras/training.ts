@@ -21,6 +21,7 @@ import type { SymbolicTensor } from "./symbolic.js";
 import * as losses from "./losses.js";
 import * as metrics from "./metrics.js";
 import * as optimizers from "./optimizers.js";
+import { fitProgress, stepsLine } from "./progress.js";
 
 export { History };
 type AnyModel = Model<SymbolicTensor | SymbolicTensor[]>;
@@ -45,6 +46,10 @@ export interface CompileOptions {
 export interface Compiled {
   optimizerSpec: optimizers.OptimizerSpec;
   optimizer: OptimizerLike | null;
+  /** Steps the optimizer has taken (Keras' optimizer.iterations). */
+  iterations: number;
+  /** compile's loss, metrics and loss weights as given (for a .keras file's compile_config). */
+  spec: Pick<CompileOptions, "loss" | "metrics" | "lossWeights">;
   losses: losses.Loss[];
   lossWeights: number[];
   metrics: metrics.Metric[][];
@@ -79,8 +84,9 @@ export interface FitOptions {
   classWeight?: Record<number, number>;
   /** Weight of each sample in the loss ([samples]). */
   sampleWeight?: Tensor;
-  callbacks?: KerasCallback[];
-  /** 0 silent, 1 progress bar, 2 one line per epoch, "auto" (default). */
+  /** A list, or one callback object (TensorFlow.js takes both). */
+  callbacks?: KerasCallback[] | KerasCallback;
+  /** 0 silent, 1 progress bar, 2 one line per epoch, "auto" (default: a bar on a terminal, else lines). Logs are named as History's (val_loss). */
   verbose?: Verbosity;
   /** Epoch to start counting from (for resuming). */
   initialEpoch?: number;
@@ -90,10 +96,23 @@ export interface FitOptions {
 
 export interface EvaluateOptions {
   batchSize?: number;
+  /** 0 silent; 1, 2 or "auto" (default) print one line at the end, as Keras: steps, time, loss and metrics. */
   verbose?: Verbosity;
   /** Return { loss, metric: value } instead of a number or a list. */
   returnDict?: boolean;
   sampleWeight?: Tensor;
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+  /** 0 silent; 1, 2 or "auto" (default) print one line at the end, as Keras: steps and time. */
+  verbose?: Verbosity;
+}
+
+function checkVerbose(op: string, v: unknown): Verbosity {
+  if (v === undefined) return "auto";
+  if (v === 0 || v === 1 || v === 2 || v === "auto") return v;
+  throw new ArgumentError(op, `verbose must be 0, 1, 2 or "auto", got ${typeof v === "string" ? JSON.stringify(v) : String(v)}`);
 }
 
 const isTensorLike = (v: unknown): boolean => v instanceof Tensor || Array.isArray(v) || ArrayBuffer.isView(v) || typeof v === "number";
@@ -168,8 +187,12 @@ export function compile(model: AnyModel, opts: CompileOptions): void {
   if (metricSpecs.length !== nOut) throw new ArgumentError("compile", `metrics: ${metricSpecs.length} lists for ${nOut} outputs`);
   const metricList = metricSpecs.map((specs, k) => (specs ?? []).map((s) => metrics.get(s, lossList[k])));
   // Recompiling keeps the optimizer's state only when the optimizer itself is unchanged, as Keras.
-  const keepOpt = model.compiled && model.compiled.optimizerSpec === optimizerSpec ? model.compiled.optimizer : null;
-  model.compiled = { optimizerSpec, optimizer: keepOpt, losses: lossList, lossWeights: weights, metrics: metricList };
+  const keep = model.compiled && model.compiled.optimizerSpec === optimizerSpec ? model.compiled : null;
+  model.compiled = {
+    optimizerSpec, optimizer: keep?.optimizer ?? null, iterations: keep?.iterations ?? 0,
+    spec: { loss: opts.loss, metrics: opts.metrics, lossWeights: opts.lossWeights },
+    losses: lossList, lossWeights: weights, metrics: metricList,
+  };
 }
 
 function compiledOf(model: AnyModel, op: string): Compiled {
@@ -340,16 +363,40 @@ function ensureBuilt(model: AnyModel, xs: Tensor[]): void {
   model.maybeBuild(xs.length === 1 ? [null, ...xs[0].shape.slice(1)] : xs.map((x) => [null, ...x.shape.slice(1)]));
 }
 
-/** The optimizer, made over the trainable weights at the first fit. */
-function optimizerOf(model: AnyModel, c: Compiled): OptimizerLike {
-  if (!c.optimizer) {
+/**
+ * The compiled model's optimizer (an optim.Optimizer over its trainable weights, made at the first
+ * fit), or null before that; `create` makes it now (loading a .keras file's optimizer state).
+ */
+export function builtOptimizer(model: AnyModel, create = false): OptimizerLike | null {
+  const c = model.compiled;
+  if (!c) return null;
+  if (!c.optimizer && create) {
     const params = model.trainableWeights;
     if (!params.length) throw new ArgumentError("fit", `${model.name} has no trainable weights`);
     c.optimizer = optimizers.resolve(c.optimizerSpec, params, "fit");
   }
-  const opt = c.optimizer;
+  return c.optimizer;
+}
+
+/** What fit steps: the optimizer, counting its steps, then the weights' constraints. */
+function optimizerOf(model: AnyModel, c: Compiled): OptimizerLike {
+  const opt = builtOptimizer(model, true)!;
   const constrained = model.weightEntries().some((w) => w.constraint);
-  return constrained ? { zeroGrad: () => opt.zeroGrad(), step: () => { opt.step(); model.applyConstraints(); } } : opt;
+  return {
+    zeroGrad: () => opt.zeroGrad(),
+    step: () => {
+      opt.step();
+      c.iterations++;
+      if (constrained) model.applyConstraints();
+    },
+  };
+}
+
+function callbackList(cbs: FitOptions["callbacks"]): KerasCallback[] {
+  if (cbs === undefined) return [];
+  const list = Array.isArray(cbs) ? cbs : [cbs];
+  list.forEach((cb, i) => { if (!cb || typeof cb !== "object") throw new ArgumentError("fit", `callbacks${Array.isArray(cbs) ? `[${i}]` : ""} must be a callback object, got ${cb === null ? "null" : typeof cb}`); });
+  return list as KerasCallback[];
 }
 
 const splitRows = (t: Tensor, from: number, n: number) => t.narrow(0, from, n);
@@ -381,8 +428,11 @@ export async function fit(model: AnyModel, x: XData, y: YData, opts: FitOptions 
     }
   }
   const p = plumbing(model, feed, c, opts.classWeight);
+  const verbose = checkVerbose("fit", opts.verbose);
+  const batchSize = opts.batchSize ?? 32;
   model.stopTraining = false;
   const optimizer = optimizerOf(model, c);
+  const progress = fitProgress(verbose, opts.epochs ?? 1, Math.ceil(trainIdx.shape[0] / batchSize), (logs) => rename(logs, p.names));
   let h: History;
   try {
     h = await trainFit(feed, [trainIdx, trainIdx], {
@@ -390,15 +440,17 @@ export async function fit(model: AnyModel, x: XData, y: YData, opts: FitOptions 
       optimizer,
       loss: p.loss,
       metrics: p.metrics,
-      batchSize: opts.batchSize ?? 32,
+      batchSize,
       validationData: valIdx ? [valIdx, valIdx] : undefined,
       shuffle: opts.shuffle ?? true,
       seed: opts.seed,
-      callbacks: adaptCallbacks(model, opts.callbacks ?? [], p.names),
-      verbose: opts.verbose ?? "auto",
+      callbacks: [...adaptCallbacks(model, callbackList(opts.callbacks), p.names), progress.callback],
+      // Progress is reported by the callback above, in Keras' names.
+      verbose: 0,
       initialEpoch: opts.initialEpoch,
     });
   } finally {
+    progress.stop();
     // Keras layers run in inference mode outside fit.
     feed.eval();
   }
@@ -415,20 +467,24 @@ export function evaluate(model: AnyModel, x: XData, y: YData, opts: EvaluateOpti
   const feed = new Feed(model);
   const idx = feed.addSource(xs, ys, opts.sampleWeight ?? null);
   const p = plumbing(model, feed, c);
-  const logs = rename(trainEvaluate(feed, [idx, idx], { loss: p.loss, metrics: p.metrics, batchSize: opts.batchSize ?? 32 }), p.names);
+  const verbose = checkVerbose("evaluate", opts.verbose), batchSize = opts.batchSize ?? 32, t0 = performance.now();
+  const logs = rename(trainEvaluate(feed, [idx, idx], { loss: p.loss, metrics: p.metrics, batchSize }), p.names);
+  stepsLine(verbose, Math.ceil(idx.shape[0] / batchSize), (performance.now() - t0) / 1000, logs);
   if (opts.returnDict) return logs;
   const values = Object.values(logs);
   return values.length === 1 ? values[0] : values;
 }
 
-export function predict(model: AnyModel, x: XData, opts: { batchSize?: number; verbose?: unknown } = {}): Tensor | Tensor[] {
+export function predict(model: AnyModel, x: XData, opts: PredictOptions = {}): Tensor | Tensor[] {
   checkOptions("predict", opts, ["batchSize", "verbose"]);
+  const verbose = checkVerbose("predict", opts.verbose);
   const xs = toInputs(model, x, "predict");
   ensureBuilt(model, xs);
   const feed = new Feed(model);
   const idx = feed.addSource(xs, [], null);
-  const bs = opts.batchSize ?? 32;
-  const out = keep(trainPredict(feed, idx, { batchSize: Math.min(bs, xs[0].shape[0]) }));
+  const bs = Math.min(opts.batchSize ?? 32, xs[0].shape[0]), t0 = performance.now();
+  const out = keep(trainPredict(feed, idx, { batchSize: bs }));
+  stepsLine(verbose, Math.ceil(xs[0].shape[0] / bs), (performance.now() - t0) / 1000);
   if (model.hasSingleOutput) return out;
   return noGrad(() => feed.unpack(out).map((t) => keep(t.contiguous())));
 }

@@ -11,7 +11,7 @@ const loadCliProgress = (): CliProgress =>
 
 /** Where progress goes outside Node: the console, one line per epoch. */
 const consoleStream = { isTTY: false, write: (s: string) => { console.log(s.replace(/\n$/, "")); return true; } } as unknown as NodeJS.WriteStream;
-const stdout = (): NodeJS.WriteStream => (typeof process !== "undefined" && process.stdout) || consoleStream;
+export const stdout = (): NodeJS.WriteStream => (typeof process !== "undefined" && process.stdout) || consoleStream;
 
 export type Verbosity = 0 | 1 | 2 | "auto";
 

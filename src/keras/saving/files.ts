@@ -118,3 +118,90 @@ export function fileObjects(list: readonly FileLike[]): ModelFiles {
     },
   };
 }
+
+/** Whether a path is an http(s) URL (fetched) rather than a file path. */
+export const isHttpUrl = (path: string): boolean => /^https?:\/\//i.test(path);
+
+/**
+ * A response body of at most `limit` bytes: the Content-Length is checked before the body is
+ * read, and the body is read in chunks and refused once past the limit (a server may send no
+ * length, or a wrong one).
+ */
+export async function fetchBytes(url: string, limit: number): Promise<Uint8Array> {
+  if (typeof fetch !== "function") throw new FileError(op, url, "cannot be fetched: this runtime has no fetch");
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new FileError(op, url, `cannot be fetched: ${brief(String((e as Error)?.cause ?? (e as Error)?.message ?? e), 160)}`);
+  }
+  if (!res.ok) throw new FileError(op, url, `cannot be fetched: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ""}`);
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  const tooBig = (n: number) => new FileError(op, url, `is ${n} bytes, more than the ${limit} it may have`);
+  if (declared > limit) {
+    await res.body?.cancel();
+    throw tooBig(declared);
+  }
+  const broken = (e: unknown) => new FileError(op, url, `cannot be fetched: the body broke off (${brief(String((e as Error)?.message ?? e), 120)})`);
+  if (!res.body) {
+    try {
+      return new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      throw broken(e);
+    }
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (e) {
+      throw broken(e);
+    }
+    const { done, value } = chunk;
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw tooBig(total);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * A model.json at an http(s) URL (a URL ending in "/" means its model.json), its shards at the
+ * manifest's paths relative to it, as tf.loadLayersModel reads them. A shard is fetched once:
+ * size() fetches it (within `shardLimit`) and bytes() returns what size() fetched.
+ */
+export function urlFiles(url: string, jsonLimit: number, shardLimit: number): ModelFiles {
+  const json = url.endsWith("/") ? `${url}model.json` : url;
+  const fetched = new Map<string, Uint8Array>();
+  const get = async (name: string): Promise<Uint8Array> => {
+    const at = name === json ? json : new URL(name, json).href;
+    let b = fetched.get(at);
+    if (!b) fetched.set(at, (b = await fetchBytes(at, name === json ? jsonLimit : shardLimit)));
+    return b;
+  };
+  return {
+    jsonName: json,
+    async text(name) {
+      return new TextDecoder().decode(await get(name));
+    },
+    async size(name) {
+      return (await get(name)).byteLength;
+    },
+    async bytes(name) {
+      return get(name);
+    },
+  };
+}

@@ -6,8 +6,9 @@
 // `layers/<name>` where <name> is the snake_case CLASS name made unique by a counter (dense,
 // dense_1, …; never the layer's own name); a recurrent layer's weights live in its `cell`, a
 // Bidirectional's in `forward_layer` / `backward_layer`, MultiHeadAttention's in `_query_dense`, …;
-// a nested model's layers under `<path>/layers/…`. Datasets elsewhere (`optimizer/…`, metrics) are
-// training state this project does not restore, and are skipped.
+// a nested model's layers under `<path>/layers/…`. A compiled model's `compile_config` and its
+// optimizer's variables (`optimizer/vars/…`) are keras_optimizer.ts's; other datasets (metrics'
+// variables) are skipped.
 // h5wasm (HDF5 compiled to WebAssembly) and fflate are imported when a .keras file is read or
 // written, so bundles that never touch one do not carry them.
 import { DeepScriptError, FileError } from "../../core/errors.js";
@@ -20,6 +21,7 @@ import { Model } from "../model.js";
 import type { SymbolicTensor } from "../symbolic.js";
 import type { Config, Json } from "../names.js";
 import { buildWithin } from "./tfjs.js";
+import { compileConfig, compileFromConfig, optimizerDatasets, restoreOptimizer } from "./keras_optimizer.js";
 
 type AnyLayer = Layer<SymbolicTensor | SymbolicTensor[]>;
 type AnyModel = Model<SymbolicTensor | SymbolicTensor[]>;
@@ -103,8 +105,8 @@ export function kerasLayerOrder(m: AnyModel): AnyLayer[] {
   return m.layers.slice().sort((a, b) => (layerDepth.get(b) ?? 0) - (layerDepth.get(a) ?? 0) || (first.get(a) ?? 0) - (first.get(b) ?? 0));
 }
 
-type H5 = typeof import("h5wasm").default;
-interface H5Mod {
+export type H5 = typeof import("h5wasm").default;
+export interface H5Mod {
   h5: H5;
   fs: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void };
   /** HDF5's errors as JS exceptions instead of pages on stderr (h5wasm's switch; global, so on only while we read). */
@@ -112,7 +114,7 @@ interface H5Mod {
 }
 let h5Loading: Promise<H5Mod> | null = null;
 // The in-memory (MEMFS) build, in Node as in browsers: files never touch the disk.
-function hdf5(): Promise<H5Mod> {
+export function hdf5(): Promise<H5Mod> {
   h5Loading ??= import("h5wasm").then(async (m) => {
     const mod = await m.default.ready;
     const calls = mod as unknown as { activate_throwing_error_handler(): number; deactivate_throwing_error_handler(): number };
@@ -121,7 +123,7 @@ function hdf5(): Promise<H5Mod> {
   return h5Loading;
 }
 let tmpCount = 0;
-const tmpName = () => `/deepscript-${++tmpCount}.h5`;
+export const tmpName = (): string => `/deepscript-${++tmpCount}.h5`;
 
 interface H5Dataset { path: string; shape: number[]; read(): Float32Array }
 
@@ -170,7 +172,7 @@ function listDatasets(f: InstanceType<H5["File"]>, fail: (r: string) => FileErro
       },
     });
   };
-  for (const top of f.keys()) if (top === "layers" || top === "vars") walk(top, 1);
+  for (const top of f.keys()) if (top === "layers" || top === "vars" || top === "optimizer") walk(top, 1);
   return out;
 }
 
@@ -229,7 +231,9 @@ export async function readKerasArchive(bytes: Uint8Array, file: string, op = "lo
   try {
     f = new h5.File(name, "r");
     if ((f as unknown as { file_id: bigint | number }).file_id < 0) throw fail(`its ${WEIGHTS_FILE} is not an HDF5 file`);
-    const datasets = listDatasets(f, fail);
+    const all = listDatasets(f, fail);
+    const datasets = all.filter((d) => !d.path.startsWith("optimizer/"));
+    const optimizerVars = all.filter((d) => /^optimizer\/vars\/\d+$/.test(d.path));
     const budget = [{ paths: [], weights: datasets.map((d) => ({ name: d.path, shape: d.shape, dtype: "float32" as const })) }];
     const model = buildWithin(topology, budget, fail);
     const byPath = new Map(datasets.map((d) => [d.path, d]));
@@ -247,6 +251,16 @@ export async function readKerasArchive(bytes: Uint8Array, file: string, op = "lo
     if (extra.length) throw fail(`${WEIGHTS_FILE} holds weights the model does not have: ${extra.slice(0, 5).join(", ")}${extra.length > 5 ? `, … (${extra.length})` : ""}`);
     const values = pairs.map((p) => p.source.read());
     noGrad(() => pairs.forEach(({ target }, i) => target.copy_(tensor(values[i], { dtype: target.dtype }).reshape(target.shape))));
+    // Training state, as Keras 3's load_model(compile=True): compile, then the optimizer's variables.
+    const cc = (config as Config).compile_config;
+    if (cc !== undefined && cc !== null && compileFromConfig(model, cc, file) && optimizerVars.length) {
+      const byOptPath = new Map(optimizerVars.map((d) => [d.path, d]));
+      const paths = optimizerVars.map((_, i) => `optimizer/vars/${i}`);
+      const missing = paths.find((p) => !byOptPath.has(p));
+      if (missing) throw fail(`${WEIGHTS_FILE}'s optimizer variables are not numbered 0…${paths.length - 1} (${missing} is missing)`);
+      const trainable = kerasVariables(model).filter((v) => v.entry.trainable);
+      restoreOptimizer(model, trainable, paths, (p) => ({ shape: byOptPath.get(p)!.shape, values: byOptPath.get(p)!.read() }), fail);
+    }
     return model;
   } catch (e) {
     if (e instanceof DeepScriptError) throw e;
@@ -263,9 +277,16 @@ export async function readKerasArchive(bytes: Uint8Array, file: string, op = "lo
   }
 }
 
+/** Keras 3's build_config: the input shape(s) the model was built for (batch None). */
+function buildConfig(model: AnyModel): Config {
+  const shapes = model.isFunctional ? model.inputs.map((x) => x.shape.slice()) : null;
+  if (shapes) return { input_shape: (shapes.length === 1 ? shapes[0] : shapes) as Json };
+  return { input_shape: (model.buildShape ?? null) as Json };
+}
+
 // HDF5's signature, at offset 0 or after a user block (512, 1024, 2048, … bytes).
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-function isHdf5(b: Uint8Array): boolean {
+export function isHdf5(b: Uint8Array): boolean {
   for (let at = 0; at + 8 <= b.length; at = at === 0 ? 512 : at * 2) {
     if (HDF5_SIGNATURE.every((x, i) => b[at + i] === x)) return true;
   }
@@ -275,7 +296,12 @@ function isHdf5(b: Uint8Array): boolean {
 /** A model as .keras archive bytes (the zip's members stored uncompressed, as Keras' zipfile writes them). */
 export async function kerasArchiveBytes(model: AnyModel): Promise<Uint8Array> {
   const spec = model.toJSON();
-  const config = { module: "keras", class_name: spec.class_name, config: spec.config, registered_name: null };
+  const cc = compileConfig(model);
+  const config = {
+    module: "keras", class_name: spec.class_name, config: spec.config, registered_name: null,
+    ...(model.built ? { build_config: buildConfig(model) } : {}),
+    ...(cc ? { compile_config: cc } : {}),
+  };
   const now = new Date().toISOString();
   const metadata = { keras_version: "3.0.0", date_saved: `${now.slice(0, 10)}@${now.slice(11, 19)}`, generated_by: `deepscript ${version}` };
   const { h5, fs } = await hdf5();
@@ -294,10 +320,15 @@ export async function kerasArchiveBytes(model: AnyModel): Promise<Uint8Array> {
         }
         return f.get(path) as InstanceType<H5["Group"]>;
       };
-      for (const v of kerasVariables(model)) {
+      const vars = kerasVariables(model);
+      for (const v of vars) {
         const at = v.path.lastIndexOf("/");
         const data = Float32Array.from(v.entry.tensor.dataSync() as ArrayLike<number>);
         group(v.path.slice(0, at)).create_dataset({ name: v.path.slice(at + 1), data, shape: v.entry.tensor.shape.slice(), dtype: "<f" });
+      }
+      for (const d of cc ? optimizerDatasets(model, vars.filter((v) => v.entry.trainable)) : []) {
+        const at = d.path.lastIndexOf("/");
+        group(d.path.slice(0, at)).create_dataset({ name: d.path.slice(at + 1), data: d.data, shape: d.shape, dtype: d.data instanceof BigInt64Array ? "<q" : "<f" });
       }
     } finally {
       f.close();

@@ -28,6 +28,8 @@ export function fromLegacy(topology: Json): Json {
     }
     // TensorFlow.js has only reset_after false (older versions did not write the key).
     if (tfjs && out.class_name === "GRU" && isObj(out.config) && out.config.reset_after === undefined) out.config = { ...out.config, reset_after: false };
+    // Keras 2 writes a built BatchNormalization's axis as a one-element list of the positive axis ([3]).
+    if (out.class_name === "BatchNormalization" && isObj(out.config) && Array.isArray(out.config.axis) && out.config.axis.length === 1) out.config = { ...out.config, axis: out.config.axis[0] };
     return out;
   };
   return walk(topology, 0);
