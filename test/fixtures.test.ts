@@ -2,7 +2,7 @@
 // tools/gen_fixtures.py) runs on every backend. For each case the inputs are built with
 // ds.tensor, the op runs, shape/dtype/values are compared, and for differentiable cases the
 // gradients of sum(out * upstream) are compared with PyTorch's.
-import { it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as ds from "../src/index.js";
@@ -217,13 +217,18 @@ function tolFor(dtype: DType, c: Case, grad: boolean): Tol {
   return c.tol ? { rtol: Math.max(base.rtol, c.tol.rtol), atol: Math.max(base.atol, c.tol.atol) } : base;
 }
 
-function check(actual: Tensor, expected: TSpec, c: Case, what: string, grad = false): void {
+/** Value comparisons left for after an asynchronous read-back (the webgpu backend). */
+type Deferred = (() => Promise<void>)[];
+
+function check(actual: Tensor, expected: TSpec, c: Case, what: string, grad = false, deferred?: Deferred): void {
   assert.deepEqual([...actual.shape], expected.shape, `${c.name}: ${what} shape`);
   assert.equal(actual.dtype, expected.dtype, `${c.name}: ${what} dtype`);
-  assertClose(actual, expected.data.map(dec), { ...tolFor(expected.dtype, c, grad), msg: `${c.name}: ${what}` });
+  const opts = { ...tolFor(expected.dtype, c, grad), msg: `${c.name}: ${what}` };
+  if (deferred) deferred.push(async () => assertClose(await actual.data(), expected.data.map(dec), opts));
+  else assertClose(actual, expected.data.map(dec), opts);
 }
 
-function runCase(c: Case): void {
+function runCase(c: Case, deferred?: Deferred): void {
   const op = OPS[c.op];
   assert.ok(op, `no deepscript mapping for fixture op "${c.op}"`);
   const inputs = c.inputs.map((s) => (s ? build(s, s.requiresGrad ?? false) : null));
@@ -235,7 +240,7 @@ function runCase(c: Case): void {
   const expected = Array.isArray(c.out) ? c.out : [c.out];
   assert.equal(Array.isArray(result), Array.isArray(c.out), `${c.name}: one output vs a list`);
   assert.equal(outs.length, expected.length, `${c.name}: number of outputs`);
-  outs.forEach((o, i) => check(o, expected[i], c, expected.length > 1 ? `output ${i}` : "output"));
+  outs.forEach((o, i) => check(o, expected[i], c, expected.length > 1 ? `output ${i}` : "output", false, deferred));
   if (!c.grads) return;
   const ups = Array.isArray(c.upstream) ? c.upstream : [c.upstream ?? null];
   let loss: Tensor | null = null;
@@ -256,7 +261,7 @@ function runCase(c: Case): void {
       assert.ok(g.data.every((v) => v === 0), `${c.name}: input ${i} got no gradient`);
       return;
     }
-    check(x.grad, g, c, `grad of input ${i}`, true);
+    check(x.grad, g, c, `grad of input ${i}`, true, deferred);
   });
 }
 
@@ -268,3 +273,27 @@ forEachBackend("fixtures (PyTorch reference values)", (backend) => {
     });
   }
 });
+
+// webgpu reads back only asynchronously: each case runs its ops, then awaits its tensors' data.
+// Cases with float64 anywhere must be refused with a DTypeError (WebGPU has no 64-bit floats).
+// Registered where a WebGPU adapter exists: Chromium started with --enable-unsafe-webgpu (npm run
+// test:browser), or Node with DS_TEST_WEBGPU=1 and a driver Dawn can use.
+const usesFloat64 = (c: Case): boolean => JSON.stringify([c.inputs, c.out, c.grads ?? null, c.args]).includes("float64");
+const wantGpu = typeof navigator !== "undefined" && "gpu" in navigator ? true : globalThis.process?.env?.DS_TEST_WEBGPU === "1";
+if (wantGpu && (await ds.ready("webgpu").then(() => true, () => false))) {
+  describe("fixtures (PyTorch reference values) [webgpu]", () => {
+    before(() => ds.setBackend("webgpu"));
+    for (const c of doc.cases) {
+      it(c.name, async () => {
+        ds.setBackend("webgpu");
+        const deferred: Deferred = [];
+        if (usesFloat64(c)) {
+          assert.throws(() => runCase(c, deferred), (e: unknown) => e instanceof ds.DTypeError && /float64/.test(e.message));
+          return;
+        }
+        runCase(c, deferred);
+        for (const d of deferred) await d();
+      });
+    }
+  });
+}
