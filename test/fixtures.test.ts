@@ -25,6 +25,8 @@ interface Case {
   note?: string;
   /** Per input: a strided view taken of the leaf before the op (non-contiguous operands). */
   views?: (View | null)[];
+  /** A float32 twin of a float64 case (see `demote`): wider tolerances. */
+  demoted?: boolean;
 }
 interface View { permute?: number[]; flip?: number[]; slice?: [number[], number[], number[]]; expand?: number[] }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -209,11 +211,15 @@ for (const [name, fn] of Object.entries(BINARY)) {
 
 // ---- checking ---------------------------------------------------------------------------------
 
+/** Tolerances of float32 twins of float64 cases: float32 results against a float64 reference. */
+const DEMOTED = { value: { rtol: 1e-4, atol: 1e-5 }, grad: { rtol: 1e-3, atol: 1e-4 } };
+
 const isFloat = (d: DType) => d === "float32" || d === "float64";
 
 function tolFor(dtype: DType, c: Case, grad: boolean): Tol {
   if (!isFloat(dtype)) return { rtol: 0, atol: 0 };
-  const base = dtype === "float64" ? (grad ? { rtol: 1e-7, atol: 1e-9 } : { rtol: 1e-8, atol: 1e-10 }) : grad ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 2e-5, atol: 1e-6 };
+  const base = c.demoted ? (grad ? DEMOTED.grad : DEMOTED.value)
+    : dtype === "float64" ? (grad ? { rtol: 1e-7, atol: 1e-9 } : { rtol: 1e-8, atol: 1e-10 }) : grad ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 2e-5, atol: 1e-6 };
   return c.tol ? { rtol: Math.max(base.rtol, c.tol.rtol), atol: Math.max(base.atol, c.tol.atol) } : base;
 }
 
@@ -274,21 +280,53 @@ forEachBackend("fixtures (PyTorch reference values)", (backend) => {
   }
 });
 
-// webgpu reads back only asynchronously: each case runs its ops, then awaits its tensors' data.
-// Cases with float64 anywhere must be refused with a DTypeError (WebGPU has no 64-bit floats).
-// Registered where a WebGPU adapter exists: Chromium started with --enable-unsafe-webgpu (npm run
-// test:browser), or Node with DS_TEST_WEBGPU=1 and a driver Dawn can use.
+// ---- float32 twins of the float64 cases; the webgpu backend -----------------------------------
+// Most cases are float64 (PyTorch double, for tight references). A case's float32 twin rounds its
+// inputs to float32 and expects float32 results, within DEMOTED tolerances (the reference was
+// computed in float64 from the unrounded inputs). The twins run on wasm, the control that shows
+// what float32 arithmetic alone gives, and on webgpu, which has no float64.
 const usesFloat64 = (c: Case): boolean => JSON.stringify([c.inputs, c.out, c.grads ?? null, c.args]).includes("float64");
+function demote(c: Case): Case {
+  return { ...(JSON.parse(JSON.stringify(c).replaceAll('"float64"', '"float32"')) as Case), name: `${c.name} (as float32)`, demoted: true };
+}
+/** float64 cases without a float32 twin: their values do not exist in float32. */
+const NO_TWIN: Record<string, string> = {
+  "to/f64_int_large": "2147483000 is not a float32 (it rounds to 2147483008)",
+  "bool/f64": "a denormal float64 input rounds to 0 in float32",
+  "exp/overflow": "the result (1e304) overflows float32",
+};
+const twins = doc.cases.filter((c) => usesFloat64(c) && c.op !== "double" && !(c.name in NO_TWIN)).map(demote);
+
+describe("fixtures as float32 [wasm]", () => {
+  for (const c of twins) {
+    it(c.name, () => {
+      ds.setBackend(ds.backends().includes("wasm") ? "wasm" : "js");
+      ds.scope(() => runCase(c));
+    });
+  }
+});
+
+// webgpu reads back only asynchronously: each case runs its ops, then awaits its tensors' data.
+// Registered where a WebGPU adapter exists: Chromium started with --enable-unsafe-webgpu (npm run
+// test:browser), or Node with DS_TEST_WEBGPU=1 and a driver Dawn can use (see README "WebGPU").
+// Cases that need element values on the host synchronously (the harness's toArray for `tensor`;
+// oneHot inferring its class count; boolean-mask indexing, whose result shape depends on the mask) must refuse there with an AsyncReadError, and float64 ones
+// (the originals of the twins, and `double`) with a DTypeError.
+const HOST_READ = /^(tensor\/(?!empty)|oneHot\/infer$|index\/bool_)/;
 const wantGpu = typeof navigator !== "undefined" && "gpu" in navigator ? true : globalThis.process?.env?.DS_TEST_WEBGPU === "1";
 if (wantGpu && (await ds.ready("webgpu").then(() => true, () => false))) {
   describe("fixtures (PyTorch reference values) [webgpu]", () => {
     before(() => ds.setBackend("webgpu"));
-    for (const c of doc.cases) {
+    for (const c of [...doc.cases, ...twins]) {
       it(c.name, async () => {
         ds.setBackend("webgpu");
         const deferred: Deferred = [];
         if (usesFloat64(c)) {
           assert.throws(() => runCase(c, deferred), (e: unknown) => e instanceof ds.DTypeError && /float64/.test(e.message));
+          return;
+        }
+        if (HOST_READ.test(c.name)) {
+          assert.throws(() => runCase(c, deferred), (e: unknown) => e instanceof ds.AsyncReadError);
           return;
         }
         runCase(c, deferred);

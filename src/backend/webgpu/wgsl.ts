@@ -24,14 +24,45 @@ fn isnan_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u
 fn isinf_(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
 fn nan_() -> f32 { return bitcast<f32>(NAN_BITS); }
 fn inf_() -> f32 { return bitcast<f32>(INF_BITS); }
+// sin and cos as Cephes' sinf/cosf: WGSL promises only 2^-11 absolute error for the builtins
+// (inside [-π, π]); here, three-part Cody-Waite reduction to [-π/4, π/4] and minimax polynomials.
+fn trig_(x: f32, cosine: bool) -> f32 {
+  if (isnan_(x) || isinf_(x)) { return nan_(); }
+  let a = abs(x);
+  var j = i32(a * 1.27323954473516);
+  var y = f32(j);
+  if ((j & 1) == 1) { j += 1; y += 1.0; }
+  j = j & 7;
+  let r = ((a - y * 0.78515625) - y * 2.4187564849853515625e-4) - y * 3.77489497744594108e-8;
+  let z = r * r;
+  let sp = r + r * z * (-1.6666654611e-1 + z * (8.3321608736e-3 + z * -1.9515295891e-4));
+  let cp = 1.0 - 0.5 * z + z * z * (4.166664568298827e-2 + z * (-1.388731625493765e-3 + z * 2.443315711809948e-5));
+  var sgn = 1.0;
+  var v: f32;
+  if (cosine) {
+    if (j > 3) { j -= 4; sgn = -sgn; }
+    if (j > 1) { sgn = -sgn; }
+    v = select(cp, sp, j == 1 || j == 2);
+  } else {
+    if (x < 0.0) { sgn = -sgn; }
+    if (j > 3) { j -= 4; sgn = -sgn; }
+    v = select(sp, cp, j == 1 || j == 2);
+  }
+  return sgn * v;
+}
 fn b2i(b: bool) -> i32 { return select(0i, 1i, b); }
 fn max_(a: f32, b: f32) -> f32 { if (isnan_(a)) { return a; } if (isnan_(b)) { return b; } return select(b, a, a > b || (a == b && bitcast<u32>(b) == 0x80000000u)); }
 fn min_(a: f32, b: f32) -> f32 { if (isnan_(a)) { return a; } if (isnan_(b)) { return b; } return select(b, a, a < b || (a == b && bitcast<u32>(a) == 0x80000000u)); }
+// Outside their domains WGSL's log/sqrt/asin/acos are indeterminate; js and PyTorch give NaN (and log(0) = -∞).
+fn log_(x: f32) -> f32 { if (x < 0.0) { return nan_(); } if (x == 0.0) { return -inf_(); } return log(x); }
+fn sqrt_(x: f32) -> f32 { if (x < 0.0) { return nan_(); } return sqrt(x); }
+fn asin_(x: f32) -> f32 { if (abs(x) > 1.0) { return nan_(); } return asin(x); }
+fn acos_(x: f32) -> f32 { if (abs(x) > 1.0) { return nan_(); } return acos(x); }
 fn sign_(x: f32) -> f32 { return select(select(x, 1.0, x > 0.0), -1.0, x < 0.0); }
 fn relu_(x: f32) -> f32 { return select(x, 0.0, x < 0.0); }
 fn tanh_(x: f32) -> f32 { if (abs(x) > 15.0) { return sign_(x); } return tanh(x); }
-fn sigmoid_(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
-fn log1p_(x: f32) -> f32 { let u = 1.0 + x; if (u == 1.0) { return x; } if (isinf_(u)) { return u; } return log(u) * (x / (u - 1.0)); }
+fn sigmoid_(x: f32) -> f32 { if (isnan_(x)) { return x; } return 1.0 / (1.0 + exp(-x)); }
+fn log1p_(x: f32) -> f32 { if (x < -1.0) { return nan_(); } if (x == -1.0) { return -inf_(); } let u = 1.0 + x; if (u == 1.0) { return x; } if (isinf_(u)) { return u; } return log(u) * (x / (u - 1.0)); }
 fn expm1_(x: f32) -> f32 {
   if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
   if (x > 88.7) { return exp(x); }
@@ -108,12 +139,12 @@ const f = (code: string): Typed => ({ code, ty: "f32" });
 const i = (code: string): Typed => ({ code, ty: "i32" });
 
 const FLOAT_UNARY: Record<UnaryOp, (a: string) => string> = {
-  neg: (a) => `(-(${a}))`, abs: (a) => `abs(${a})`, exp: (a) => `exp(${a})`, log: (a) => `log(${a})`,
-  sqrt: (a) => `sqrt(${a})`, rsqrt: (a) => `(1.0 / sqrt(${a}))`, sin: (a) => `sin(${a})`, cos: (a) => `cos(${a})`,
+  neg: (a) => `(-(${a}))`, abs: (a) => `abs(${a})`, exp: (a) => `exp(${a})`, log: (a) => `log_(${a})`,
+  sqrt: (a) => `sqrt_(${a})`, rsqrt: (a) => `(1.0 / sqrt_(${a}))`, sin: (a) => `trig_(${a}, false)`, cos: (a) => `trig_(${a}, true)`,
   tanh: (a) => `tanh_(${a})`, sigmoid: (a) => `sigmoid_(${a})`, relu: (a) => `relu_(${a})`, sign: (a) => `sign_(${a})`,
   floor: (a) => `floor(${a})`, ceil: (a) => `ceil(${a})`, round: (a) => `round(${a})`, erf: (a) => `erf_(${a})`,
   log1p: (a) => `log1p_(${a})`, expm1: (a) => `expm1_(${a})`, logicalNot: (a) => `f32(b2i(${a} == 0.0))`,
-  tan: (a) => `tan(${a})`, atan: (a) => `atan(${a})`, asin: (a) => `asin(${a})`, acos: (a) => `acos(${a})`,
+  tan: (a) => `tan(${a})`, atan: (a) => `atan(${a})`, asin: (a) => `asin_(${a})`, acos: (a) => `acos_(${a})`,
   sinh: (a) => `sinh(${a})`, cosh: (a) => `cosh(${a})`,
 };
 
