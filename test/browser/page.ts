@@ -4,6 +4,7 @@
 import * as ds from "../../src/index.js";
 import { runSuites } from "./shims/node-test.js";
 import "../fixtures.test.js"; // registers its suites (one per backend) with the node:test shim
+import "../webgpu.test.js"; // the webgpu backend's own suite ("[webgpu]", run with the webgpu fixtures)
 
 const { nn, optim, data, train } = ds;
 

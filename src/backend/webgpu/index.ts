@@ -115,7 +115,7 @@ export class WebGpuBackend implements Backend {
 
   async readAsync(storage: Storage, start = 0, length = storage.length - start, internal = false): Promise<TypedArray> {
     const s = live(storage, "data");
-    const [bytes, err] = await Promise.all([this.queue.read(s.buffer, start * 4, length * 4), internal ? null : this.checkErrors()]);
+    const [bytes, err] = await Promise.all([this.queue.read(s.buffer, start * 4, length * 4, internal ? "spill" : "user"), internal ? null : this.checkErrors()]);
     if (err) throw err;
     if (s.dtype === "float32") return new Float32Array(bytes);
     if (s.dtype === "int32") return new Int32Array(bytes);
@@ -124,7 +124,7 @@ export class WebGpuBackend implements Backend {
 
   /** Reports (once) an out-of-range index a gather/scatter met, or a WebGPU validation error. */
   private async checkErrors(): Promise<Error | null> {
-    const w = new Uint32Array(await this.queue.read(this.errors, 0, 8));
+    const w = new Uint32Array(await this.queue.read(this.errors, 0, 8, "errors"));
     if (this.lastError) {
       const msg = this.lastError;
       this.lastError = null;

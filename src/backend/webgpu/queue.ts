@@ -16,10 +16,11 @@ const ARENA_BYTES = 64 * 1024;
 const ALIGN = 256;
 
 export interface QueueStats {
-  /** queue.submit calls, dispatches encoded, read-backs (each one map of a staging buffer). */
+  /** queue.submit calls, dispatches encoded, values read back for the user, copies made to spill storage to the host. */
   submits: number;
   dispatches: number;
   readbacks: number;
+  spillCopies: number;
 }
 
 export class CommandQueue {
@@ -30,7 +31,7 @@ export class CommandQueue {
   private readonly host = new Int32Array(ARENA_BYTES / 4);
   private used = 0;
   private readonly bindLayouts = new WeakMap<GPUComputePipeline, GPUBindGroupLayout>();
-  readonly stats: QueueStats = { submits: 0, dispatches: 0, readbacks: 0 };
+  readonly stats: QueueStats = { submits: 0, dispatches: 0, readbacks: 0, spillCopies: 0 };
   /** A flush scheduled for the end of this task (reads issued together share one submit). */
   private flushQueued = false;
 
@@ -103,11 +104,12 @@ export class CommandQueue {
    * Copies `size` bytes of `src` at `offset` to the host. The copy joins the open batch, which is
    * submitted at the end of the current task, so reads issued together cost one submit.
    */
-  async read(src: GPUBuffer, offset: number, size: number): Promise<ArrayBuffer> {
+  async read(src: GPUBuffer, offset: number, size: number, why: "user" | "spill" | "errors" = "user"): Promise<ArrayBuffer> {
     if (size === 0) return new ArrayBuffer(0);
     const staging = this.readPool.take(size);
     this.copy(src, offset, staging, 0, size);
-    this.stats.readbacks++;
+    if (why === "user") this.stats.readbacks++;
+    else if (why === "spill") this.stats.spillCopies++;
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(() => {
@@ -116,10 +118,14 @@ export class CommandQueue {
       });
     }
     await new Promise<void>((r) => queueMicrotask(r));
+    // Node (Dawn) does not count a pending map as work: without a timer the process could exit
+    // while the GPU is still busy, with the read's promise never settled.
+    const keepAlive = setInterval(() => {}, 1000);
     try {
       await staging.mapAsync(1 /* GPUMapMode.READ */, 0, size);
       return staging.getMappedRange(0, size).slice(0);
     } finally {
+      clearInterval(keepAlive);
       if (staging.mapState === "mapped") staging.unmap();
       this.readPool.giveNow(staging);
     }
