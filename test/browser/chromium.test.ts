@@ -103,6 +103,13 @@ test("the digits MLP trains to ≥ 90% test accuracy in Chromium [wasm]", { time
   t.diagnostic(`test accuracy ${accuracy.toFixed(4)}, train loss per epoch ${trainLoss.map((l) => l.toFixed(4)).join(", ")}`);
 });
 
+test("the digits MLP trains by an awaiting loop to ≥ 90% test accuracy in Chromium [webgpu]", { timeout: 600_000 }, async (t) => {
+  const { accuracy, trainLoss } = await call<{ accuracy: number; trainLoss: number[] }>("digitsAwaiting", "webgpu");
+  assert.ok(trainLoss[trainLoss.length - 1] < trainLoss[0], `train loss ${trainLoss}`);
+  assert.ok(accuracy >= 0.9, `test accuracy ${accuracy}`);
+  t.diagnostic(`test accuracy ${accuracy.toFixed(4)}, train loss per epoch ${trainLoss.map((l) => l.toFixed(4)).join(", ")}`);
+});
+
 for (const backend of ["js", "wasm"]) {
   test(`memory stays flat over 2,000 steps of an awaiting training loop in Chromium [${backend}]`, { timeout: 300_000 }, async (t) => {
     const { at200, end, lastLoss } = await call<{ at200: { bytes: number; reserved: number }; end: { bytes: number; reserved: number }; lastLoss: number }>("memory", backend);
