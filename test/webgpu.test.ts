@@ -5,6 +5,7 @@
 // test:browser, SwiftShader) and in Node with DS_TEST_WEBGPU=1 where Dawn finds an adapter.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as ds from "../src/index.js";
 import { backendByName, WebGpuBackend } from "../src/backend/index.js";
 
@@ -39,6 +40,30 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, atol: n
 }
 
 const webgpu = () => backendByName("webgpu") as WebGpuBackend;
+
+// Optimizer trajectories (test/fixtures/optim.json, PyTorch in float64): 20 steps of
+// loss = sum((x@W+b-y)^2) + sum(W^4), here in float32 — on webgpu, and on wasm as the control.
+interface TSpec { shape: number[]; data: number[] }
+interface OptCase { name: string; optimizer: "SGD" | "Adam" | "AdamW" | "RMSprop" | "Adagrad"; options: Record<string, unknown>; groups?: unknown; steps: number[][] }
+const optimDoc = JSON.parse(readFileSync(new URL("./fixtures/optim.json", import.meta.url), "utf8")) as { problem: Record<"W" | "b" | "x" | "y", TSpec>; optimizers: OptCase[] };
+
+/** The parameters after each of the case's steps, as float32 on the active backend. */
+async function trajectory(c: OptCase): Promise<number[][]> {
+  const P = optimDoc.problem;
+  const t = (s: TSpec) => ds.tensor(s.data).reshape(s.shape);
+  const W = new ds.nn.Parameter(t(P.W)), b = new ds.nn.Parameter(t(P.b));
+  const x = t(P.x), y = t(P.y);
+  const C = ds.optim[c.optimizer] as unknown as new (p: unknown, o: unknown) => ds.optim.Optimizer<{ lr: number }, object>;
+  const opt = new C([W, b], c.options);
+  const out: number[][] = [];
+  for (let i = 0; i < c.steps.length; i++) {
+    opt.zeroGrad();
+    x.matmul(W).add(b).sub(y).pow(2).sum().add(W.pow(4).sum()).backward();
+    opt.step();
+    out.push([...(await W.data()), ...(await b.data())]);
+  }
+  return out;
+}
 
 if (!gpu && !inBrowser) {
   it("webgpu backend", { skip: wanted ? "no WebGPU adapter here (see README \"WebGPU\")" : "set DS_TEST_WEBGPU=1 to run (or npm run test:browser)" }, () => {});
@@ -136,6 +161,25 @@ if (gpu) {
       }
       assert.ok(last < first[0] * 0.7, `the loss falls: ${first[0]} → ${last}`);
       assert.equal(ds.memory().reserved, reserved10, "pooled buffers are reused: no new device memory after step 10");
+    });
+
+    it("follows PyTorch's optimizer trajectories in float32 as the wasm backend does", async () => {
+      let cases = 0;
+      for (const c of optimDoc.optimizers) {
+        if (c.groups) continue; // parameter groups: the same update kernels, covered by optim.test.ts
+        ds.setBackend(ds.backends().includes("wasm") ? "wasm" : "js");
+        const control = await trajectory(c);
+        ds.setBackend("webgpu");
+        const gpu = await trajectory(c);
+        c.steps.forEach((ref, i) => {
+          // Same float32 arithmetic, different kernels and summation orders.
+          close(gpu[i], control[i], 1e-4, 1e-6, `${c.name} step ${i + 1} vs wasm float32`);
+          // Against PyTorch's float64 run, where float32 (the control) stays close to it.
+          if (control[i].every((v, k) => Math.abs(v - ref[k]) <= 1e-5 + 1e-3 * Math.abs(ref[k]))) close(gpu[i], ref, 1e-3, 1e-5, `${c.name} step ${i + 1} vs PyTorch`);
+        });
+        cases++;
+      }
+      assert.ok(cases >= 30, `${cases} optimizer cases ran`);
     });
 
     it("reports the adapter: vendor, architecture, limits, software or not", () => {
