@@ -124,14 +124,16 @@ export class WebGpuBackend implements Backend {
 
   /** Reports (once) an out-of-range index a gather/scatter met, or a WebGPU validation error. */
   private async checkErrors(): Promise<Error | null> {
-    const w = new Uint32Array(await this.queue.read(this.errors, 0, 8, "errors"));
+    // Copied and cleared in the same batch: errors of dispatches encoded after this read stay for the next one.
+    const copied = this.queue.read(this.errors, 0, 8, "errors");
+    this.queue.clear(this.errors, 0, 16);
+    const w = new Uint32Array(await copied);
     if (this.lastError) {
       const msg = this.lastError;
       this.lastError = null;
       return new MemoryError("webgpu", `the GPU refused a command: ${msg}`);
     }
     if (w[0] === 0) return null;
-    this.queue.clear(this.errors, 0, 16);
     const op = w[0] === 1 ? "gather" : "scatter";
     return new IndexError(op, `index ${w[1] | 0} was out of range (found on the GPU, reported at this read-back; the ${op} result holds zeros there)`);
   }
