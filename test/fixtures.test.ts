@@ -2,7 +2,7 @@
 // tools/gen_fixtures.py) runs on every backend. For each case the inputs are built with
 // ds.tensor, the op runs, shape/dtype/values are compared, and for differentiable cases the
 // gradients of sum(out * upstream) are compared with PyTorch's.
-import { it } from "node:test";
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as ds from "../src/index.js";
@@ -25,6 +25,8 @@ interface Case {
   note?: string;
   /** Per input: a strided view taken of the leaf before the op (non-contiguous operands). */
   views?: (View | null)[];
+  /** A float32 twin of a float64 case (see `demote`): wider tolerances. */
+  demoted?: boolean;
 }
 interface View { permute?: number[]; flip?: number[]; slice?: [number[], number[], number[]]; expand?: number[] }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -209,21 +211,30 @@ for (const [name, fn] of Object.entries(BINARY)) {
 
 // ---- checking ---------------------------------------------------------------------------------
 
+/** Tolerances of float32 twins of float64 cases: float32 results against a float64 reference. */
+const DEMOTED = { value: { rtol: 1e-4, atol: 1e-5 }, grad: { rtol: 1e-3, atol: 1e-4 } };
+
 const isFloat = (d: DType) => d === "float32" || d === "float64";
 
 function tolFor(dtype: DType, c: Case, grad: boolean): Tol {
   if (!isFloat(dtype)) return { rtol: 0, atol: 0 };
-  const base = dtype === "float64" ? (grad ? { rtol: 1e-7, atol: 1e-9 } : { rtol: 1e-8, atol: 1e-10 }) : grad ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 2e-5, atol: 1e-6 };
+  const base = c.demoted ? (grad ? DEMOTED.grad : DEMOTED.value)
+    : dtype === "float64" ? (grad ? { rtol: 1e-7, atol: 1e-9 } : { rtol: 1e-8, atol: 1e-10 }) : grad ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 2e-5, atol: 1e-6 };
   return c.tol ? { rtol: Math.max(base.rtol, c.tol.rtol), atol: Math.max(base.atol, c.tol.atol) } : base;
 }
 
-function check(actual: Tensor, expected: TSpec, c: Case, what: string, grad = false): void {
+/** Value comparisons left for after an asynchronous read-back (the webgpu backend). */
+type Deferred = (() => Promise<void>)[];
+
+function check(actual: Tensor, expected: TSpec, c: Case, what: string, grad = false, deferred?: Deferred): void {
   assert.deepEqual([...actual.shape], expected.shape, `${c.name}: ${what} shape`);
   assert.equal(actual.dtype, expected.dtype, `${c.name}: ${what} dtype`);
-  assertClose(actual, expected.data.map(dec), { ...tolFor(expected.dtype, c, grad), msg: `${c.name}: ${what}` });
+  const opts = { ...tolFor(expected.dtype, c, grad), msg: `${c.name}: ${what}` };
+  if (deferred) deferred.push(async () => assertClose(await actual.data(), expected.data.map(dec), opts));
+  else assertClose(actual, expected.data.map(dec), opts);
 }
 
-function runCase(c: Case): void {
+function runCase(c: Case, deferred?: Deferred): void {
   const op = OPS[c.op];
   assert.ok(op, `no deepscript mapping for fixture op "${c.op}"`);
   const inputs = c.inputs.map((s) => (s ? build(s, s.requiresGrad ?? false) : null));
@@ -235,7 +246,7 @@ function runCase(c: Case): void {
   const expected = Array.isArray(c.out) ? c.out : [c.out];
   assert.equal(Array.isArray(result), Array.isArray(c.out), `${c.name}: one output vs a list`);
   assert.equal(outs.length, expected.length, `${c.name}: number of outputs`);
-  outs.forEach((o, i) => check(o, expected[i], c, expected.length > 1 ? `output ${i}` : "output"));
+  outs.forEach((o, i) => check(o, expected[i], c, expected.length > 1 ? `output ${i}` : "output", false, deferred));
   if (!c.grads) return;
   const ups = Array.isArray(c.upstream) ? c.upstream : [c.upstream ?? null];
   let loss: Tensor | null = null;
@@ -256,7 +267,7 @@ function runCase(c: Case): void {
       assert.ok(g.data.every((v) => v === 0), `${c.name}: input ${i} got no gradient`);
       return;
     }
-    check(x.grad, g, c, `grad of input ${i}`, true);
+    check(x.grad, g, c, `grad of input ${i}`, true, deferred);
   });
 }
 
@@ -268,3 +279,59 @@ forEachBackend("fixtures (PyTorch reference values)", (backend) => {
     });
   }
 });
+
+// ---- float32 twins of the float64 cases; the webgpu backend -----------------------------------
+// Most cases are float64 (PyTorch double, for tight references). A case's float32 twin rounds its
+// inputs to float32 and expects float32 results, within DEMOTED tolerances (the reference was
+// computed in float64 from the unrounded inputs). The twins run on wasm, the control that shows
+// what float32 arithmetic alone gives, and on webgpu, which has no float64.
+const usesFloat64 = (c: Case): boolean => JSON.stringify([c.inputs, c.out, c.grads ?? null, c.args]).includes("float64");
+function demote(c: Case): Case {
+  return { ...(JSON.parse(JSON.stringify(c).replaceAll('"float64"', '"float32"')) as Case), name: `${c.name} (as float32)`, demoted: true };
+}
+/** float64 cases without a float32 twin: their values do not exist in float32. */
+const NO_TWIN: Record<string, string> = {
+  "to/f64_int_large": "2147483000 is not a float32 (it rounds to 2147483008)",
+  "bool/f64": "a denormal float64 input rounds to 0 in float32",
+  "exp/overflow": "the result (1e304) overflows float32",
+};
+const twins = doc.cases.filter((c) => usesFloat64(c) && c.op !== "double" && !(c.name in NO_TWIN)).map(demote);
+
+describe("fixtures as float32 [wasm]", () => {
+  for (const c of twins) {
+    it(c.name, () => {
+      ds.setBackend(ds.backends().includes("wasm") ? "wasm" : "js");
+      ds.scope(() => runCase(c));
+    });
+  }
+});
+
+// webgpu reads back only asynchronously: each case runs its ops, then awaits its tensors' data.
+// Registered where a WebGPU adapter exists: Chromium started with --enable-unsafe-webgpu (npm run
+// test:browser), or Node with DS_TEST_WEBGPU=1 and a driver Dawn can use (see README "WebGPU").
+// Cases that need element values on the host synchronously (the harness's toArray for `tensor`;
+// oneHot inferring its class count; boolean-mask indexing, whose result shape depends on the mask) must refuse there with an AsyncReadError, and float64 ones
+// (the originals of the twins, and `double`) with a DTypeError.
+const HOST_READ = /^(tensor\/(?!empty)|oneHot\/infer$|index\/bool_)/;
+const wantGpu = typeof navigator !== "undefined" && "gpu" in navigator ? true : globalThis.process?.env?.DS_TEST_WEBGPU === "1";
+if (wantGpu && (await ds.ready("webgpu").then(() => true, () => false))) {
+  describe("fixtures (PyTorch reference values) [webgpu]", () => {
+    before(() => ds.setBackend("webgpu"));
+    for (const c of [...doc.cases, ...twins]) {
+      it(c.name, async () => {
+        ds.setBackend("webgpu");
+        const deferred: Deferred = [];
+        if (usesFloat64(c)) {
+          assert.throws(() => runCase(c, deferred), (e: unknown) => e instanceof ds.DTypeError && /float64/.test(e.message));
+          return;
+        }
+        if (HOST_READ.test(c.name)) {
+          assert.throws(() => runCase(c, deferred), (e: unknown) => e instanceof ds.AsyncReadError);
+          return;
+        }
+        runCase(c, deferred);
+        for (const d of deferred) await d();
+      });
+    }
+  });
+}

@@ -45,6 +45,17 @@ export interface Backend {
   fromArray(dtype: DType, data: ArrayLike<number>): Storage;
   /** A copy of `length` elements from `start` (default: the whole storage). */
   read(storage: Storage, start?: number, length?: number): TypedArray;
+  /**
+   * True when `read` is unavailable (GPU backends: WebGPU maps buffers only asynchronously) and
+   * values come back through `readAsync`; `read` then throws AsyncReadError.
+   */
+  readonly asyncRead?: boolean;
+  /**
+   * As `read`, resolved once the device has produced the values. Errors the device found since
+   * the last read (an out-of-range gather index) are thrown here, except for `internal` reads
+   * (spilling), which leave them for the user's next read.
+   */
+  readAsync?(storage: Storage, start?: number, length?: number, internal?: boolean): Promise<TypedArray>;
   /** Releases the storage; it must not be used afterwards. */
   free(storage: Storage): void;
 

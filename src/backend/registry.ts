@@ -4,6 +4,7 @@ import { ArgumentError } from "../core/errors.js";
 import { JsBackend } from "./js/index.js";
 import { WasmBackend } from "./wasm/index.js";
 import { availableCores, runtimeFeatures } from "./features.js";
+import { WebGpuBackend, type AdapterSummary } from "./webgpu/index.js";
 
 /** Threads backends may use (this one included): all cores until `setThreads` says otherwise. */
 let threads = availableCores();
@@ -16,6 +17,7 @@ function instance(name: string): Backend {
   let b = instances.get(name);
   if (!b) {
     const make = available.get(name);
+    if (!make && name === "webgpu") throw new ArgumentError("setBackend", `the webgpu backend starts asynchronously: \`await ds.ready("webgpu")\` first (available now: ${[...available.keys()].join(", ")})`);
     if (!make) throw new ArgumentError("setBackend", `unknown backend "${name}"; available: ${[...available.keys()].join(", ")}`);
     b = make();
     instances.set(name, b);
@@ -81,4 +83,44 @@ export function setThreads(n: number): void {
 /** Threads backends may use (see setThreads). */
 export function getThreads(): number {
   return threads;
+}
+
+let gpuStart: Promise<WebGpuBackend> | null = null;
+
+/**
+ * Starts a backend whose device is found asynchronously and resolves when it can run ops
+ * (`"webgpu"`: finds an adapter and device; throws an ArgumentError saying why where there is
+ * none). For `"js"` and `"wasm"` it resolves at once. Then `ds.setBackend(name)` selects it.
+ * @example await ds.ready("webgpu"); ds.setBackend("webgpu");
+ */
+export async function ready(name: string): Promise<void> {
+  if (name !== "webgpu") {
+    instance(name);
+    return;
+  }
+  if (instances.has("webgpu")) return;
+  gpuStart ??= WebGpuBackend.create();
+  let be: WebGpuBackend;
+  try {
+    be = await gpuStart;
+  } catch (e) {
+    gpuStart = null; // a later call may try again (another flag, a driver installed)
+    throw e;
+  }
+  available.set("webgpu", () => be);
+  instances.set("webgpu", be);
+}
+
+/** What each started backend runs on; for webgpu, the adapter (vendor, architecture, limits, software or not). */
+export interface BackendInfo {
+  name: string;
+  adapter?: AdapterSummary;
+}
+
+/** Details of the backends this build can run now (webgpu once `ready("webgpu")` resolved). */
+export function backendInfo(): BackendInfo[] {
+  return backends().map((name) => {
+    const b = instances.get(name);
+    return b instanceof WebGpuBackend ? { name, adapter: b.adapter } : { name };
+  });
 }

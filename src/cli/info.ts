@@ -1,8 +1,21 @@
 // `deepscript info`: what this installation runs on.
 import os from "node:os";
-import { getBackend, backends, getThreads } from "../backend/registry.js";
+import { getBackend, backends, getThreads, ready, backendInfo } from "../backend/registry.js";
 import { runtimeFeatures } from "../backend/features.js";
 import { version } from "../core/version.js";
+
+/** The webgpu line: the adapter (vendor, architecture, software or not, main limits), or why there is none. */
+export async function webgpuLine(): Promise<string> {
+  try {
+    await ready("webgpu");
+  } catch (e) {
+    return `webgpu:        not available (${e instanceof Error ? e.message.replace(/^ready: /, "") : String(e)})`;
+  }
+  const a = backendInfo().find((b) => b.name === "webgpu")?.adapter;
+  if (!a) return "webgpu:        not available";
+  const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+  return `webgpu:        ${[a.vendor, a.architecture, a.description].filter(Boolean).join(" / ")}, ${a.software ? "software" : "hardware"} adapter${a.isFallbackAdapter ? " (fallback)" : ""} via ${a.source}; max buffer ${mib(a.limits.maxBufferSize)}, storage binding ${mib(a.limits.maxStorageBufferBindingSize)}, ${a.limits.maxComputeInvocationsPerWorkgroup} invocations/workgroup`;
+}
 
 export function info(): string {
   const f = runtimeFeatures();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `deepscript` command: train, evaluate, predict, plot, pretrain, explain, export, info, demo.
 import { Command, InvalidArgumentError } from "commander";
-import { info } from "./info.js";
+import { info, webgpuLine } from "./info.js";
 import { demo } from "./demo.js";
 import { trainCommand } from "./train.js";
 import { evaluateCommand, predictCommand } from "./evaluate.js";
@@ -124,8 +124,11 @@ program
 
 program
   .command("info")
-  .description("print version, backend, threads and WebAssembly SIMD support")
-  .action(() => console.log(info()));
+  .description("print version, backend, threads, WebAssembly SIMD support and the WebGPU adapter")
+  .action(async () => {
+    console.log(info());
+    console.log(await webgpuLine());
+  });
 
 program
   .command("demo")

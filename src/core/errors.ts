@@ -50,3 +50,9 @@ export class NonFiniteError extends DeepScriptError {}
  * solve with, a matrix that is not positive-definite for Cholesky): PyTorch's torch.linalg.LinAlgError.
  */
 export class LinAlgError extends DeepScriptError {}
+
+/**
+ * A value was asked for synchronously (dataSync, item, toArray) from a backend that can only read
+ * asynchronously (webgpu: WebGPU has no synchronous read-back): `await t.data()` instead.
+ */
+export class AsyncReadError extends DeepScriptError {}

@@ -8,6 +8,7 @@ import { binary, cast, where } from "../prims/elementwise.js";
 import { backendOf, filled, wrap } from "../prims/kernel.js";
 import { arange } from "./creation.js";
 import { frame } from "../tensor/memory.js";
+import { check } from "../prims/trace_hook.js";
 
 /** A slice with optional bounds, as Python's start:stop:step. */
 export interface Slice {
@@ -235,11 +236,23 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
 export function oneHot(x: Tensor, numClasses = -1): Tensor {
   return frame(() => {
   if (x.dtype !== "int32") throw new DTypeError("oneHot", `class indices must be int32, got ${x.dtype}`);
-  const data = x.dataSync();
-  let lo = 0, hi = -1;
-  for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  const n = numClasses === -1 ? hi + 1 : numClasses;
-  if (lo < 0 || hi >= n) throw new IndexError("oneHot", `class values must lie in [0, ${n}), got ${lo < 0 ? lo : hi}`);
+  const range = (): [number, number] => {
+    let lo = 0, hi = -1;
+    for (const v of x.dataSync()) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    return [lo, hi];
+  };
+  const refuse = (lo: number, hi: number, n: number) => {
+    if (lo < 0 || hi >= n) throw new IndexError("oneHot", `class values must lie in [0, ${n}), got ${lo < 0 ? lo : hi}`);
+  };
+  let n = numClasses;
+  if (n === -1) {
+    const [lo, hi] = range();
+    n = hi + 1;
+    refuse(lo, hi, n);
+  } else {
+    // Only a check when the class count is given (skipped where values cannot be read synchronously).
+    check("oneHot", () => refuse(...range(), numClasses));
+  }
   const classes = arange(0, n, 1, { dtype: "int32" });
   return cast(binary("eq", mv.reshape(x, [...x.shape, 1]), classes), "int32");
   });

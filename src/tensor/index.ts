@@ -23,7 +23,7 @@ export type { Dims } from "../prims/reduce.js";
 export { noGrad, isGradEnabled } from "../autograd/mode.js";
 export { grad, valueAndGrad, type GradOptions } from "../autograd/functional.js";
 export type { BackwardOptions } from "../autograd/backward.js";
-export { setBackend, getBackend, backends, setThreads, getThreads } from "../backend/registry.js";
+export { setBackend, getBackend, backends, setThreads, getThreads, ready, backendInfo, type BackendInfo } from "../backend/registry.js";
 export { seed, getRngState, setRngState, Generator, type RngState } from "../core/rng.js";
 export * from "../core/errors.js";
 export type { DType } from "../core/dtype.js";

@@ -103,6 +103,7 @@ export class Owned {
 
   /** Moves the bytes to the JavaScript heap and frees the device storage. */
   spill(): void {
+    if (this.backend.asyncRead) return this.spillAsync();
     if (this.backend.hostMemory) {
       // The storage already is a JavaScript typed array: only the device accounting changes.
     } else {
@@ -110,6 +111,34 @@ export class Owned {
       this.backend.free(this.dev!);
       this.dev = null;
     }
+    this.settleSpill();
+  }
+
+  /** A copy to the host is in flight (backends that read only asynchronously: webgpu). */
+  private spilling = false;
+
+  /**
+   * Backends without synchronous reads: start the copy now, and free the device storage when it
+   * lands (the next time the program awaits), unless the storage was used or freed meanwhile —
+   * then the copy is dropped and the storage stays where it is.
+   */
+  private spillAsync(): void {
+    if (this.spilling) return;
+    const dev = this.dev!, since = this.lastUse;
+    this.spilling = true;
+    this.backend.readAsync!(dev, 0, dev.length, true).then((host) => {
+      this.spilling = false;
+      if (this.freed || this.spilled || this.dev !== dev || this.lastUse !== since) return;
+      this.host = host;
+      this.backend.free(dev);
+      this.dev = null;
+      this.settleSpill();
+    }, () => {
+      this.spilling = false; // it stays on the device; a later boundary tries again
+    });
+  }
+
+  private settleSpill(): void {
     this.spilled = true;
     resident.delete(this);
     stats.tensors -= this.refs;

@@ -107,7 +107,14 @@ export class Tensor implements Tracked {
 
   /** The elements, asynchronously (works on every backend, including GPU ones). */
   async data(): Promise<TypedArray> {
-    return this.dataSync();
+    const be = this._owned().backend;
+    if (!be.readAsync) return this.dataSync();
+    const c = this.isContiguous() ? this : s.contiguous(this);
+    try {
+      return await be.readAsync(c._storage(), c.offset, c.size);
+    } finally {
+      if (c !== this) c.dispose();
+    }
   }
 
   /** The elements as nested arrays (numbers; booleans for bool tensors). */

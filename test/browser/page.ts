@@ -5,6 +5,7 @@ import * as ds from "../../src/index.js";
 import { runSuites } from "./shims/node-test.js";
 import "../fixtures.test.js"; // registers its suites (one per backend) with the node:test shim
 import { memoryLoops } from "./memory-page.js";
+import "../webgpu.test.js"; // the webgpu backend's own suite ("[webgpu]", run with the webgpu fixtures)
 
 const { nn, optim, data, train } = ds;
 
@@ -17,9 +18,9 @@ const nextTask = () => new Promise<void>((resolve) => {
   channel.port2.postMessage(null);
 });
 
-/** The op fixture suite (PyTorch values and gradients) on one backend. */
+/** The op fixture suites (PyTorch values and gradients; webgpu's own tests) on one backend — not the memory loops. */
 async function fixtures(backend: string) {
-  const results = await runSuites((title) => title.startsWith("fixtures") && title.endsWith(`[${backend}]`));
+  const results = await runSuites((title) => !title.startsWith("memory without scopes") && title.endsWith(`[${backend}]`));
   return { backends: ds.backends(), results };
 }
 
@@ -34,6 +35,39 @@ async function digits(backend: string) {
   const history = await train.fit(model, [tr.x, tr.y], { epochs: 5, batchSize: 64, optimizer, loss: "crossEntropy", metrics: ["accuracy"], verbose: 0 });
   const logs = train.evaluate(model, [test.x, test.y], { metrics: ["accuracy"] });
   return { accuracy: logs.accuracy, trainLoss: history.history.loss };
+}
+
+/**
+ * The digits MLP trained by a plain loop that reads values only with `await` (what a GPU backend
+ * needs: WebGPU has no synchronous read-back): the mean loss per epoch, then the test accuracy.
+ */
+async function digitsAwaiting(backend: string, epochs = 3) {
+  ds.setBackend(backend);
+  ds.seed(0);
+  await data.datasets.preload("digits");
+  const { train: tr, test } = data.datasets.digits({ flatten: true });
+  const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+  const optimizer = new optim.Adam(model.parameters(), { lr: 3e-3 });
+  const loader = new data.DataLoader(new data.TensorDataset(tr.x, tr.y), { batchSize: 64, shuffle: true, seed: 0 });
+  const trainLoss: number[] = [];
+  for (let e = 0; e < epochs; e++) {
+    let sum: ds.Tensor | null = null, n = 0;
+    for (const [x, y] of loader) {
+      optimizer.zeroGrad();
+      const loss = nn.F.crossEntropy(model.call(x), y);
+      loss.backward();
+      optimizer.step();
+      sum = sum ? sum.add(loss.detach()) : loss.detach();
+      n++;
+    }
+    trainLoss.push((await sum!.data())[0] / n); // one read-back per epoch
+    await nextTask();
+  }
+  const predicted = await ds.noGrad(() => model.call(test.x).argmax(1)).data();
+  const labels = await test.y.data();
+  let right = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) right++;
+  return { accuracy: right / labels.length, trainLoss };
 }
 
 /**
@@ -73,5 +107,5 @@ async function plot() {
   return { svgStart: svg.slice(0, 4), svgHasTitle: svg.includes(">loss<"), pngMagic: Array.from(png.subarray(1, 4)), width: be.getUint32(16), height: be.getUint32(20) };
 }
 
-(globalThis as unknown as { dsTests: object }).dsTests = { fixtures, digits, memory, memoryLoops, plot };
+(globalThis as unknown as { dsTests: object }).dsTests = { fixtures, digits, digitsAwaiting, memory, memoryLoops, plot };
 document.title = "deepscript tests: ready";
