@@ -16,7 +16,7 @@ import { BufferPool, USAGE } from "./pool.js";
 import { CommandQueue, type QueueStats } from "./queue.js";
 import { atomicAddSource, cumsumSource, elementwiseMeta, elementwiseSource, gatherSource, reduceMeta, reduceSource, RWG, scatterSource, WG } from "./shaders.js";
 import { matmulMeta, matmulSource, MATMUL_META, TILE } from "./matmul.js";
-import { exprOp, float64Error } from "./wgsl.js";
+import { exprOp, unsupportedDType, onGpu } from "./wgsl.js";
 
 export type { AdapterSummary } from "./gpu.js";
 
@@ -91,7 +91,7 @@ export class WebGpuBackend implements Backend {
   }
 
   private storage(dtype: DType, length: number, op: string): GpuStorage {
-    if (dtype === "float64") throw float64Error(op);
+    if (!onGpu(dtype)) throw unsupportedDType(op, dtype);
     return new GpuStorage(dtype, length, this.storagePool.take(Math.max(4, length * 4)));
   }
 
@@ -157,9 +157,9 @@ export class WebGpuBackend implements Backend {
   }
 
   run(kernel: Kernel, inputs: readonly View[], shape: readonly number[], out?: Target): Storage {
-    if (kernel.dtype === "float64") throw float64Error(exprOp(kernel.expr));
+    if (!onGpu(kernel.dtype)) throw unsupportedDType(exprOp(kernel.expr), kernel.dtype);
     const ins = inputs.map((v) => live(v.storage, "run"));
-    for (const s of ins) if (s.dtype === "float64") throw float64Error(exprOp(kernel.expr));
+    for (const s of ins) if (!onGpu(s.dtype)) throw unsupportedDType(exprOp(kernel.expr), s.dtype);
     if (kernel.reduce) return this.reduce(kernel, inputs, shape, out);
     const size = sizeOf(shape);
     const target = out ?? { storage: this.storage(kernel.dtype, size, exprOp(kernel.expr)), shape, strides: contiguousStrides(shape), offset: 0 };
@@ -220,9 +220,9 @@ export class WebGpuBackend implements Backend {
   }
 
   matmul(a: View, b: View, dtype: DType, bias?: View, into?: Storage): Storage {
-    if (dtype === "float64") throw float64Error("matmul");
+    if (!onGpu(dtype)) throw unsupportedDType("matmul", dtype);
     const as = live(a.storage, "matmul"), bs = live(b.storage, "matmul");
-    if (as.dtype === "float64" || bs.dtype === "float64") throw float64Error("matmul");
+    for (const d of [as.dtype, bs.dtype]) if (!onGpu(d)) throw unsupportedDType("matmul", d);
     const [B, M, K] = a.shape;
     const N = b.shape[2];
     const out = into ? live(into, "matmul") : this.storage(dtype, B * M * N, "matmul");
@@ -252,7 +252,7 @@ export class WebGpuBackend implements Backend {
 
   gather(x: View, dim: number, index: View): Storage {
     const xs = live(x.storage, "gather"), is = live(index.storage, "gather");
-    if (xs.dtype === "float64" || is.dtype === "float64") throw float64Error("gather");
+    for (const d of [xs.dtype, is.dtype]) if (!onGpu(d)) throw unsupportedDType("gather", d);
     const n = sizeOf(index.shape);
     const out = this.storage(xs.dtype, n, "gather");
     if (n === 0) return out;
@@ -266,7 +266,7 @@ export class WebGpuBackend implements Backend {
 
   scatter(base: View, dim: number, index: View, src: View, mode: "set" | "add"): Storage {
     const bs = live(base.storage, "scatter"), is = live(index.storage, "scatter"), ss = live(src.storage, "scatter");
-    if (bs.dtype === "float64" || ss.dtype === "float64") throw float64Error(mode === "add" ? "scatterAdd" : "scatter");
+    for (const d of [bs.dtype, ss.dtype]) if (!onGpu(d)) throw unsupportedDType(mode === "add" ? "scatterAdd" : "scatter", d);
     const out = this.run({ expr: ir.input(0), dtype: bs.dtype }, [base], base.shape) as GpuStorage;
     const n = sizeOf(index.shape);
     if (n === 0) return out;
@@ -298,7 +298,7 @@ export class WebGpuBackend implements Backend {
 
   cumsum(x: View, dim: number, dtype: DType): Storage {
     const xs = live(x.storage, "cumsum");
-    if (dtype === "float64" || xs.dtype === "float64") throw float64Error("cumsum");
+    for (const d of [dtype, xs.dtype]) if (!onGpu(d)) throw unsupportedDType("cumsum", d);
     const size = sizeOf(x.shape);
     const out = this.storage(dtype, size, "cumsum");
     if (size === 0) return out;

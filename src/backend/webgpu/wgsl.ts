@@ -174,9 +174,13 @@ const INT_BINARY: Partial<Record<BinaryOp, (a: string, b: string) => string>> = 
   logicalAnd: (a, b) => `b2i(${a} != 0i && ${b} != 0i)`, logicalOr: (a, b) => `b2i(${a} != 0i || ${b} != 0i)`,
 };
 
-/** The refusal every float64 request gets: `op` is the kernel or call that asked. */
-export function float64Error(op: string): DTypeError {
-  return new DTypeError(op, "float64 is not supported on the webgpu backend (WebGPU has no 64-bit floats); use float32, or ds.setBackend(\"js\") or \"wasm\" for float64");
+/** The dtypes the webgpu backend stores (one 4-byte word per element). */
+export const onGpu = (dtype: DType): boolean => dtype === "float32" || dtype === "int32" || dtype === "bool";
+
+/** The refusal every request for another dtype gets: `op` is the kernel or call that asked. */
+export function unsupportedDType(op: string, dtype: DType = "float64"): DTypeError {
+  if (dtype === "float64") return new DTypeError(op, "float64 is not supported on the webgpu backend (WebGPU has no 64-bit floats); use float32, or ds.setBackend(\"js\") or \"wasm\" for float64");
+  return new DTypeError(op, `${dtype} is not supported on the webgpu backend yet; cast to float32 or int32 first (t.float(), t.int()), or use ds.setBackend("js") or "wasm"`);
 }
 
 /** The op a kernel description stands for, for error messages. */
@@ -200,7 +204,7 @@ export function render(e: Expr, inputTypes: readonly DType[], op = exprOp(e)): T
   switch (e.kind) {
     case "input": {
       const dt = inputTypes[e.index];
-      if (dt === "float64") throw float64Error(op);
+      if (!onGpu(dt)) throw unsupportedDType(op, dt);
       return dt === "float32" ? f(`v${e.index}`) : i(`v${e.index}`);
     }
     case "const": return isIntConst(e.value) ? i(`(${e.value}i)`) : f(f32Lit(e.value));
@@ -228,7 +232,7 @@ export function render(e: Expr, inputTypes: readonly DType[], op = exprOp(e)): T
         case "float32": return f(constAsF(e.a, a));
         case "int32": return a.ty === "i32" ? a : i(`toi32(${a.code})`);
         case "bool": return i(`b2i(${asBool(a)})`);
-        case "float64": throw float64Error(op);
+        default: throw unsupportedDType(op, e.to);
       }
     }
   }
@@ -245,7 +249,7 @@ export function load(buf: string, idx: string, dtype: DType): string {
     case "float32": return `bitcast<f32>(${buf}[${idx}])`;
     case "int32": return `bitcast<i32>(${buf}[${idx}])`;
     case "bool": return `i32(${buf}[${idx}])`;
-    case "float64": throw float64Error("load");
+    default: throw unsupportedDType("load", dtype);
   }
 }
 
@@ -256,7 +260,7 @@ export function store(t: Typed, dtype: DType): string {
     case "int32": return `bitcast<u32>(${t.ty === "i32" ? t.code : `toi32(${t.code})`})`;
     // A Uint8Array store: ToUint8 (wraps; NaN → 0).
     case "bool": return `(bitcast<u32>(${t.ty === "i32" ? t.code : `toi32(${t.code})`}) & 255u)`;
-    case "float64": throw float64Error("store");
+    default: throw unsupportedDType("store", dtype);
   }
 }
 
