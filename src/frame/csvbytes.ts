@@ -243,14 +243,42 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
           fail(source, line, `unexpected character '${String.fromCharCode(c)}' after a closing quote (quotes inside a quoted field must be doubled: "")`);
         }
         if (escaped) s = -s! - 1;
+        if (direct && nf < ncol) note(nf, rows, s!, e!);
+      } else if (direct && nf < ncol && (flags[nf] & SLOW) === 0) {
+        // parseNumberBytes fused with the scan for the field's end: each byte is read once
+        s = i;
+        let c = i < n ? b[i] : 0, neg = false;
+        if (c === 45) { neg = true; c = b[++i]; } else if (c === 43) c = b[++i];
+        let mant = 0, digits = 0, exp = 0, isInt = true;
+        while (c >= 48 && c <= 57 && i < n) { mant = mant * 10 + (c - 48); digits++; c = b[++i]; }
+        if (c === 46 && i < n) {
+          isInt = false;
+          c = b[++i];
+          while (c >= 48 && c <= 57 && i < n) { mant = mant * 10 + (c - 48); digits++; exp--; c = b[++i]; }
+        }
+        if (i >= n || stop[c] === 1) {
+          e = i;
+          const col = values[nf];
+          if (digits > 0 && mant < TWO53 && exp >= -22) {
+            const v = exp === 0 ? mant : mant / POW10[-exp];
+            col[rows] = neg ? -v : v;
+            if (!isInt || v > (neg ? 2147483648 : 2147483647)) flags[nf] |= NOT_INT;
+          } else if (s === e) {
+            col[rows] = NaN;
+            flags[nf] |= NOT_INT;
+          } else note(nf, rows, s, e);
+        } else {
+          while (i < n && stop[b[i]] === 0) i++;
+          e = i;
+          note(nf, rows, s, e);
+        }
       } else {
         s = i;
         while (i < n && stop[b[i]] === 0) i++;
         e = i;
+        if (direct && nf < ncol) note(nf, rows, s, e);
       }
-      if (direct) {
-        if (nf < ncol) note(nf, rows, s!, e!);
-      } else { fs[nf] = s!; fe[nf] = e!; }
+      if (!direct) { fs[nf] = s!; fe[nf] = e!; }
       nf++;
       if (i < n && b[i] === D) { i++; continue; }
       if (i < n) {
@@ -282,6 +310,83 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
   }
   if (ncol < 0) ncol = 0;
   return { names, ncol, rows, lines, rowStart, values, flags, spans, stop };
+}
+
+/**
+ * A column's distinct fields (by their bytes, doubled quotes included): the id of each row's field,
+ * and a small text holding each distinct field once with its span there. Type inference on the
+ * distinct fields decides as on all of them (each rule is "every field reads as …"), and a column of
+ * 100 keys then makes 100 strings, not a million.
+ */
+function distinctFields(b: Uint8Array, sp: Int32Array, rows: number): { ids: Int32Array; count: number; text: string; spans: Int32Array } {
+  let size = 1024, table = new Int32Array(size).fill(-1);
+  const starts: number[] = [], ends: number[] = [], hashes: number[] = [];
+  const ids = new Int32Array(rows);
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const s = sp[2 * r], e = sp[2 * r + 1];
+    const from = s < 0 ? -s - 1 : s;
+    let h = s < 0 ? 0x1b873593 : 0x811c9dc5;
+    for (let k = from; k < e; k++) h = Math.imul(h ^ b[k], 16777619);
+    let slot = h & (size - 1), id: number;
+    for (;;) {
+      id = table[slot];
+      if (id < 0) {
+        id = starts.length;
+        starts.push(s);
+        ends.push(e);
+        hashes.push(h);
+        total += e - from;
+        table[slot] = id;
+        if (starts.length * 2 > size) {
+          size *= 2;
+          table = new Int32Array(size).fill(-1);
+          for (let q = 0; q < starts.length; q++) {
+            let at = hashes[q] & (size - 1);
+            while (table[at] >= 0) at = (at + 1) & (size - 1);
+            table[at] = q;
+          }
+        }
+        break;
+      }
+      if (hashes[id] === h && sameField(b, starts[id], ends[id], s, e)) break;
+      slot = (slot + 1) & (size - 1);
+    }
+    ids[r] = id;
+  }
+  const count = starts.length, bytes = new Uint8Array(total), spans = new Int32Array(count * 2);
+  for (let q = 0, p = 0; q < count; q++) {
+    const s = starts[q], from = s < 0 ? -s - 1 : s, len = ends[q] - from;
+    bytes.set(b.subarray(from, from + len), p);
+    spans[2 * q] = s < 0 ? -p - 1 : p;
+    spans[2 * q + 1] = p + len;
+    p += len;
+  }
+  return { ids, count, text: oneByteText(bytes), spans };
+}
+
+function sameField(b: Uint8Array, s1: number, e1: number, s2: number, e2: number): boolean {
+  if ((s1 < 0) !== (s2 < 0)) return false;
+  const f1 = s1 < 0 ? -s1 - 1 : s1, f2 = s2 < 0 ? -s2 - 1 : s2;
+  if (e1 - f1 !== e2 - f2) return false;
+  for (let k = 0; k < e1 - f1; k++) if (b[f1 + k] !== b[f2 + k]) return false;
+  return true;
+}
+
+/** Row r's value is `values[ids[r]]`; dates are copied (a Date is mutable, so rows must not share one). */
+function repeatValues(values: Column, ids: Int32Array): Column {
+  const rows = ids.length;
+  if (values instanceof Float64Array || values instanceof Int32Array) {
+    const out = values instanceof Float64Array ? new Float64Array(rows) : new Int32Array(rows);
+    for (let r = 0; r < rows; r++) out[r] = values[ids[r]];
+    return out;
+  }
+  const v = values as unknown[], out = new Array<unknown>(rows);
+  for (let r = 0; r < rows; r++) {
+    const x = v[ids[r]];
+    out[r] = x instanceof Date ? new Date(x.getTime()) : x;
+  }
+  return out as Column;
 }
 
 /** An ASCII field's text, doubled quotes undone (a negative start marks them, as in csv.ts). */
@@ -362,6 +467,12 @@ export function parseCsvBytes(b: Uint8Array, source: string, opts: CsvOptions = 
         sp[2 * q] = span0;
         sp[2 * q + 1] = span1;
       }
+    }
+    if (forced === undefined) {
+      // inferred: convert each distinct field once and repeat the results (see distinctFields)
+      const d = distinctFields(b, sp, rows);
+      const conv = convert({ text: d.text, source, na: made.na, lines: tok.lines }, name, { names: tok.names, ncol: 1, rows: d.count, spans: d.spans, lines: tok.lines, consumed: 0 }, 0, undefined, dates);
+      return repeatValues(conv, d.ids);
     }
     ctx ??= { text: oneByteText(b), source, na: made.na, lines: tok.lines };
     return convert(ctx, name, { names: tok.names, ncol: 1, rows, spans: sp, lines: tok.lines, consumed: 0 }, 0, forced, dates);
