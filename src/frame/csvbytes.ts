@@ -309,6 +309,11 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
     lines[rows++] = recLine;
   }
   if (ncol < 0) ncol = 0;
+  if (values.length !== ncol) { // no data rows: no table was reserved
+    values = Array.from({ length: ncol }, () => new Float64Array(0));
+    flags = new Uint8Array(ncol);
+    spans = new Array(ncol).fill(null);
+  }
   return { names, ncol, rows, lines, rowStart, values, flags, spans, stop };
 }
 
