@@ -132,60 +132,60 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
   for (let k = b.indexOf(LF, i); k >= 0 && breaks < rowLimit; k = b.indexOf(LF, k + 1)) breaks++;
   if (n > 0 && b[n - 1] === LF) breaks--;
   if (o.header) breaks--;
-  let lines = new Int32Array(0), rowStart = new Int32Array(0), values: Float64Array[] = [], flags = new Uint8Array(0);
-  let spans: (Int32Array | null)[] = [];
-  let capRows = 0, rows = 0;
+  // The tables live in one object that the closures below share: a variable a closure captures is a
+  // context slot, read from memory at each use, and the scan's own (i, rows) must stay in registers.
+  const t = { values: [] as Float64Array[], flags: new Uint8Array(0), spans: [] as (Int32Array | null)[], lines: new Int32Array(0), rowStart: new Int32Array(0), cap: 0 };
   let headerPending = o.header;
   const grow = <T extends Int32Array | Float64Array>(a: T, len: number, used: number): T => {
     const a2 = new (a.constructor as new (n: number) => T)(len);
     a2.set(a.subarray(0, used));
     return a2;
   };
-  const reserve = (need: number, at: number) => {
+  const reserve = (need: number, at: number, ncol: number, rows: number, from: number) => {
     if (need * ncol > o.maxCells) {
       fail(source, at, `the table would exceed ${o.maxCells} cells (${need} rows × ${ncol} columns); the maxCells option raises the limit`);
     }
-    let cap = capRows === 0 ? Math.min(Math.max(breaks, 16), rowLimit, Math.floor((n - i) / Math.max(ncol, 1)) + 2) : capRows * 2;
+    let cap = t.cap === 0 ? Math.min(Math.max(breaks, 16), rowLimit, Math.floor((n - from) / Math.max(ncol, 1)) + 2) : t.cap * 2;
     cap = Math.min(Math.max(cap, need), rowLimit, Math.max(need, Math.floor(o.maxCells / Math.max(ncol, 1))));
-    if (values.length !== ncol) {
-      values = Array.from({ length: ncol }, () => new Float64Array(0));
-      flags = new Uint8Array(ncol);
-      spans = new Array(ncol).fill(null);
+    if (t.values.length !== ncol) {
+      t.values = Array.from({ length: ncol }, () => new Float64Array(0));
+      t.flags = new Uint8Array(ncol);
+      t.spans = new Array(ncol).fill(null);
     }
     for (let k = 0; k < ncol; k++) {
-      const sp = spans[k];
-      if (sp) spans[k] = grow(sp, cap * 2, rows * 2);
-      else values[k] = grow(values[k], cap, rows);
+      const sp = t.spans[k];
+      if (sp) t.spans[k] = grow(sp, cap * 2, rows * 2);
+      else t.values[k] = grow(t.values[k], cap, rows);
     }
-    lines = grow(lines, cap, rows);
-    rowStart = grow(rowStart, cap, rows);
-    capRows = cap;
+    t.lines = grow(t.lines, cap, rows);
+    t.rowStart = grow(t.rowStart, cap, rows);
+    t.cap = cap;
   };
   // A column turns SLOW at row r: its spans from here on, and rows 0..r-1's found again.
   const slow = (k: number, r: number) => {
-    flags[k] |= SLOW;
-    values[k] = new Float64Array(0);
-    const sp = (spans[k] = new Int32Array(capRows * 2));
+    t.flags[k] |= SLOW;
+    t.values[k] = new Float64Array(0);
+    const sp = (t.spans[k] = new Int32Array(t.cap * 2));
     for (let q = 0; q < r; q++) {
-      findField(b, stop, D, rowStart[q], k);
+      findField(b, stop, D, t.rowStart[q], k);
       sp[2 * q] = span0;
       sp[2 * q + 1] = span1;
     }
   };
   // Field k of row r into its column: a number, or its span in a SLOW column.
   const note = (k: number, r: number, s: number, e: number) => {
-    const f = flags[k];
+    const f = t.flags[k];
     if (!(f & SLOW)) {
-      if (s === e) { values[k][r] = NaN; flags[k] = f | NOT_INT; return; }
+      if (s === e) { t.values[k][r] = NaN; t.flags[k] = f | NOT_INT; return; }
       const v = s >= 0 ? parseNumberBytes(b, s, e) : NaN;
       if (s >= 0 && fastOk) {
-        values[k][r] = v;
-        if (!fastInt || v > 2147483647 || v < -2147483648) flags[k] = f | NOT_INT;
+        t.values[k][r] = v;
+        if (!fastInt || v > 2147483647 || v < -2147483648) t.flags[k] = f | NOT_INT;
         return;
       }
       slow(k, r);
     }
-    const sp = spans[k]!;
+    const sp = t.spans[k]!;
     sp[2 * r] = s;
     sp[2 * r + 1] = e;
   };
@@ -202,7 +202,8 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
     line++;
   }
   const fs: number[] = [], fe: number[] = [];
-  let nextLf = -1;
+  let nextLf = -1, rows = 0;
+  let { values, flags, spans, lines, rowStart, cap: capRows } = t;
   while (i < n && rows < o.nrows) {
     const c0 = b[i];
     if (c0 === LF || c0 === CR) {
@@ -219,7 +220,10 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
     const recLine = line, recStart = i;
     let nf = 0;
     const direct = !headerPending && ncol >= 0;
-    if (direct && rows >= capRows) reserve(rows + 1, recLine);
+    if (direct && rows >= capRows) {
+      reserve(rows + 1, recLine, ncol, rows, i);
+      ({ values, flags, spans, lines, rowStart, cap: capRows } = t);
+    }
     for (;;) {
       let s: number, e: number;
       if (b[i] === QUOTE) {
@@ -276,7 +280,10 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
         s = i;
         while (i < n && stop[b[i]] === 0) i++;
         e = i;
-        if (direct && nf < ncol) note(nf, rows, s, e);
+        if (direct && nf < ncol) {
+          const sp = spans[nf];
+          if (sp !== null) { sp[2 * rows] = s; sp[2 * rows + 1] = e; } else note(nf, rows, s, e);
+        }
       }
       if (!direct) { fs[nf] = s!; fe[nf] = e!; }
       nf++;
@@ -299,7 +306,10 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
     if (ncol < 0) ncol = nf;
     if (nf > ncol) fail(source, recLine, `expected ${ncol} fields, saw ${nf}`);
     if (!direct) {
-      if (rows >= capRows) reserve(rows + 1, recLine);
+      if (rows >= capRows) {
+        reserve(rows + 1, recLine, ncol, rows, i);
+        ({ values, flags, spans, lines, rowStart, cap: capRows } = t);
+      }
       for (let k = 0; k < nf; k++) note(k, rows, fs[k], fe[k]);
       fs.length = fe.length = 0;
     }
@@ -309,12 +319,12 @@ function tokenizeBytes(b: Uint8Array, source: string, o: ByteOptions): ByteToken
     lines[rows++] = recLine;
   }
   if (ncol < 0) ncol = 0;
-  if (values.length !== ncol) { // no data rows: no table was reserved
-    values = Array.from({ length: ncol }, () => new Float64Array(0));
-    flags = new Uint8Array(ncol);
-    spans = new Array(ncol).fill(null);
+  if (t.values.length !== ncol) { // no data rows: no table was reserved
+    t.values = Array.from({ length: ncol }, () => new Float64Array(0));
+    t.flags = new Uint8Array(ncol);
+    t.spans = new Array(ncol).fill(null);
   }
-  return { names, ncol, rows, lines, rowStart, values, flags, spans, stop };
+  return { names, ncol, rows, lines: t.lines, rowStart: t.rowStart, values: t.values, flags: t.flags, spans: t.spans, stop };
 }
 
 /**
