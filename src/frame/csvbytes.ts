@@ -1,11 +1,12 @@
 // readCsv's fast path: CSV bytes → typed columns without decoding the file to a string first. One
-// pass over the bytes records each field's span (as csv.ts's tokenizer does over text) and, while the
-// field is in cache, parses it as a number into its column's Float64Array; a column whose every field
-// parsed (or was empty) is done when the pass ends. The other columns (text, bools, dates, numbers the
-// fast parser leaves to Number(): exponents past 10^22, 17+ digits, "NaN", "inf", spaces) go through
-// csv.ts's convert on a one-byte string of the file, so they read exactly as the text path reads them.
-// It takes ASCII files (a byte-order mark allowed), where a byte offset is a character offset; others
-// return null and are decoded and read by parseCsvText, the composed reference this path is tested against.
+// pass over the bytes finds the fields (as csv.ts's tokenizer does over text) and, in the same scan
+// that finds an unquoted field's end, parses it as a number into its column's Float64Array; a column
+// whose every field parsed (or was empty) is done when the pass ends. Only the other columns (text,
+// bools, dates, numbers the fast parser leaves to Number(): exponents past 10^22, 17+ digits, "NaN",
+// "inf", spaces) keep their fields' spans, and go through csv.ts's convert on their distinct fields,
+// so they read exactly as the text path reads them. It takes ASCII files (a byte-order mark allowed),
+// where a byte is a character; others return null and are decoded and read by parseCsvText, the
+// composed reference this path is tested against (test/frame-csvbytes.test.ts).
 import type { Column } from "./column.js";
 import { assemble, convert, type ConvertContext, type CsvOptions, fail, make, type ParsedCsv, type Tokens } from "./csv.js";
 import { maxCellsOption, maxColumnsOption } from "./limits.js";
