@@ -89,8 +89,11 @@ export function aggregate(c: Column, g: Groups, fn: AggFn, name: string): Column
       for (let i = 0; i < n; i++) {
         const k = ids[i], v = x[i];
         if (k < 0 || v !== v) continue;
-        const t = s[k] + v;
-        comp[k] += Math.abs(s[k]) >= Math.abs(v) ? s[k] - t + v : v - t + s[k];
+        // Knuth's TwoSum: the same exact rounding error as Neumaier's |s| ≥ |v| branch, without a branch
+        // the CPU mispredicts on values of mixed signs and sizes; s[k] read once (a store to another
+        // typed array in between could alias it, so V8 would read it again)
+        const sk = s[k], t = sk + v, bv = t - sk;
+        comp[k] += sk - (t - bv) + (v - bv);
         s[k] = t;
         cnt[k]++;
       }

@@ -50,7 +50,7 @@ export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN",
 const QUOTE = 34, LF = 10, CR = 13;
 
 /** Result of the tokenizing pass. */
-interface Tokens {
+export interface Tokens {
   names: string[];
   ncol: number;
   rows: number;
@@ -83,7 +83,7 @@ interface TokenizeOptions {
   maxColumns: number;
 }
 
-function fail(source: string, line: number, reason: string): never {
+export function fail(source: string, line: number, reason: string): never {
   throw new FileError("readCsv", source, `line ${line}: ${reason}`);
 }
 
@@ -232,7 +232,7 @@ function tokenize(text: string, source: string, o: TokenizeOptions): Tokens {
 }
 
 /** The text of a field, with doubled quotes undone. */
-function fieldText(text: string, s: number, e: number): string {
+export function fieldText(text: string, s: number, e: number): string {
   if (s >= 0) return text.slice(s, e);
   return text.slice(-s - 1, e).replace(/""/g, '"');
 }
@@ -264,7 +264,7 @@ function parseNumber(text: string, s: number, e: number): number {
   return parseNumberSlow(text.slice(s, e));
 }
 
-function parseNumberSlow(raw: string): number {
+export function parseNumberSlow(raw: string): number {
   const t = raw.trim();
   numInt = false;
   if (NUM_RE.test(t)) { numOk = true; numInt = !/[.eE]/.test(t); return Number(t); }
@@ -300,7 +300,7 @@ export function parseIsoDate(t: string): Date | null {
   return new Date(ms);
 }
 
-interface ConvertContext {
+export interface ConvertContext {
   text: string;
   source: string;
   na: Set<string>;
@@ -317,7 +317,7 @@ function numberScratch(rows: number): Float64Array {
   return scratch;
 }
 
-function convert(ctx: ConvertContext, name: string, tok: Tokens, col: number, forced: FrameDType | undefined, dates: boolean): Column {
+export function convert(ctx: ConvertContext, name: string, tok: Tokens, col: number, forced: FrameDType | undefined, dates: boolean): Column {
   const { text, na } = ctx;
   const { rows, spans } = tok;
   // Field k of this column spans [spans[first + k·stride], spans[first + k·stride + 1]), read in place:
@@ -392,7 +392,7 @@ function badValue(ctx: ConvertContext, name: string, row: number, dtype: string,
 }
 
 /** pandas' names for a header: empty names become "Unnamed: i", repeats get ".1", ".2", … */
-function fixNames(names: string[]): string[] {
+export function fixNames(names: string[]): string[] {
   // name → the last suffix given to a repeat of it: the next repeat searches on from there, so a header
   // of many repeats (and names like "x.1" that the suffixes must skip) stays linear.
   const seen = new Map<string, number>();
@@ -423,13 +423,13 @@ export interface ParseState {
   made?: Made;
 }
 
-interface Made {
+export interface Made {
   na: Set<string>;
   forced: Map<string, FrameDType>;
   dateCols: Set<string>;
 }
 
-function make(opts: CsvOptions): Made {
+export function make(opts: CsvOptions): Made {
   const na = new Set<string>(opts.keepDefaultNa === false ? [""] : DEFAULT_NA);
   for (const v of opts.naValues ?? []) na.add(v);
   const pd = opts.parseDates;
@@ -491,8 +491,27 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     maxCells: maxCellsOption("readCsv", opts.maxCells, text.length),
     maxColumns: maxColumnsOption("readCsv", opts.maxColumns),
   });
+  const made = stream ? (stream.state.made ??= make(opts)) : make(opts);
+  const ctx: ConvertContext = { text, source, na: made.na, lines: tok.lines };
+  const { names, want, columns } = assemble(tok, source, opts, made, first ? undefined : stream!.state.names!,
+    (name, col, forced, dates) => convert(ctx, name, tok, col, forced, dates));
+  if (stream) {
+    stream.state.firstLine += countLines(text, tok.consumed);
+    stream.state.names = names;
+  }
+  return { names: want, columns, consumed: tok.consumed };
+}
+
+/** Converts one column: its name, position in the file, forced dtype and whether dates are parsed. */
+export type ConvertColumn = (name: string, col: number, forced: FrameDType | undefined, dates: boolean) => Column;
+
+/**
+ * What both readers (text: parseCsvText; bytes: csvbytes.ts) do after tokenizing: the names (the
+ * header's, `names`, or a stream's), `usecols`, and each wanted column converted by `convertColumn`.
+ */
+export function assemble(tok: Tokens, source: string, opts: CsvOptions, made: Made, streamNames: string[] | undefined, convertColumn: ConvertColumn): { names: string[]; want: string[]; columns: Column[] } {
   let names: string[];
-  if (!first) names = stream!.state.names!;
+  if (streamNames) names = streamNames;
   else {
     const given = opts.names;
     if (given && given.length !== tok.ncol && tok.ncol > 0) {
@@ -500,8 +519,7 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     }
     names = fixNames(given ?? (opts.header === false ? Array.from({ length: tok.ncol }, (_, i) => String(i)) : tok.names));
   }
-  const made = stream ? (stream.state.made ??= make(opts)) : make(opts);
-  const { na, forced, dateCols } = made;
+  const { forced, dateCols } = made;
   // usecols' names → positions: a Map, so a wide file is linear and a column named "constructor" is just a name
   let want = names, at = (j: number) => j;
   if (opts.usecols) {
@@ -517,17 +535,12 @@ export function parseCsvText(text: string, source: string, opts: CsvOptions = {}
     at = (j) => pos.get(want[j])!;
   }
   const pd = opts.parseDates ?? true;
-  const ctx: ConvertContext = { text, source, na, lines: tok.lines };
   const columns = new Array<Column>(want.length);
   for (let j = 0; j < want.length; j++) {
     const name = want[j];
-    columns[j] = convert(ctx, name, tok, at(j), forced.size ? forced.get(name) : undefined, pd === true || (dateCols.size > 0 && dateCols.has(name)));
+    columns[j] = convertColumn(name, at(j), forced.size ? forced.get(name) : undefined, pd === true || (dateCols.size > 0 && dateCols.has(name)));
   }
-  if (stream) {
-    stream.state.firstLine += countLines(text, tok.consumed);
-    stream.state.names = names;
-  }
-  return { names: want, columns, consumed: tok.consumed };
+  return { names, want, columns };
 }
 
 function countLines(text: string, upto: number): number {

@@ -3,6 +3,7 @@
 import { ArgumentError, DeepScriptError, FileError } from "../core/errors.js";
 import { nodeBuiltin, sourceName, withSource, type AsyncSource, type FileSource, type SyncSource } from "../core/source.js";
 import { checkCsvOptions, type CsvOptions, parseCsvText, type ParseState } from "./csv.js";
+import { parseCsvBytes } from "./csvbytes.js";
 import { DataFrame } from "./frame.js";
 
 // Node's longest string (2^29 − 24 UTF-16 units): text beyond it cannot be parsed in one piece.
@@ -61,8 +62,37 @@ export function readCsv(src: FileSource, opts: CsvOptions = {}): DataFrame | Pro
     const { names, columns } = parseCsvText(text, sourceName(src), o);
     return DataFrame._of(names, columns);
   };
-  const text = sourceText("readCsv", src);
-  return typeof text === "string" ? parse(text) : text.then(parse);
+  // The bytes themselves where they are ASCII (csvbytes.ts); other files are decoded as before.
+  if (typeof src === "string") {
+    const bytes = readBytes("readCsv", src);
+    const fast = bytes.length <= MAX_STRING ? parseCsvBytes(bytes, src, o) : null;
+    if (fast) return DataFrame._of(fast.names, fast.columns);
+    return parse(decodeUtf8("readCsv", src, bytes));
+  }
+  return withSource("readCsv", src, (bytes, name) => {
+    if (bytes.length > MAX_STRING) throw new FileError("readCsv", name, `is longer than the longest string JavaScript can hold (${MAX_STRING} characters)`);
+    const fast = parseCsvBytes(bytes, name, o, false);
+    return fast ? DataFrame._of(fast.names, fast.columns) : parse(new TextDecoder().decode(bytes));
+  });
+}
+
+/** A whole file's bytes; failures are FileErrors naming it. */
+function readBytes(op: string, path: string): Uint8Array {
+  const fs = nodeFs(op, path);
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    throw readError(op, path, e);
+  }
+}
+
+/** A file's bytes decoded as readFileSync(path, "utf8") decodes them (the byte-order mark kept). */
+function decodeUtf8(op: string, path: string, bytes: Uint8Array): string {
+  try {
+    return (bytes as Buffer).toString("utf8");
+  } catch (e) {
+    throw readError(op, path, e);
+  }
 }
 
 /** CSV text (not a path) into a DataFrame; errors name the source as "<text>". */
