@@ -126,7 +126,11 @@ function advancedIndex(y: Tensor, tensors: readonly { pos: number; t: Tensor }[]
       nonzeroCoords(t).forEach((c, k) => { dims.push(pos + k); arrays.push(c); });
     } else {
       const n = y.shape[pos];
-      checkRange(t, n, pos);
+      // One index tensor is its own position, so the gather kernel's range check suffices where the
+      // values cannot be read synchronously (webgpu: check() skips, the kernel reports at the next
+      // read); several are combined into one position first, so they must be checked here.
+      if (tensors.length === 1) check("index", () => checkRange(t, n, pos));
+      else checkRange(t, n, pos);
       dims.push(pos);
       arrays.push(where(binary("lt", t, 0), binary("add", t, n), t));
     }
