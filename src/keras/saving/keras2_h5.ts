@@ -6,7 +6,7 @@
 // load_weights_from_hdf5_group sets them: each layer's in the file's order, which is the layer's
 // weights trainable first, then non-trainable. Optimizer weights and training_config are skipped:
 // the model loads uncompiled.
-import { DeepScriptError, FileError } from "../../core/errors.js";
+import { FileError } from "../../core/errors.js";
 import { brief } from "../../core/describe.js";
 import { noGrad } from "../../autograd/mode.js";
 import { tensor } from "../../ops/creation.js";
@@ -14,7 +14,7 @@ import type { Model } from "../model.js";
 import type { SymbolicTensor } from "../symbolic.js";
 import type { Config, Json } from "../names.js";
 import { buildWithin } from "./tfjs.js";
-import { hdf5, isHdf5, LIMITS, tmpName, type H5 } from "./keras_archive.js";
+import { isHdf5, LIMITS, readHdf5, type H5 } from "./keras_archive.js";
 
 type AnyModel = Model<SymbolicTensor | SymbolicTensor[]>;
 type Node = { type?: string; keys?: () => string[]; shape?: number[] | null; metadata?: { type: number; size: number }; attrs?: Record<string, { value: unknown }>; value?: unknown } | null;
@@ -32,13 +32,7 @@ export async function readKeras2H5(bytes: Uint8Array, file: string, op = "loadMo
   const fail = (reason: string) => new FileError(op, file, reason);
   if (bytes.length > LIMITS.archive) throw fail(`is ${bytes.length} bytes, more than the ${LIMITS.archive} an .h5 model may have`);
   if (!isHdf5(bytes)) throw fail("is not an HDF5 file (no HDF5 signature)");
-  const { h5, fs, quiet } = await hdf5();
-  const name = tmpName();
-  fs.writeFile(name, bytes);
-  let f: InstanceType<H5["File"]> | null = null;
-  quiet(true);
-  try {
-    f = new h5.File(name, "r");
+  return readHdf5(bytes, async (f) => {
     const get = (path: string) => f!.get(path) as unknown as Node;
     const attr = (node: Node | InstanceType<H5["File"]>, key: string) => (node as { attrs?: Record<string, { value: unknown }> } | null)?.attrs?.[key]?.value;
     const configText = text(attr(f, "model_config"));
@@ -101,17 +95,5 @@ export async function readKeras2H5(bytes: Uint8Array, file: string, op = "loadMo
     });
     noGrad(() => assignments.forEach(({ target }, i) => target.copy_(tensor(values[i], { dtype: target.dtype }).reshape(target.shape))));
     return model;
-  } catch (e) {
-    if (e instanceof DeepScriptError) throw e;
-    throw fail(`cannot be read as a Keras 2 model file (${brief(String((e as Error)?.message ?? e), 160)})`);
-  } finally {
-    try {
-      f?.close();
-    } catch {
-      // A corrupt file may fail to close too; the reason was already reported.
-    } finally {
-      quiet(false);
-      fs.unlink(name);
-    }
-  }
+  }, (reason) => fail(`cannot be read as a Keras 2 model file (${reason})`));
 }

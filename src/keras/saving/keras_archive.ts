@@ -113,6 +113,35 @@ export interface H5Mod {
   quiet(on: boolean): void;
 }
 let h5Loading: Promise<H5Mod> | null = null;
+/**
+ * Opens HDF5 `bytes` in h5wasm's in-memory file system, runs `read` on the file, and always closes
+ * and removes it. HDF5's errors are exceptions while it runs; an error that is not already
+ * deepscript's becomes `onError(reason)` (a FileError naming the user's file).
+ */
+export async function readHdf5<T>(bytes: Uint8Array, read: (f: InstanceType<H5["File"]>) => T | Promise<T>, onError: (reason: string) => Error): Promise<T> {
+  const { h5, fs, quiet } = await hdf5();
+  const name = tmpName();
+  fs.writeFile(name, bytes);
+  let f: InstanceType<H5["File"]> | null = null;
+  quiet(true);
+  try {
+    f = new h5.File(name, "r");
+    return await read(f);
+  } catch (e) {
+    if (e instanceof DeepScriptError) throw e;
+    throw onError(brief(String((e as Error)?.message ?? e), 160));
+  } finally {
+    try {
+      f?.close();
+    } catch {
+      // A corrupt file may fail to close too; the reason was already reported.
+    } finally {
+      quiet(false);
+      fs.unlink(name);
+    }
+  }
+}
+
 // The in-memory (MEMFS) build, in Node as in browsers: files never touch the disk.
 export function hdf5(): Promise<H5Mod> {
   h5Loading ??= import("h5wasm").then(async (m) => {
@@ -223,13 +252,7 @@ export async function readKerasArchive(bytes: Uint8Array, file: string, op = "lo
   const topology: Json = { ...(config as Config), keras_version: (config as Config).keras_version ?? kerasVersion };
 
   if (!isHdf5(entries[WEIGHTS_FILE])) throw fail(`its ${WEIGHTS_FILE} is not an HDF5 file (no HDF5 signature)`);
-  const { h5, fs, quiet } = await hdf5();
-  const name = tmpName();
-  fs.writeFile(name, entries[WEIGHTS_FILE]);
-  let f: InstanceType<H5["File"]> | null = null;
-  quiet(true);
-  try {
-    f = new h5.File(name, "r");
+  return readHdf5(entries[WEIGHTS_FILE], async (f) => {
     if ((f as unknown as { file_id: bigint | number }).file_id < 0) throw fail(`its ${WEIGHTS_FILE} is not an HDF5 file`);
     const all = listDatasets(f, fail);
     const datasets = all.filter((d) => !d.path.startsWith("optimizer/"));
@@ -262,19 +285,7 @@ export async function readKerasArchive(bytes: Uint8Array, file: string, op = "lo
       restoreOptimizer(model, trainable, paths, (p) => ({ shape: byOptPath.get(p)!.shape, values: byOptPath.get(p)!.read() }), fail);
     }
     return model;
-  } catch (e) {
-    if (e instanceof DeepScriptError) throw e;
-    throw fail(`its ${WEIGHTS_FILE} cannot be read (${brief(String((e as Error)?.message ?? e), 160)})`);
-  } finally {
-    try {
-      f?.close();
-    } catch {
-      // A corrupt file may fail to close too; the reason was already reported.
-    } finally {
-      quiet(false);
-      fs.unlink(name);
-    }
-  }
+  }, (reason) => fail(`its ${WEIGHTS_FILE} cannot be read (${reason})`));
 }
 
 /** Keras 3's build_config: the input shape(s) the model was built for (batch None). */
