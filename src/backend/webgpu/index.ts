@@ -14,7 +14,7 @@ import { collapseDims } from "../js/strided.js";
 import { acquire, type AdapterSummary } from "./gpu.js";
 import { BufferPool, USAGE } from "./pool.js";
 import { CommandQueue, type QueueStats } from "./queue.js";
-import { atomicAddSource, cumsumSource, elementwiseMeta, elementwiseSource, gatherSource, reduceMeta, reduceSource, RWG, scatterSource, WG } from "./shaders.js";
+import { atomicAddSource, cumsumSource, elementwiseMeta, elementwiseSource, gatherSource, reduceMeta, reduceSource, scatterSource, WG } from "./shaders.js";
 import { matmulMeta, matmulSource, MATMUL_META, TILE } from "./matmul.js";
 import { exprOp, unsupportedDType, onGpu } from "./wgsl.js";
 
@@ -258,7 +258,7 @@ export class WebGpuBackend implements Backend {
     if (n === 0) return out;
     const c = collapseDims(index.shape, [contiguousStrides(index.shape), x.strides.map((s, d) => (d === dim ? 0 : s)), index.strides]);
     const nd = c.shape.length;
-    const p = this.pipeline(`gather|${xs.dtype}|${is.dtype}|${nd}`, () => gatherSource(xs.dtype, is.dtype, nd));
+    const p = this.pipeline(`gather|${is.dtype}|${nd}`, () => gatherSource(is.dtype, nd));
     const meta = [n, x.shape[dim], x.strides[dim], ...elementwiseMeta(n, c.shape, [{ offset: 0, strides: c.strides[0] }, { offset: x.offset, strides: c.strides[1] }, { offset: index.offset, strides: c.strides[2] }]).slice(1)];
     this.queue.dispatch(p.pipeline, meta, p.metaWords, [out.buffer, xs.buffer, is.buffer, this.errors], grid(n, WG));
     return out;

@@ -5,7 +5,7 @@
 // 2^31 - 1 elements); workgroups beyond 65,535 spill into the y dimension of the dispatch.
 import type { DType } from "../../core/dtype.js";
 import type { Kernel, ReduceOp } from "../../ir/expr.js";
-import { computeType, load, PRELUDE, render, store, type Typed } from "./wgsl.js";
+import { load, PRELUDE, render, store, type Typed } from "./wgsl.js";
 
 /** Threads per workgroup of the one-thread-per-element kernels. */
 export const WG = 256;
@@ -150,12 +150,11 @@ ${ENTRY(RWG)} {
   }
   if (l == 0) { b1[o] = ${store(arg ? { code: "si[0]", ty: "i32" } : { code: "sv[0]", ty }, kernel.dtype)}; }
 }`;
-  void computeType;
   return { code, metaWords };
 }
 
 /** Meta of gather: n, size of dim, stride of dim in x, shape, then out/x/index offsets and strides. */
-export function gatherSource(xDtype: DType, iDtype: DType, nd: number): { code: string; metaWords: number } {
+export function gatherSource(iDtype: DType, nd: number): { code: string; metaWords: number } {
   const metaWords = 3 + nd + 3 * (1 + nd);
   const at = (k: number) => 3 + nd + k * (1 + nd);
   const offs = ["oo", "ox", "oi"];
@@ -175,7 +174,6 @@ ${ENTRY(WG)} {
   if (j < 0 || j >= m(1)) { b4[0] = 1u; b4[1] = bitcast<u32>(j); b1[oo] = 0u; return; }
   b1[oo] = b2[ox + j * m(2)];
 }`;
-  void xDtype;
   return { code, metaWords };
 }
 

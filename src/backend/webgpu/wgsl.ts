@@ -263,6 +263,3 @@ export function store(t: Typed, dtype: DType): string {
     default: throw unsupportedDType("store", dtype);
   }
 }
-
-/** The WGSL scalar type a dtype computes in. */
-export const computeType = (dtype: DType): "f32" | "i32" => (dtype === "float32" ? "f32" : "i32");
